@@ -1,0 +1,60 @@
+# Two commands set everything up: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NPM_STAMP := extension/node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve test test-python test-extension lint bench extension clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+$(NPM_STAMP): extension/package.json extension/package-lock.json
+	npm --prefix extension ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+extension: $(NPM_STAMP)
+	npm --prefix extension run build
+
+run: install extension
+	@echo
+	@echo "Extension built in extension/dist: open chrome://extensions, turn on Developer mode,"
+	@echo "click 'Load unpacked' and choose extension/dist."
+	@echo "API on http://$(HOST):$(PORT) (OpenAPI page: http://$(HOST):$(PORT)/docs)"
+	@echo
+	$(BIN)/intro-coach serve --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/intro-coach serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check backend tests benchmarks
+	$(BIN)/ruff format --check backend tests benchmarks
+	$(BIN)/mypy
+
+test-python: install
+	$(BIN)/pytest -q
+
+test-extension: extension
+	bash .ci/system-packages chromium
+	npm --prefix extension test
+	npm --prefix extension run e2e
+
+test: lint test-python test-extension
+
+bench: install extension
+	bash .ci/system-packages wrk chromium
+	$(BIN)/python benchmarks/bench_analyzer.py
+	$(BIN)/python benchmarks/bench_http.py
+	npm --prefix extension run bench
+
+clean:
+	rm -rf $(VENV) extension/node_modules extension/dist .pytest_cache .mypy_cache .ruff_cache

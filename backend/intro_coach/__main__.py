@@ -1,0 +1,3 @@
+from intro_coach.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,208 @@
+"""The analyzer: one draft in, findings, a referrer and subject suggestions out.
+
+It knows nothing of HTTP, Gmail or storage. What the mailbox knows (did the recipient
+ask for a resume, who introduced us) arrives as a `Context` the caller filled in, and
+the caller says in `checks` which outside services answered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from intro_coach.draft import Draft, prepare
+from intro_coach.referrer import (
+    Person,
+    find_referrer,
+    find_topic,
+    parse_person,
+    referrer_subjects,
+    topic_subjects,
+)
+from intro_coach.rules import Hit, checks
+from intro_coach.rules.pack import Pack, default_pack
+from intro_coach.schema import (
+    AnalyzeRequest,
+    AnalyzeResponse,
+    Checks,
+    Finding,
+    Referrer,
+    Stats,
+    SubjectSuggestion,
+)
+from intro_coach.text import Utf16Index
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "suggestion": 2}
+_FIELD_ORDER = {"subject": 0, "body": 1, "attachments": 2}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the mailbox knows about this draft, found by the caller (Gmail, opt-in)."""
+
+    resume_requested: bool = False
+    referrer: str | None = None
+
+
+def normalize_match(text: str) -> str:
+    return " ".join(text.casefold().replace("’", "'").split())
+
+
+def finding_id(rule: str, field: str, match: str, occurrence: int) -> str:
+    """Stable while the matched words stay: edits elsewhere in the draft don't move it."""
+    digest = hashlib.blake2s(f"{rule}\0{field}\0{normalize_match(match)}".encode(), digest_size=6)
+    suffix = f"-{occurrence}" if occurrence else ""
+    return f"{rule}:{field}:{digest.hexdigest()}{suffix}"
+
+
+def _match_case(replacement: str, matched: str) -> str:
+    if matched[:1].isupper() and replacement[:1].islower():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+def _phrase_hits(draft: Draft, pack: Pack) -> Iterable[Hit]:
+    fields = (("subject", draft.subject), ("body", draft.own))
+    for rule in pack.rules:
+        for field, text in fields:
+            if field not in rule.fields:
+                continue
+            for m in rule.find(text):
+                # The writer's own spelling (line breaks and all) is what is returned.
+                source = draft.body if field == "body" else draft.subject
+                matched = source[m.start : m.end]
+                yield Hit(
+                    rule=rule.id,
+                    severity=rule.severity,
+                    field="body" if field == "body" else "subject",
+                    start=m.start,
+                    end=m.end,
+                    match=matched,
+                    message=rule.message,
+                    explanation=rule.explanation,
+                    link=rule.link,
+                    replacements=tuple(_match_case(r, matched) for r in m.replacements),
+                )
+
+
+def _referrer(request: AnalyzeRequest, draft: Draft, context: Context) -> tuple[Person, str] | None:
+    if request.referrer and request.referrer.strip():
+        person = parse_person(request.referrer.strip())
+        if person:
+            return person, "user"
+    if context.referrer:
+        person = parse_person(context.referrer)
+        if person:
+            return person, "gmail"
+    found = find_referrer(draft.own, exclude=draft.recipient_names)
+    return (found, "body") if found else None
+
+
+def _suggestions(draft: Draft, person: Person | None) -> list[SubjectSuggestion]:
+    if person is not None:
+        return [
+            SubjectSuggestion(subject=s, referrer=person.name, reason=r)
+            for s, r in referrer_subjects(person)
+        ]
+    topic = find_topic(draft.own)
+    if topic is None or normalize_match(topic) in normalize_match(draft.subject):
+        return []
+    return [SubjectSuggestion(subject=s, reason=r) for s, r in topic_subjects(topic)]
+
+
+def _silenced(finding: Finding, request: AnalyzeRequest) -> bool:
+    options = request.options
+    if finding.rule in options.disabled_rules:
+        return True
+    match = normalize_match(finding.match)
+    for ignored in options.ignored:
+        if ignored.id is not None:
+            if ignored.id == finding.id:
+                return True
+        elif ignored.rule == finding.rule and (
+            ignored.match is None or normalize_match(ignored.match) == match
+        ):
+            return True
+    return False
+
+
+def _to_findings(hits: list[Hit], draft: Draft) -> list[Finding]:
+    to16 = {"subject": Utf16Index(draft.subject), "body": Utf16Index(draft.body)}
+    seen: Counter[tuple[str, str, str]] = Counter()
+    findings = []
+    for h in sorted(hits, key=lambda h: (_FIELD_ORDER[h.field], h.start, h.end, h.rule)):
+        key = (h.rule, h.field, normalize_match(h.match))
+        occurrence = seen[key]
+        seen[key] += 1
+        index = to16.get(h.field)
+        findings.append(
+            Finding(
+                id=finding_id(h.rule, h.field, h.match, occurrence),
+                rule=h.rule,
+                severity=h.severity,
+                field=h.field,
+                start=index(h.start) if index else 0,
+                end=index(h.end) if index else 0,
+                match=h.match,
+                message=h.message,
+                explanation=h.explanation,
+                link=h.link,
+                replacements=list(h.replacements),
+                attachment=h.attachment,
+            )
+        )
+    findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], _FIELD_ORDER[f.field], f.start))
+    return findings
+
+
+def analyze(
+    request: AnalyzeRequest,
+    *,
+    context: Context | None = None,
+    checks_status: Checks | None = None,
+    extra_hits: Iterable[Hit] = (),
+    pack: Pack | None = None,
+) -> AnalyzeResponse:
+    """Run every rule on the draft. `extra_hits` carries findings from outside services
+    (grammar), so that options, ids and ordering treat them like the rest."""
+    pack = pack or default_pack()
+    context = context or Context()
+    status = (checks_status or Checks()).model_copy(deep=True)
+    draft = prepare(request)
+    found = _referrer(request, draft, context)
+    person = found[0] if found else None
+
+    hits = list(_phrase_hits(draft, pack))
+    hits += checks.resume_attachments(draft, pack)
+    asked_in_thread = context.resume_requested or bool(pack.resume_request.search(draft.quoted))
+    if asked_in_thread and any(h.rule == "resume-attached" for h in hits):
+        hits = [h for h in hits if h.rule != "resume-attached"]
+        where = "the Gmail thread" if context.resume_requested else "the quoted reply"
+        status.notes.append(f"resume-attached: not flagged, {where} shows they asked for it")
+    hits += checks.missing_subject(draft, pack)
+    hits += checks.referrer_not_in_subject(draft, pack, person)
+    hits += checks.too_long(draft, pack)
+    hits += checks.no_clear_ask(draft, pack)
+    hits += checks.time_frame(draft, pack)
+    hits += checks.no_opinion_ask(draft, pack)
+    hits += checks.no_thanks(draft, pack)
+    hits += extra_hits
+
+    findings = [f for f in _to_findings(hits, draft) if not _silenced(f, request)]
+    stats = draft.stats
+    return AnalyzeResponse(
+        findings=findings,
+        subject_suggestions=_suggestions(draft, person),
+        referrer=Referrer(name=person.name, source=found[1]) if found and person else None,
+        stats=Stats(
+            words=stats.words,
+            sentences=stats.sentences,
+            questions=stats.questions,
+            reading_grade=stats.reading_grade,
+        ),
+        checks=status,
+        body_text=draft.body if draft.html is not None else None,
+    )
+

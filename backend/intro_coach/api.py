@@ -1,0 +1,147 @@
+"""The HTTP service: a thin layer that parses, calls the analyzer and answers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from intro_coach import __version__
+from intro_coach.analyzer import analyze
+from intro_coach.config import Settings
+from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest, AnalyzeResponse
+
+log = logging.getLogger("intro_coach")
+
+_TOO_LARGE = {"string_too_long", "too_long"}
+_LARGE_FIELDS = {("body", "text"), ("body", "html"), ("attachments",)}
+
+
+class RequestSizeLimit:
+    """Refuses request bodies over a size before anything buffers or parses them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"request body is over {self.max_bytes} bytes"
+        await JSONResponse({"detail": detail}, status_code=413)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _errors(exc: ValidationError) -> list[dict[str, Any]]:
+    # The input itself is left out: it is the user's draft, and can be 100,000 characters.
+    return [
+        {"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()
+    ]
+
+
+def _validation_response(exc: ValidationError) -> JSONResponse:
+    errors = _errors(exc)
+    for error in exc.errors():
+        if error["type"] in _TOO_LARGE and tuple(error["loc"]) in _LARGE_FIELDS:
+            field = ".".join(str(p) for p in error["loc"])
+            limit = f"{MAX_BODY_CHARS} characters" if field.startswith("body") else "50 attachments"
+            return JSONResponse(
+                {"detail": f"{field} is too large; the limit is {limit}", "errors": errors},
+                status_code=413,
+            )
+    return JSONResponse({"detail": errors}, status_code=422)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="Intro Coach",
+        version=__version__,
+        summary="Coaching for networking emails that get answered.",
+    )
+
+    @app.get("/healthz", tags=["service"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.post(
+        "/v1/analyze",
+        response_model=AnalyzeResponse,
+        tags=["analyzer"],
+        responses={413: {"description": "Body or attachment list too large"}},
+    )
+    async def analyze_draft(request: Request) -> Response:
+        """Analyze a draft. The body is JSON whatever its Content-Type says, so that
+        `curl -d @draft.json` works as written."""
+        try:
+            draft = AnalyzeRequest.model_validate_json(await request.body())
+        except ValidationError as exc:
+            return _validation_response(exc)
+        result = analyze(draft)
+        return Response(result.model_dump_json(), media_type="application/json")
+
+    if settings.bench_endpoints:
+
+        @app.post("/bench/noop", include_in_schema=False)
+        async def noop(request: Request) -> Response:
+            await request.body()
+            return Response(b'{"findings":[]}', media_type="application/json")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Only the type: an exception's message may quote the draft.
+        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, routes=app.routes,
+                             summary=app.summary)
+        request_schema = AnalyzeRequest.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(request_schema.pop("$defs", {}))
+        components["AnalyzeRequest"] = request_schema
+        schema["paths"]["/v1/analyze"]["post"]["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/AnalyzeRequest"}}
+            },
+        }
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
+    return app

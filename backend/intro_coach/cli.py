@@ -1,0 +1,70 @@
+"""`intro-coach`: lint drafts from the shell, or run the service."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from intro_coach.analyzer import analyze
+from intro_coach.config import Settings
+from intro_coach.emails import UnreadableDraft, load_request
+from intro_coach.report import FORMATS, Result
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="intro-coach", description="Coaching for networking emails that get answered."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser(
+        "check",
+        help="lint drafts (.eml, .txt, .json)",
+        description="Lint drafts. Exit status: 0 when nothing is at warning or error, "
+        "1 when something is, 2 when a file cannot be read.",
+    )
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    defaults = Settings.from_env()
+    serve.add_argument("--host", default=defaults.host)
+    serve.add_argument("--port", type=int, default=defaults.port)
+    serve.add_argument("--log-level", default="info")
+    return parser
+
+
+def check(paths: Sequence[Path], fmt: str) -> int:
+    results = []
+    for path in paths:
+        try:
+            request = load_request(path)
+        except UnreadableDraft as exc:
+            print(f"intro-coach: {path}: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        results.append(Result(str(path), request, analyze(request)))
+    output = FORMATS[fmt](results)
+    if output:
+        print(output)
+    serious = any(
+        f.severity in ("error", "warning") for r in results for f in r.response.findings
+    )
+    return EXIT_FINDINGS if serious else EXIT_CLEAN
+
+
+def serve(host: str, port: int, log_level: str) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "intro_coach.api:create_app", factory=True, host=host, port=port, log_level=log_level
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "check":
+        return check(args.paths, args.format)
+    return serve(args.host, args.port, args.log_level)

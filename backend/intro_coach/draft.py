@@ -1,0 +1,76 @@
+"""A draft as the rules see it: its fields, and which words are the writer's own."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from intro_coach.schema import AnalyzeRequest, Attachment
+from intro_coach.stats import TextStats, measure
+from intro_coach.text import (
+    Extracted,
+    has_history,
+    html_to_text,
+    mask,
+    merge_spans,
+    quoted_spans,
+)
+
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|antw|r|rif|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:", re.I)
+
+
+@dataclass
+class Draft:
+    subject: str
+    body: str  # the body text offsets refer to (extracted from HTML when given HTML)
+    own: str  # the body with quoted history and signature blanked out
+    quoted: str  # just the quoted history, for what the recipient said before
+    html: Extracted | None
+    attachments: list[Attachment]
+    recipient_names: frozenset[str]
+    is_reply: bool
+
+    @cached_property
+    def stats(self) -> TextStats:
+        return measure(self.own)
+
+
+def _fold_names(request: AnalyzeRequest) -> frozenset[str]:
+    names: set[str] = set()
+    for person in (*request.to, *request.cc):
+        if person.name:
+            full = person.name.casefold().strip()
+            names.add(full)
+            names.add(full.split()[0] if full.split() else full)
+    return frozenset(names)
+
+
+def prepare(request: AnalyzeRequest) -> Draft:
+    html = None
+    if request.body.html is not None:
+        html = html_to_text(request.body.html)
+        body = html.text
+        spans = merge_spans([*html.excluded, *quoted_spans(body)])
+    else:
+        body = request.body.text or ""
+        spans = quoted_spans(body)
+    own = mask(body, spans)
+    quoted = "\n".join(body[start:end] for start, end in spans)
+    is_reply = (
+        request.thread_id is not None
+        or bool(_REPLY_SUBJECT.match(request.subject))
+        or (html is not None and html.has_history)
+        or has_history(body)
+    )
+    return Draft(
+        subject=request.subject,
+        body=body,
+        own=own,
+        quoted=quoted,
+        html=html,
+        attachments=request.attachments,
+        recipient_names=_fold_names(request),
+        is_reply=is_reply,
+    )
+

@@ -1,0 +1,242 @@
+"""Who referred the writer, whether the subject names them, and subjects that do.
+
+Names are found by the phrasing around them ("X suggested I contact you", "referred to
+you by X"), never by a list of names, so any name works: accents, apostrophes, hyphens,
+particles ("van der"), one word or four. Titles are kept apart: "Dr. Priya Patel" is
+returned as "Priya Patel", and "Dr. Patel" in a subject still counts as naming her.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_UPPER = "".join(
+    chr(c) for c in (*range(0x41, 0x250), *range(0x370, 0x530)) if chr(c).isupper()
+)
+_LETTER = r"[^\W\d_]"
+_WORD = rf"(?:(?:[dDlL]|[aAeE]l)['’\-])?[{_UPPER}](?:{_LETTER}|['’\-](?={_LETTER}))*"
+_PARTICLE = r"(?:van|von|de|da|del|della|di|du|la|le|der|den|ter|bin|ibn|dos|das|y|e)"
+_NAME = rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_WORD}){{0,3}}"
+TITLES = (
+    "Dr", "Prof", "Professor", "Mr", "Mrs", "Ms", "Mx", "Miss", "Dean", "Rev", "Sir",
+    "Dame", "Judge", "Coach", "Capt", "Captain", "Senator", "Rep", "Pastor", "Rabbi",
+)  # fmt: skip
+_TITLE = rf"(?:{'|'.join(TITLES)})\.?"
+_PERSON = rf"(?:(?P<title>{_TITLE})[ \t]+)?(?P<name>{_NAME})"
+
+# The person comes first: "Sally Smith suggested I contact you", "Priya Patel, my thesis
+# adviser, recommended I reach out".
+_AFTER_NAME = r"""(?i:
+  (?:suggested|recommended|advised|encouraged\ me|urged\ me|told\ me|said)\ +
+    (?:(?:that\ +)?(?:i|we)\ +(?:should\ +|might\ +|could\ +)?
+       (?:contact|reach|write|e-?mail|get\ in\ touch|speak|talk|connect|chat|touch\ base|ask
+        |message|drop|meet|call|get\ coffee)
+     |(?:contacting|reaching|writing|e-?mailing|getting\ in\ touch|speaking|talking
+        |connecting|chatting|asking|meeting)
+     |(?:to\ +)?(?:contact|reach\ out|talk|speak|connect|write)
+     |you(?:'d|’d|\ would|\ might|\ could|'re|’re|\ are)?)
+  |(?:referred|directed|pointed|sent|steered)\ +me
+  |(?:gave|passed\ +along|passed\ +on|passed|shared|forwarded|sent|provided)\ +(?:me\ +)?
+    (?:your|along\ +your)\ +(?:name|e-?mail|contact|details|info|information|address|number)
+  |(?:mentioned|spoke\ highly\ of|speaks\ highly\ of|raved\ about)\ +(?:you|your|that\ you)
+  |thought\ +(?:that\ +)?(?:you|it\ would|i\ should|we\ should)
+  |(?:put|got)\ +(?:me|us)\ +in\ +touch
+  |(?:connected|introduced)\ +(?:me|us)
+  |(?:says|tells\ me)\ +(?:that\ +)?you
+)"""
+_APPOSITIVE = r"(?:,[ \t]+(?:my|our|a|an|who|the)\b[^,.!?\n]{1,60},)?"
+_NAME_FIRST = re.compile(rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:also[ \t]+|kindly[ \t]+)?{_AFTER_NAME}", re.X)
+
+# The person comes after: "I was referred to you by Dr. Priya Patel".
+_BEFORE_NAME = r"""(?i:
+  (?:referred|directed|pointed|sent|introduced|connected)\ +(?:to\ +you\ +|your\ +way\ +
+    |here\ +|with\ +you\ +)?(?:by|through|via)
+  |(?:at|on|per)\ +the\ +(?:suggestion|recommendation|advice|urging)\ +of
+  |(?:got|received|have|was\ given|obtained|found)\ +your\ +(?:name|e-?mail|contact
+    (?:\ info(?:rmation)?|\ details)?|address|details|number)\ +(?:from|through|via)
+  |(?:a|our)\ +mutual\ +(?:friend|colleague|connection|contact|acquaintance),?
+)"""
+_NAME_AFTER = re.compile(rf"{_BEFORE_NAME}[ \t]+{_PERSON}", re.X)
+_POSSESSIVE = re.compile(
+    rf"(?i:at|on|per|following)[ \t]+{_PERSON}['’]s?[ \t]+"
+    r"(?i:suggestion|recommendation|advice|urging)"
+)
+
+# Capitalised words that start sentences or name organisations and things, never people.
+_NOT_NAMES = frozenset(
+    """
+    a an and also actually after all although as at because before but by dear during
+    either for from given he hello her hey hi his i if in it its last lately my next
+    not now of on once one our recently she since so some that the their then there
+    these they this those though thus to today tomorrow unfortunately we when while
+    who why with yesterday you your yours
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december
+    linkedin google facebook twitter instagram handshake indeed glassdoor github slack
+    reddit medium substack youtube tiktok meetup quora microsoft apple amazon meta
+    alumni university college school institute association society network group team
+    company inc llc ltd corp center centre department office foundation club program
+    directory career careers services article post podcast blog website newsletter
+    conference event panel talk board committee lab labs partners capital ventures bank
+    agency hospital council magazine times journal review news community forum webinar
+    workshop class course bootcamp book paper research report study
+    """.split()
+)
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form, for comparing names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    title: str | None = None
+    start: int = 0
+    end: int = 0
+
+    @property
+    def surname(self) -> str:
+        return self.name.split()[-1]
+
+
+def _clean(title: str | None, name: str, start: int) -> Person | None:
+    words = name.split()
+    dropped = 0
+    while words and (_fold(words[0]).strip(".") in _NOT_NAMES or words[0].rstrip(".") in TITLES):
+        if words[0].rstrip(".") in TITLES:
+            title = words[0]
+        dropped += len(words[0]) + 1
+        words.pop(0)
+    if not words or any(_fold(w) in _NOT_NAMES for w in words):
+        return None
+    if any(len(w) > 2 and w.isupper() for w in words):
+        return None  # an acronym: an organisation, not a person
+    clean = " ".join(words)
+    begin = start + dropped
+    return Person(clean, title.rstrip(".") if title else None, begin, begin + len(clean))
+
+
+def find_referrer(text: str, exclude: frozenset[str] = frozenset()) -> Person | None:
+    """The first person the text says referred the writer, skipping `exclude` (folded)."""
+    candidates: list[Person] = []
+    for pattern in (_NAME_FIRST, _NAME_AFTER, _POSSESSIVE):
+        for m in pattern.finditer(text):
+            person = _clean(m.group("title"), m.group("name"), m.start("name"))
+            if person is None:
+                continue
+            folded = _fold(person.name)
+            if folded in exclude or folded.split()[0] in exclude:
+                continue
+            candidates.append(person)
+            break
+    return min(candidates, key=lambda p: p.start, default=None)
+
+
+def parse_person(raw: str) -> Person | None:
+    """A name the user typed ("Dr. Priya Patel"), split into title and name."""
+    words = raw.split()
+    title = None
+    if words and words[0].rstrip(".") in TITLES and len(words) > 1:
+        title = words.pop(0).rstrip(".")
+    name = " ".join(words)
+    return Person(name, title) if name else None
+
+
+def subject_names(subject: str, person: Person) -> bool:
+    """Whether the subject names the person: full name, or a title with the surname."""
+    folded = _fold(subject)
+
+    def has(phrase: str) -> bool:
+        return re.search(rf"(?<!\w){re.escape(_fold(phrase))}(?!\w)", folded) is not None
+
+    if has(person.name):
+        return True
+    parts = person.name.split()
+    if len(parts) > 1 and has(f"{parts[0]} {parts[-1]}"):
+        return True  # "Maria Lopez" for "Maria de la Lopez"
+    title_words = "|".join(re.escape(_fold(t)) for t in TITLES)
+    surname = re.escape(_fold(person.surname))
+    return re.search(rf"(?<!\w)(?:{title_words})\.?\s+{surname}(?!\w)", folded) is not None
+
+
+MAX_SUBJECT = 60
+_REFERRER_TEMPLATES = (
+    ("{name} suggested I contact you", "Names the referrer first, as career offices advise."),
+    ("Referred by {name}", "Short, and the referrer is the first thing they read."),
+    ("{name} recommended I reach out", "Leads with the person you have in common."),
+    ("Introduction via {name}", "Says at a glance how you found them."),
+    ("{name} thought we should talk", "A warm opener that names the connection."),
+)
+
+
+def referrer_subjects(person: Person) -> list[tuple[str, str]]:
+    """Subjects naming the person, best first, each at most MAX_SUBJECT characters."""
+    names = [person.name]
+    parts = person.name.split()
+    if len(parts) > 2:
+        names.append(f"{parts[0]} {parts[-1]}")
+    if person.title:
+        names.append(f"{person.title}. {person.surname}")
+    names.append(parts[0][: MAX_SUBJECT - len("Referred by ")])
+    subjects: list[tuple[str, str]] = []
+    for template, reason in _REFERRER_TEMPLATES:
+        for name in names:
+            subject = template.format(name=name)
+            if len(subject) <= MAX_SUBJECT:
+                subjects.append((subject, reason))
+                break
+    return subjects
+
+
+_TOPIC = re.compile(
+    r"(?i:(?:take|perspective|advice|insights?|thoughts|views?|opinion|questions?|brain|"
+    r"learn\ more|hear\ more|experience|work)\ +(?:on|about|regarding|in)"
+    r"|(?:moving|move|transition(?:ing)?|switch(?:ing)?|pivot(?:ing)?|break(?:ing)?)"
+    r"\ +(?:from\ +[^.?!,;\n]{1,40}?\ +)?into"
+    r"|interested\ +in)"
+    r"\ +(?:the\ +|how\ +|what\ +|your\ +|a\ +)?(?P<topic>[^.?!,;:\n()]{3,80})",
+    re.X,
+)
+_TOPIC_TAIL = re.compile(
+    r"(?i)(?:\s+(?:scene|space|field|industry|world|sector|market|here|there|sometime|"
+    r"some\ time|today|now|lately|next\ week|this\ week|these\ days|more|and|or|work|career|"
+    r"careers|at\ all|itself))+$",
+    re.X,
+)
+_TOPIC_CUT = re.compile(r"(?i)\s+(?:and\s+(?:would|i|how|what|if)|because|so\s+that|if|since|"
+                        r"when|for|with\s+you|over|as|that|which|who|to\s+\w+)\b.*$")
+
+
+def find_topic(text: str) -> str | None:
+    """A short topic the draft is about ("UX research in Portland"), for subjects."""
+    m = _TOPIC.search(text)
+    if not m:
+        return None
+    topic = _TOPIC_CUT.sub("", m.group("topic").strip())
+    topic = re.sub(r"(?i)\b(?:scene|space|field|industry|world|sector)\s+(?:here\s+)?in\b", "in",
+                   topic)
+    topic = _TOPIC_TAIL.sub("", topic).strip()
+    topic = re.sub(r"(?i)\bhere\s+in\b", "in", topic)
+    words = topic.split()
+    if not words or len(words) > 7:
+        return None
+    return topic
+
+
+def topic_subjects(topic: str) -> list[tuple[str, str]]:
+    templates = (
+        ("Question about {t}", "Says what you want to talk about, in a few words."),
+        ("Your take on {t}?", "Asks for their view, which people like to give."),
+        ("20 minutes on {t}?", "A small, specific ask is easy to say yes to."),
+    )
+    out = []
+    for template, reason in templates:
+        subject = template.format(t=topic)
+        if len(subject) <= MAX_SUBJECT:
+            out.append((subject, reason))
+    return out

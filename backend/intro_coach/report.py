@@ -1,0 +1,124 @@
+"""Printing analyze results for people (text) and for tools (JSON, SARIF 2.1.0)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from intro_coach import __version__
+from intro_coach.rules.pack import default_pack
+from intro_coach.schema import AnalyzeRequest, AnalyzeResponse, Finding
+from intro_coach.text import LineIndex
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "suggestion": "note"}
+_SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+@dataclass(frozen=True)
+class Result:
+    file: str
+    request: AnalyzeRequest
+    response: AnalyzeResponse
+
+    def field_text(self, finding: Finding) -> str:
+        if finding.field == "subject":
+            return self.request.subject
+        if finding.field == "body":
+            if self.response.body_text is not None:
+                return self.response.body_text
+            return self.request.body.text or ""
+        return ""
+
+    def position(self, finding: Finding) -> tuple[int, int, int, int]:
+        """Start line, start column, end line, end column (1-based, UTF-16 columns)."""
+        index = LineIndex(self.field_text(finding))
+        return (*index.position(finding.start), *index.position(finding.end))
+
+
+def as_text(results: Sequence[Result]) -> str:
+    lines = []
+    for result in results:
+        ordered = sorted(result.response.findings, key=lambda f: (f.field, f.start))
+        for finding in ordered:
+            line, column, _, _ = result.position(finding)
+            where = f"{result.file}:{finding.field}:{line}:{column}"
+            lines.append(f"{where}: {finding.severity} {finding.rule} {finding.message}")
+    return "\n".join(lines)
+
+
+def as_json(results: Sequence[Result]) -> str:
+    docs = [{"file": r.file, **r.response.model_dump(mode="json")} for r in results]
+    return json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False)
+
+
+def _rules() -> list[dict[str, Any]]:
+    pack = default_pack()
+    described: dict[str, tuple[str, str, str | None, str]] = {}
+    for rule in pack.rules:
+        described[rule.id] = (rule.message, rule.explanation, rule.link, rule.severity)
+    for text in pack.checks.values():
+        described.setdefault(text.rule, (text.message, text.explanation, text.link, text.severity))
+    return [
+        {
+            "id": rule_id,
+            "shortDescription": {"text": message},
+            "fullDescription": {"text": explanation},
+            **({"helpUri": link} if link else {}),
+            "defaultConfiguration": {"level": _SARIF_LEVEL[severity]},
+        }
+        for rule_id, (message, explanation, link, severity) in sorted(described.items())
+    ]
+
+
+def as_sarif(results: Sequence[Result]) -> str:
+    sarif_results = []
+    for result in results:
+        for finding in result.response.findings:
+            line, column, end_line, end_column = result.position(finding)
+            location: dict[str, Any] = {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": result.file},
+                    # Lines and columns count within the field named by logicalLocations.
+                    "region": {
+                        "startLine": line,
+                        "startColumn": column,
+                        "endLine": end_line,
+                        "endColumn": end_column,
+                        **({"snippet": {"text": finding.match}} if finding.match else {}),
+                    },
+                },
+                "logicalLocations": [{"name": finding.attachment or finding.field,
+                                      "kind": "member"}],
+            }
+            sarif_results.append(
+                {
+                    "ruleId": finding.rule,
+                    "level": _SARIF_LEVEL[finding.severity],
+                    "message": {"text": finding.message},
+                    "locations": [location],
+                    "partialFingerprints": {"introCoachFindingId/v1": finding.id},
+                }
+            )
+    doc = {
+        "$schema": _SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "intro-coach",
+                        "version": __version__,
+                        "rules": _rules(),
+                    }
+                },
+                "columnKind": "utf16CodeUnits",
+                "results": sarif_results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+FORMATS = {"text": as_text, "json": as_json, "sarif": as_sarif}

@@ -1,0 +1,28 @@
+"""The rules: phrase lists from the rule pack, and whole-email checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intro_coach.schema import FieldName, Severity
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One thing a rule found, before ids, UTF-16 offsets and options are applied.
+
+    Offsets are code points into the field's text; a check about the whole email that
+    has no natural place to point at uses an empty span at 0.
+    """
+
+    rule: str
+    severity: Severity
+    field: FieldName
+    start: int
+    end: int
+    match: str
+    message: str
+    explanation: str
+    link: str | None
+    replacements: tuple[str, ...] = ()
+    attachment: str | None = None

@@ -1,0 +1,182 @@
+"""Whole-email checks: small functions that need the draft as a whole.
+
+Their words (message, explanation, link, severity) come from the rule pack's `checks`
+section, so the advice reads the same wherever it is edited.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from intro_coach.draft import Draft
+from intro_coach.referrer import Person, subject_names
+from intro_coach.rules import Hit
+from intro_coach.rules.pack import Pack
+from intro_coach.schema import FieldName, Severity
+from intro_coach.stats import WORD
+
+# Below this many words the draft is still being started; advice about its shape
+# (ask, time, thanks) would only be noise.
+MIN_WORDS_FOR_SHAPE = 8
+CLOSE_CHARS = 350
+
+_NUMBERS = {
+    "five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30,
+    "forty": 40, "forty-five": 45, "sixty": 60, "ninety": 90,
+}  # fmt: skip
+_MINUTES = re.compile(
+    r"(?<!\w)(?P<n>\d{1,3}|five|ten|fifteen|twenty|twenty-five|thirty|forty|forty-five|sixty|"
+    r"ninety|a few|few|a couple of|couple of)"
+    r"(?:\s*(?:-|–|to|or)\s*\d{1,3})?[\s\-]*(?:min(?:ute)?s?|mins?)(?!\w)",
+    re.I,
+)
+_SHORT_PHRASES = re.compile(r"(?<!\w)(?:half an hour|half-hour|quarter of an hour)(?!\w)", re.I)
+_HOURS = re.compile(
+    r"(?<!\w)(?:an?|one|1|two|2|a couple of|couple of|several|a few|few)[\s\-]+hours?(?!\w)"
+    r"|(?<!\w)(?:hour-long|an hour or (?:so|two))(?!\w)",
+    re.I,
+)
+# "cvs" is left out on purpose: a CVS receipt is not a CV.
+_RESUME_WORDS = frozenset({"resume", "resumes", "cv", "lebenslauf", "vitae"})
+
+
+def hit(
+    pack: Pack,
+    check_id: str,
+    field: FieldName,
+    start: int = 0,
+    end: int = 0,
+    match: str = "",
+    severity: Severity | None = None,
+    attachment: str | None = None,
+    **figures: Any,
+) -> Hit:
+    text = pack.checks[check_id]
+    return Hit(
+        rule=text.rule,
+        severity=severity or text.severity,
+        field=field,
+        start=start,
+        end=end,
+        match=match,
+        message=text.message.format(**figures),
+        explanation=text.explanation.format(**figures),
+        link=text.link,
+        attachment=attachment,
+    )
+
+
+def missing_subject(draft: Draft, pack: Pack) -> list[Hit]:
+    if draft.subject.strip():
+        return []
+    return [hit(pack, "missing-subject", "subject")]
+
+
+def referrer_not_in_subject(draft: Draft, pack: Pack, person: Person | None) -> list[Hit]:
+    if person is None or subject_names(draft.subject, person):
+        return []
+    subject = draft.subject
+    return [
+        hit(pack, "referrer-not-in-subject", "subject", 0, len(subject), subject, name=person.name)
+    ]
+
+
+def too_long(draft: Draft, pack: Pack) -> list[Hit]:
+    settings = pack.checks["too-long"].settings
+    limit, hard_limit = int(settings["limit"]), int(settings["hard_limit"])
+    words = list(WORD.finditer(draft.own))
+    if len(words) <= limit:
+        return []
+    severity = settings["severity_over_limit"] if len(words) > hard_limit else None
+    # Point at the words past the limit: that is what there is to cut.
+    start, end = words[limit].start(), words[-1].end()
+    return [
+        hit(
+            pack, "too-long", "body", start, end, draft.own[start:end].strip(),
+            severity=severity, words=len(words),
+        )
+    ]  # fmt: skip
+
+
+def _shape_applies(draft: Draft) -> bool:
+    """Ask, time frame, opinion and thanks are advice for a first outreach."""
+    return not draft.is_reply and draft.stats.words >= MIN_WORDS_FOR_SHAPE
+
+
+def no_clear_ask(draft: Draft, pack: Pack) -> list[Hit]:
+    if not _shape_applies(draft) or "?" in draft.own or pack.asks.search(draft.own):
+        return []
+    return [hit(pack, "no-clear-ask", "body")]
+
+
+def _minutes(match: re.Match[str]) -> int | None:
+    raw = match.group("n").lower()
+    if raw.isdigit():
+        return int(raw)
+    return _NUMBERS.get(raw)
+
+
+def time_frame(draft: Draft, pack: Pack) -> list[Hit]:
+    if not _shape_applies(draft):
+        return []
+    text = draft.own
+    long_asks = [m for m in _MINUTES.finditer(text) if (_minutes(m) or 0) > 30]
+    long_asks += list(_HOURS.finditer(text))
+    if long_asks:
+        first = min(long_asks, key=lambda m: m.start())
+        return [
+            hit(
+                pack, "long-time-frame", "body", first.start(), first.end(), first.group(),
+                match_text=first.group(),
+            )
+        ]  # fmt: skip
+    if _MINUTES.search(text) or _SHORT_PHRASES.search(text):
+        return []
+    return [hit(pack, "no-time-frame", "body")]
+
+
+def no_opinion_ask(draft: Draft, pack: Pack) -> list[Hit]:
+    if not _shape_applies(draft) or pack.opinion.search(draft.own):
+        return []
+    return [hit(pack, "no-opinion-ask", "body")]
+
+
+def no_thanks(draft: Draft, pack: Pack) -> list[Hit]:
+    if not _shape_applies(draft):
+        return []
+    own = draft.own.rstrip()
+    if pack.thanks.search(own[-CLOSE_CHARS:]):
+        return []
+    return [hit(pack, "no-thanks", "body")]
+
+
+def _filename_words(filename: str) -> list[str]:
+    stem = filename.rsplit(".", 1)[0] if "." in filename else filename
+    decomposed = unicodedata.normalize("NFKD", stem)
+    stem = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", stem):
+        # Split camelCase and digits: "JaneDoeCV2024" reads as Jane, Doe, CV, 2024.
+        words += re.findall(r"[A-Z]+(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z]+|[A-Z]+|\d+", chunk)
+    return [w.lower() for w in words]
+
+
+def is_resume_filename(filename: str) -> bool:
+    words = _filename_words(filename)
+    if any(w in _RESUME_WORDS for w in words):
+        return True
+    # Run-together names: "janedoeresume.pdf", "resumejanedoe.docx".
+    return any(len(w) > 6 and (w.endswith("resume") or w.startswith("resume")) for w in words)
+
+
+def resume_attachments(draft: Draft, pack: Pack) -> list[Hit]:
+    return [
+        hit(
+            pack, "resume-attachment", "attachments", 0, 0, a.filename,
+            attachment=a.filename, filename=a.filename,
+        )
+        for a in draft.attachments
+        if is_resume_filename(a.filename)
+    ]  # fmt: skip

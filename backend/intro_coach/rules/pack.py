@@ -1,0 +1,202 @@
+"""Loading the rule pack (`pack.yaml`) and matching its phrases."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, cast
+
+import yaml
+
+from intro_coach.schema import Severity
+
+_SEVERITIES = ("error", "warning", "suggestion")
+_FIELDS = ("subject", "body")
+# What a space in a pattern stands for: the gap between two words as people type it,
+# wrapped, hyphenated or pasted with a no-break space.
+_GAP = r"[\s\u00a0\-\u2010\u2011\u2013\u2014]+"
+
+
+class PackError(ValueError):
+    """The rule pack is malformed; raised at load time, never while analyzing."""
+
+
+def compile_phrase(pattern: str) -> str:
+    """Rewrite a pack pattern into a plain regular expression (see pack.yaml's header)."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+            out.append("'’" if ch == "'" else ch)
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+        elif ch == " ":
+            out.append(_GAP)
+        elif ch == "'":
+            out.append("['’]")
+        else:
+            out.append(ch)
+        i += 1
+    return rf"(?<!\w)(?:{''.join(out)})(?!\w)"
+
+
+def compile_phrases(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(compile_phrase(p) for p in patterns), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    start: int
+    end: int
+    text: str
+    replacements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PackRule:
+    id: str
+    severity: Severity
+    fields: tuple[str, ...]
+    message: str
+    explanation: str
+    link: str | None
+    regex: re.Pattern[str]
+    replacements: tuple[tuple[str, ...], ...]  # by pattern, in the regex's group order
+    examples_match: tuple[str, ...]
+    examples_no_match: tuple[str, ...]
+
+    def find(self, text: str) -> Iterator[PhraseMatch]:
+        for m in self.regex.finditer(text):
+            group = (m.lastindex or 1) - 1
+            yield PhraseMatch(m.start(), m.end(), m.group(), self.replacements[group])
+
+
+@dataclass(frozen=True)
+class CheckText:
+    """The words of a whole-email check; the check itself is code."""
+
+    rule: str  # the rule id its findings carry; several checks can share one
+    severity: Severity
+    message: str
+    explanation: str
+    link: str | None
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Pack:
+    rules: tuple[PackRule, ...]
+    checks: dict[str, CheckText]
+    asks: re.Pattern[str]
+    opinion: re.Pattern[str]
+    thanks: re.Pattern[str]
+    resume_request: re.Pattern[str]
+
+    def rule(self, rule_id: str) -> PackRule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def _require(entry: dict[str, Any], key: str, kind: type, where: str) -> Any:
+    value = entry.get(key)
+    if not isinstance(value, kind):
+        raise PackError(f"{where}: '{key}' must be a {kind.__name__}")
+    return value
+
+
+def _parse_rule(entry: dict[str, Any]) -> PackRule:
+    where = f"rule {entry.get('id', '?')!r}"
+    rule_id = _require(entry, "id", str, where)
+    severity = _require(entry, "severity", str, where)
+    if severity not in _SEVERITIES:
+        raise PackError(f"{where}: severity must be one of {', '.join(_SEVERITIES)}")
+    fields = tuple(entry.get("fields", _FIELDS))
+    if not set(fields) <= set(_FIELDS):
+        raise PackError(f"{where}: fields must be among {', '.join(_FIELDS)}")
+    patterns: list[str] = []
+    replacements: list[tuple[str, ...]] = []
+    for item in _require(entry, "patterns", list, where):
+        if isinstance(item, str):
+            item = {"pattern": item}
+        pattern = _require(item, "pattern", str, where)
+        try:
+            if re.compile(compile_phrase(pattern)).groups:
+                raise PackError(f"{where}: use (?:...) in {pattern!r}; groups are reserved")
+        except re.error as exc:
+            raise PackError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
+        patterns.append(pattern)
+        replacements.append(tuple(item.get("replacements", ())))
+    # One capture group per pattern tells which one matched, and so which swaps apply.
+    regex = re.compile("|".join(f"({compile_phrase(p)})" for p in patterns), re.IGNORECASE)
+    examples = entry.get("examples", {})
+    return PackRule(
+        id=rule_id,
+        severity=cast(Severity, severity),
+        fields=fields,
+        message=_require(entry, "message", str, where),
+        explanation=_require(entry, "explanation", str, where),
+        link=entry.get("link"),
+        regex=regex,
+        replacements=tuple(replacements),
+        examples_match=tuple(examples.get("match", ())),
+        examples_no_match=tuple(examples.get("no_match", ())),
+    )
+
+
+def _parse_check(check_id: str, entry: dict[str, Any], defaults: PackRule | None) -> CheckText:
+    where = f"check {check_id!r}"
+    severity = entry.get("severity", defaults.severity if defaults else None)
+    if severity not in _SEVERITIES:
+        raise PackError(f"{where}: severity must be one of {', '.join(_SEVERITIES)}")
+    explanation = entry.get("explanation", defaults.explanation if defaults else None)
+    if not isinstance(explanation, str):
+        raise PackError(f"{where}: 'explanation' must be a str")
+    known = {"severity", "message", "explanation", "link", "inherits", "rule"}
+    return CheckText(
+        rule=entry.get("rule", defaults.id if defaults else check_id),
+        severity=cast(Severity, severity),
+        message=_require(entry, "message", str, where),
+        explanation=explanation,
+        link=entry.get("link", defaults.link if defaults else None),
+        settings={k: v for k, v in entry.items() if k not in known},
+    )
+
+
+def parse_pack(source: str) -> Pack:
+    data = yaml.safe_load(source)
+    if not isinstance(data, dict):
+        raise PackError("the pack must be a mapping with 'rules' and 'phrases'")
+    rules = tuple(_parse_rule(entry) for entry in _require(data, "rules", list, "pack"))
+    phrases = _require(data, "phrases", dict, "pack")
+    by_id = {rule.id: rule for rule in rules}
+    checks = {
+        check_id: _parse_check(check_id, entry, by_id.get(entry.get("inherits", "")))
+        for check_id, entry in _require(data, "checks", dict, "pack").items()
+    }
+    return Pack(
+        rules=rules,
+        checks=checks,
+        resume_request=compile_phrases(_require(phrases, "resume_request", list, "phrases")),
+        asks=compile_phrases(_require(phrases, "asks", list, "phrases")),
+        opinion=compile_phrases(_require(phrases, "opinion", list, "phrases")),
+        thanks=compile_phrases(_require(phrases, "thanks", list, "phrases")),
+    )
+
+
+@cache
+def default_pack() -> Pack:
+    source = resources.files("intro_coach.rules").joinpath("pack.yaml").read_text("utf-8")
+    return parse_pack(source)

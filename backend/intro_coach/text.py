@@ -1,0 +1,298 @@
+"""Turning a draft body into the text the rules read.
+
+Two things matter here. Offsets: the rules work on Python strings (code points), clients
+count UTF-16 code units (JavaScript, LanguageTool), and HTML input needs a way back to
+its source. And whose words they are: quoted replies and signatures are in the body but
+were not written for this email, so they are masked out (kept in place as spaces, so
+every offset still points into the text the client sent).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from html.entities import name2codepoint
+from html.parser import HTMLParser
+from itertools import accumulate
+
+Span = tuple[int, int]
+
+
+class Utf16Index:
+    """Maps code-point offsets of one string to UTF-16 code-unit offsets."""
+
+    def __init__(self, text: str) -> None:
+        # Most drafts are ASCII or BMP-only; then the two counts agree and no table is
+        # needed, which keeps the per-keystroke cost flat.
+        self._astral: list[int] | None = None
+        if not text.isascii() and any(ord(c) > 0xFFFF for c in text):
+            self._astral = list(accumulate((1 if ord(c) > 0xFFFF else 0 for c in text), initial=0))
+
+    def __call__(self, index: int) -> int:
+        if self._astral is None:
+            return index
+        return index + self._astral[index]
+
+
+def utf16_len(text: str) -> int:
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
+# --- HTML ----------------------------------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th "
+    "thead tr ul".split()
+)
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_HIDDEN_TAGS = frozenset("head script style template title noscript".split())
+# Gmail marks quoted history and the signature with these classes; Outlook and Apple
+# Mail use the ids and the blockquote type.
+_QUOTE_CLASSES = frozenset({"gmail_quote", "gmail_extra", "gmail_attr", "moz-cite-prefix"})
+_SIGNATURE_CLASSES = frozenset({"gmail_signature", "moz-signature"})
+_QUOTE_IDS = frozenset({"appendonsend", "divrplyfwdmsg", "mail-editor-reference-message-container"})
+
+
+def _excluded_kind(tag: str, attrs: list[tuple[str, str | None]]) -> str | None:
+    """'history' for quoted mail, 'signature' for a signature, None for the writer's text."""
+    values = {k: (v or "") for k, v in attrs}
+    classes = set(values.get("class", "").split())
+    if classes & _SIGNATURE_CLASSES or values.get("data-smartmail") == "gmail_signature":
+        return "signature"
+    if classes & _QUOTE_CLASSES or values.get("id", "").lower() in _QUOTE_IDS:
+        return "history"
+    if tag == "blockquote" and values.get("type") == "cite":
+        return "history"
+    return None
+
+
+@dataclass
+class Extracted:
+    """Text of an HTML body, with each character's offset in the source."""
+
+    text: str
+    source: list[int]  # len(text) + 1 entries; the last one is the end of the source
+    excluded: list[Span] = field(default_factory=list)
+    has_history: bool = False
+
+    def source_span(self, start: int, end: int) -> Span:
+        if start >= end:
+            return self.source[start], self.source[start]
+        return self.source[start], self.source[end - 1] + 1
+
+
+class _TextBuilder(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self._html = html
+        self._line_starts = [0, *(m.end() for m in re.finditer("\n", html))]
+        self.chars: list[str] = []
+        self.source: list[int] = []
+        self.excluded: list[Span] = []
+        self._stack: list[tuple[str, bool]] = []
+        self._hidden = 0
+        self._excluding = 0
+        self._exclude_from = 0
+        self._pre = 0
+        self.has_history = False
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self._line_starts[line - 1] + col
+
+    def _emit(self, text: str, offsets: list[int]) -> None:
+        self.chars.extend(text)
+        self.source.extend(offsets)
+
+    def _newline(self) -> None:
+        if self.chars and self.chars[-1] != "\n":
+            # A block boundary: trailing spaces before it are layout, not text.
+            while self.chars and self.chars[-1] == " ":
+                self.chars.pop()
+                self.source.pop()
+            self._emit("\n", [self._offset()])
+
+    def _text(self, data: str, start: int) -> None:
+        if self._hidden:
+            return
+        if self._pre:
+            self._emit(data, list(range(start, start + len(data))))
+            return
+        for i, ch in enumerate(data):
+            if ch in " \t\r\n\f":
+                # Source whitespace collapses to one space, as a browser renders it.
+                if not self.chars or self.chars[-1] in " \n":
+                    continue
+                ch = " "
+            elif ch == "\u00a0":
+                ch = " "
+            self._emit(ch, [start + i])
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden += 1
+        if tag == "br":
+            self._emit("\n", [self._offset()])
+            return
+        if tag in _BLOCK_TAGS:
+            self._newline()
+        if tag in _VOID_TAGS:
+            return
+        kind = _excluded_kind(tag, attrs)
+        excluding = kind is not None
+        self.has_history = self.has_history or kind == "history"
+        if excluding:
+            if not self._excluding:
+                self._exclude_from = len(self.chars)
+            self._excluding += 1
+        if tag == "pre":
+            self._pre += 1
+        self._stack.append((tag, excluding))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID_TAGS:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS and self._hidden:
+            self._hidden -= 1
+        if not any(open_tag == tag for open_tag, _ in self._stack):
+            return  # a stray end tag; browsers ignore it too
+        while self._stack:
+            open_tag, excluding = self._stack.pop()
+            if open_tag == "pre":
+                self._pre -= 1
+            if excluding:
+                self._excluding -= 1
+                if not self._excluding:
+                    self.excluded.append((self._exclude_from, len(self.chars)))
+            if open_tag == tag:
+                break
+        if tag in _BLOCK_TAGS:
+            self._newline()
+
+    def handle_data(self, data: str) -> None:
+        self._text(data, self._offset())
+
+    def handle_entityref(self, name: str) -> None:
+        start = self._offset()
+        if name in name2codepoint:
+            self._text(chr(name2codepoint[name]), start)
+        else:
+            self._text(f"&{name}", start)
+
+    def handle_charref(self, name: str) -> None:
+        start = self._offset()
+        try:
+            code = int(name[1:], 16) if name[:1] in "xX" else int(name)
+            char = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
+        except ValueError:
+            char = "\ufffd"
+        self._text(char, start)
+
+    def finish(self) -> Extracted:
+        self.close()
+        if self._excluding:
+            self.excluded.append((self._exclude_from, len(self.chars)))
+        while self.chars and self.chars[-1] in " \n":
+            self.chars.pop()
+            self.source.pop()
+        self.source.append(len(self._html))
+        excluded = [(s, min(e, len(self.chars))) for s, e in self.excluded if s < len(self.chars)]
+        return Extracted("".join(self.chars), self.source, excluded, self.has_history)
+
+
+def html_to_text(html: str) -> Extracted:
+    builder = _TextBuilder(html)
+    builder.feed(html)
+    return builder.finish()
+
+
+# --- Quoted replies and signatures ---------------------------------------------------
+
+# A reply header, in the languages Gmail writes it in most often. It can wrap onto a
+# second line when the sender's address is long.
+_REPLY_HEADER = re.compile(
+    r"^[ \t]*(?:On|Le|Am|El|Il|Em|Op|På|W dniu)\b[^\n]{0,300}(?:\n[^\n]{0,300})?"
+    r"(?:wrote|a écrit|schrieb|escribió|ha scritto|escreveu|schreef|skrev|napisał)\s*:[ \t]*$",
+    re.MULTILINE,
+)
+_FORWARD_HEADER = re.compile(
+    r"^[ \t]*(?:-{2,}\s*(?:Forwarded message|Original Message|Mensaje reenviado|"
+    r"Message transféré|Weitergeleitete Nachricht)\s*-{2,}|Begin forwarded message:|"
+    r"From: [^\n]+\n(?:Sent|Date): )",
+    re.MULTILINE | re.IGNORECASE,
+)
+_SIGNATURE = re.compile(r"^-- ?$", re.MULTILINE)
+_QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
+
+
+def quoted_spans(text: str) -> list[Span]:
+    """Spans of plain text that are quoted history or a signature."""
+    spans: list[Span] = [(m.start(), m.end()) for m in _QUOTED_LINE.finditer(text)]
+    cut = len(text)
+    for pattern in (_FORWARD_HEADER, _SIGNATURE):
+        m = pattern.search(text)
+        if m:
+            cut = min(cut, m.start())
+    for m in _REPLY_HEADER.finditer(text):
+        if m.start() >= cut:
+            break
+        after = text[m.end() :].lstrip("\n")
+        if after.lstrip().startswith(">"):
+            # Bottom-posting or inline replies: only the '>' lines are quotes, and the
+            # writer's own answers between them stay in.
+            spans.append((m.start(), m.end()))
+        else:
+            cut = m.start()
+            break
+    if cut < len(text):
+        spans.append((cut, len(text)))
+    return merge_spans(spans)
+
+
+def has_history(text: str) -> bool:
+    """Whether plain text carries quoted mail (a signature alone does not count)."""
+    return any(p.search(text) for p in (_QUOTED_LINE, _REPLY_HEADER, _FORWARD_HEADER))
+
+
+def merge_spans(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mask(text: str, spans: list[Span]) -> str:
+    """The text with the spans blanked out, newlines kept, so offsets are unchanged."""
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        parts.append(re.sub(r"[^\n]", " ", text[start:end]))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+# --- Line and column, for the command line and SARIF -----------------------------------
+
+
+class LineIndex:
+    """1-based line and column of a UTF-16 offset, the way editors and SARIF count."""
+
+    def __init__(self, text: str) -> None:
+        to16 = Utf16Index(text)
+        self._starts = [0, *(to16(m.end()) for m in re.finditer("\n", text))]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1

@@ -1,0 +1,74 @@
+"""Shared fixtures: the shared corpus, and a real uvicorn server on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    workdir: Path
+
+    def stop(self) -> str:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        return self.log.read_text(errors="replace")
+
+
+def start_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Server:
+    port = free_port()
+    log = workdir / "server.log"
+    env = {**os.environ, "HOME": str(workdir), "TMPDIR": str(workdir), **(extra_env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "intro_coach", "serve", "--port", str(port), "--log-level", "debug"],
+        cwd=workdir,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return Server(url, process, log, workdir)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server did not start:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start_server(tmp_path_factory.mktemp("server"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture()
+def client(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=10) as c:
+        yield c
