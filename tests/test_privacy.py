@@ -1,0 +1,47 @@
+"""Draft contents never reach the service's logs or any file it writes."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import start_server
+
+
+def _files_under(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def test_canary_reaches_no_log_line_and_no_file(tmp_path: Path) -> None:
+    canary = f"CANARY{uuid.uuid4().hex}"
+    server = start_server(tmp_path)
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            drafts = [
+                {"subject": canary, "body": {"text": f"Hi, {canary} suggested I contact you."}},
+                {
+                    "subject": "Hi",
+                    "body": {"html": f"<div>{canary} informational interview</div>"},
+                    "attachments": [{"filename": f"{canary}_resume.pdf"}],
+                    "referrer": canary,
+                },
+                {"subject": "Hi", "body": {"text": canary}, "unknown": canary},  # 422
+                {"subject": 42, "body": {"text": canary * 100}},  # 422
+                {"body": {"text": canary * 4000}},  # 413
+            ]
+            statuses = [client.post("/v1/analyze", json=d).status_code for d in drafts]
+            statuses.append(
+                client.post("/v1/analyze", content=f'{{"subject": "{canary}'.encode()).status_code
+            )
+            assert statuses == [200, 200, 422, 422, 413, 422]
+            # Error responses explain the problem without echoing the draft back.
+            bad = client.post("/v1/analyze", json=drafts[2])
+            assert canary not in bad.text
+    finally:
+        log = server.stop()
+    assert "POST /v1/analyze" in log, "the server's log was not captured"
+    assert canary not in log
+    for path in _files_under(tmp_path):
+        assert canary.encode() not in path.read_bytes(), f"canary written to {path}"
