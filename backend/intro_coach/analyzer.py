@@ -8,6 +8,7 @@ the caller says in `checks` which outside services answered.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -57,7 +58,16 @@ def finding_id(rule: str, field: str, match: str, occurrence: int) -> str:
     return f"{rule}:{field}:{digest.hexdigest()}{suffix}"
 
 
+_WORD_START = re.compile(r"(?:^|(?<=[\s\-]))[^\W\d_]")
+
+
 def _match_case(replacement: str, matched: str) -> str:
+    """The swap in the writer's case: a subject in capitals or Title Case stays so."""
+    words = matched.split()
+    if len(words) > 1 and matched.isupper():
+        return replacement.upper()
+    if len(words) > 1 and all(w[:1].isupper() for w in words if w[:1].isalpha()):
+        return _WORD_START.sub(lambda m: m.group().upper(), replacement)
     if matched[:1].isupper() and replacement[:1].islower():
         return replacement[0].upper() + replacement[1:]
     return replacement
@@ -100,7 +110,7 @@ def _referrer(request: AnalyzeRequest, draft: Draft, context: Context) -> tuple[
     return (found, "body") if found else None
 
 
-def _suggestions(draft: Draft, person: Person | None) -> list[SubjectSuggestion]:
+def _suggestions(draft: Draft, person: Person | None, pack: Pack) -> list[SubjectSuggestion]:
     if person is not None:
         return [
             SubjectSuggestion(subject=s, referrer=person.name, reason=r)
@@ -109,7 +119,13 @@ def _suggestions(draft: Draft, person: Person | None) -> list[SubjectSuggestion]
     topic = find_topic(draft.own)
     if topic is None or normalize_match(topic) in normalize_match(draft.subject):
         return []
-    return [SubjectSuggestion(subject=s, reason=r) for s, r in topic_subjects(topic)]
+    # A topic lifted from the draft can carry the very phrase a rule warns about
+    # ("interested in informational interviews"); never suggest a subject we would flag.
+    return [
+        SubjectSuggestion(subject=s, reason=r)
+        for s, r in topic_subjects(topic)
+        if not any(next(rule.find(s), None) for rule in pack.rules if "subject" in rule.fields)
+    ]
 
 
 def _silenced(finding: Finding, request: AnalyzeRequest) -> bool:
@@ -133,13 +149,14 @@ def _to_findings(hits: list[Hit], draft: Draft) -> list[Finding]:
     seen: Counter[tuple[str, str, str]] = Counter()
     findings = []
     for h in sorted(hits, key=lambda h: (_FIELD_ORDER[h.field], h.start, h.end, h.rule)):
-        key = (h.rule, h.field, normalize_match(h.match))
+        keyed = h.match if h.key is None else h.key
+        key = (h.rule, h.field, normalize_match(keyed))
         occurrence = seen[key]
         seen[key] += 1
         index = to16.get(h.field)
         findings.append(
             Finding(
-                id=finding_id(h.rule, h.field, h.match, occurrence),
+                id=finding_id(h.rule, h.field, keyed, occurrence),
                 rule=h.rule,
                 severity=h.severity,
                 field=h.field,
@@ -194,7 +211,7 @@ def analyze(
     stats = draft.stats
     return AnalyzeResponse(
         findings=findings,
-        subject_suggestions=_suggestions(draft, person),
+        subject_suggestions=_suggestions(draft, person, pack),
         referrer=Referrer(name=person.name, source=found[1]) if found and person else None,
         stats=Stats(
             words=stats.words,
@@ -205,4 +222,3 @@ def analyze(
         checks=status,
         body_text=draft.body if draft.html is not None else None,
     )
-

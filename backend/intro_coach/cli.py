@@ -48,9 +48,7 @@ def check(paths: Sequence[Path], fmt: str) -> int:
     output = FORMATS[fmt](results)
     if output:
         print(output)
-    serious = any(
-        f.severity in ("error", "warning") for r in results for f in r.response.findings
-    )
+    serious = any(f.severity in ("error", "warning") for r in results for f in r.response.findings)
     return EXIT_FINDINGS if serious else EXIT_CLEAN
 
 

@@ -73,4 +73,3 @@ def prepare(request: AnalyzeRequest) -> Draft:
         recipient_names=_fold_names(request),
         is_reply=is_reply,
     )
-

@@ -12,9 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_UPPER = "".join(
-    chr(c) for c in (*range(0x41, 0x250), *range(0x370, 0x530)) if chr(c).isupper()
-)
+_UPPER = "".join(chr(c) for c in (*range(0x41, 0x250), *range(0x370, 0x530)) if chr(c).isupper())
 _LETTER = r"[^\W\d_]"
 _WORD = rf"(?:(?:[dDlL]|[aAeE]l)['’\-])?[{_UPPER}](?:{_LETTER}|['’\-](?={_LETTER}))*"
 _PARTICLE = r"(?:van|von|de|da|del|della|di|du|la|le|der|den|ter|bin|ibn|dos|das|y|e)"
@@ -46,16 +44,24 @@ _AFTER_NAME = r"""(?i:
   |(?:connected|introduced)\ +(?:me|us)
   |(?:says|tells\ me)\ +(?:that\ +)?you
 )"""
-_APPOSITIVE = r"(?:,[ \t]+(?:my|our|a|an|who|the)\b[^,.!?\n]{1,60},)?"
-_NAME_FIRST = re.compile(rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:also[ \t]+|kindly[ \t]+)?{_AFTER_NAME}", re.X)
+# What can stand between the name and the verb: "Priya Patel, my thesis adviser,",
+# "Sally Smith from Acme", or just the comma closing "My manager, Sally Smith,".
+_APPOSITIVE = (
+    r"(?:,[ \t]+(?:my|our|a|an|who|the)\b[^,.!?\n]{1,60},"
+    rf"|[ \t]+(?:from|at|of)[ \t]+{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
+    r"|,)?"
+)
+_NAME_FIRST = re.compile(
+    rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:also[ \t]+|kindly[ \t]+)?{_AFTER_NAME}", re.X
+)
 
 # The person comes after: "I was referred to you by Dr. Priya Patel".
 _BEFORE_NAME = r"""(?i:
   (?:referred|directed|pointed|sent|introduced|connected)\ +(?:to\ +you\ +|your\ +way\ +
     |here\ +|with\ +you\ +)?(?:by|through|via)
   |(?:at|on|per)\ +the\ +(?:suggestion|recommendation|advice|urging)\ +of
-  |(?:got|received|have|was\ given|obtained|found)\ +your\ +(?:name|e-?mail|contact
-    (?:\ info(?:rmation)?|\ details)?|address|details|number)\ +(?:from|through|via)
+  |(?:got|received|have|was\ given|were\ given|obtained|found)\ +your\ +(?:name|e-?mail|contact
+    (?:\ info(?:rmation)?|\ details)?|address|details|number)\ +(?:from|through|via|by)
   |(?:a|our)\ +mutual\ +(?:friend|colleague|connection|contact|acquaintance),?
 )"""
 _NAME_AFTER = re.compile(rf"{_BEFORE_NAME}[ \t]+{_PERSON}", re.X)
@@ -159,12 +165,26 @@ def subject_names(subject: str, person: Person) -> bool:
     parts = person.name.split()
     if len(parts) > 1 and has(f"{parts[0]} {parts[-1]}"):
         return True  # "Maria Lopez" for "Maria de la Lopez"
+    if (
+        len(parts) > 1
+        and len(f"{parts[0]} {parts[-1]}") > _LONGEST_NAME
+        and has(_short_name(parts))
+    ):
+        return True  # a name too long for any subject: what referrer_subjects offers
     title_words = "|".join(re.escape(_fold(t)) for t in TITLES)
     surname = re.escape(_fold(person.surname))
     return re.search(rf"(?<!\w)(?:{title_words})\.?\s+{surname}(?!\w)", folded) is not None
 
 
 MAX_SUBJECT = 60
+# The longest name the shortest template ("Referred by {name}") can carry.
+_LONGEST_NAME = MAX_SUBJECT - len("Referred by ")
+
+
+def _short_name(parts: list[str]) -> str:
+    return parts[0][:_LONGEST_NAME]
+
+
 _REFERRER_TEMPLATES = (
     ("{name} suggested I contact you", "Names the referrer first, as career offices advise."),
     ("Referred by {name}", "Short, and the referrer is the first thing they read."),
@@ -182,7 +202,7 @@ def referrer_subjects(person: Person) -> list[tuple[str, str]]:
         names.append(f"{parts[0]} {parts[-1]}")
     if person.title:
         names.append(f"{person.title}. {person.surname}")
-    names.append(parts[0][: MAX_SUBJECT - len("Referred by ")])
+    names.append(_short_name(parts))
     subjects: list[tuple[str, str]] = []
     for template, reason in _REFERRER_TEMPLATES:
         for name in names:
@@ -208,8 +228,10 @@ _TOPIC_TAIL = re.compile(
     r"careers|at\ all|itself))+$",
     re.X,
 )
-_TOPIC_CUT = re.compile(r"(?i)\s+(?:and\s+(?:would|i|how|what|if)|because|so\s+that|if|since|"
-                        r"when|for|with\s+you|over|as|that|which|who|to\s+\w+)\b.*$")
+_TOPIC_CUT = re.compile(
+    r"(?i)\s+(?:and\s+(?:would|i|how|what|if)|because|so\s+that|if|since|"
+    r"when|for|with\s+you|over|as|that|which|who|to\s+\w+)\b.*$"
+)
 
 
 def find_topic(text: str) -> str | None:
@@ -218,8 +240,9 @@ def find_topic(text: str) -> str | None:
     if not m:
         return None
     topic = _TOPIC_CUT.sub("", m.group("topic").strip())
-    topic = re.sub(r"(?i)\b(?:scene|space|field|industry|world|sector)\s+(?:here\s+)?in\b", "in",
-                   topic)
+    topic = re.sub(
+        r"(?i)\b(?:scene|space|field|industry|world|sector)\s+(?:here\s+)?in\b", "in", topic
+    )
     topic = _TOPIC_TAIL.sub("", topic).strip()
     topic = re.sub(r"(?i)\bhere\s+in\b", "in", topic)
     words = topic.split()

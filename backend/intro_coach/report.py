@@ -89,8 +89,9 @@ def as_sarif(results: Sequence[Result]) -> str:
                         **({"snippet": {"text": finding.match}} if finding.match else {}),
                     },
                 },
-                "logicalLocations": [{"name": finding.attachment or finding.field,
-                                      "kind": "member"}],
+                "logicalLocations": [
+                    {"name": finding.attachment or finding.field, "kind": "member"}
+                ],
             }
             sarif_results.append(
                 {

@@ -55,7 +55,9 @@ class Ignored(_Strict):
 
 
 class Options(_Strict):
-    disabled_rules: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=200)] = []
+    disabled_rules: Annotated[
+        list[Annotated[str, Field(max_length=200)]], Field(max_length=200)
+    ] = []
     ignored: Annotated[list[Ignored], Field(max_length=1_000)] = []
     grammar: bool = True
 

@@ -52,7 +52,10 @@ _HIDDEN_TAGS = frozenset("head script style template title noscript".split())
 # Mail use the ids and the blockquote type.
 _QUOTE_CLASSES = frozenset({"gmail_quote", "gmail_extra", "gmail_attr", "moz-cite-prefix"})
 _SIGNATURE_CLASSES = frozenset({"gmail_signature", "moz-signature"})
-_QUOTE_IDS = frozenset({"appendonsend", "divrplyfwdmsg", "mail-editor-reference-message-container"})
+_QUOTE_IDS = frozenset({"mail-editor-reference-message-container"})
+# Outlook marks only where the history starts (an empty div, then a header div); the
+# quoted mail follows as siblings, so everything from the marker on is history.
+_HISTORY_MARKER_IDS = frozenset({"appendonsend", "divrplyfwdmsg"})
 
 
 def _excluded_kind(tag: str, attrs: list[tuple[str, str | None]]) -> str | None:
@@ -76,11 +79,18 @@ class Extracted:
     source: list[int]  # len(text) + 1 entries; the last one is the end of the source
     excluded: list[Span] = field(default_factory=list)
     has_history: bool = False
+    html: str = ""
 
     def source_span(self, start: int, end: int) -> Span:
         if start >= end:
             return self.source[start], self.source[start]
-        return self.source[start], self.source[end - 1] + 1
+        last = self.source[end - 1]
+        # A character that came from an entity ("&eacute;") ends where the entity does.
+        entity = _ENTITY.match(self.html, last) if self.html[last : last + 1] == "&" else None
+        return self.source[start], entity.end() if entity else last + 1
+
+
+_ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);?")
 
 
 class _TextBuilder(HTMLParser):
@@ -96,6 +106,7 @@ class _TextBuilder(HTMLParser):
         self._excluding = 0
         self._exclude_from = 0
         self._pre = 0
+        self._history_from: int | None = None
         self.has_history = False
 
     def _offset(self) -> int:
@@ -140,6 +151,11 @@ class _TextBuilder(HTMLParser):
             self._newline()
         if tag in _VOID_TAGS:
             return
+        if self._history_from is None and any(
+            k == "id" and (v or "").lower() in _HISTORY_MARKER_IDS for k, v in attrs
+        ):
+            self._history_from = len(self.chars)
+            self.has_history = True
         kind = _excluded_kind(tag, attrs)
         excluding = kind is not None
         self.has_history = self.has_history or kind == "history"
@@ -197,12 +213,14 @@ class _TextBuilder(HTMLParser):
         self.close()
         if self._excluding:
             self.excluded.append((self._exclude_from, len(self.chars)))
+        if self._history_from is not None:
+            self.excluded.append((self._history_from, len(self.chars)))
         while self.chars and self.chars[-1] in " \n":
             self.chars.pop()
             self.source.pop()
         self.source.append(len(self._html))
         excluded = [(s, min(e, len(self.chars))) for s, e in self.excluded if s < len(self.chars)]
-        return Extracted("".join(self.chars), self.source, excluded, self.has_history)
+        return Extracted("".join(self.chars), self.source, excluded, self.has_history, self._html)
 
 
 def html_to_text(html: str) -> Extracted:
@@ -241,6 +259,8 @@ def quoted_spans(text: str) -> list[Span]:
     for m in _REPLY_HEADER.finditer(text):
         if m.start() >= cut:
             break
+        if not _is_reply_header(m.group()):
+            continue
         after = text[m.end() :].lstrip("\n")
         if after.lstrip().startswith(">"):
             # Bottom-posting or inline replies: only the '>' lines are quotes, and the
@@ -254,9 +274,19 @@ def quoted_spans(text: str) -> list[Span]:
     return merge_spans(spans)
 
 
+def _is_reply_header(line: str) -> bool:
+    # Mail clients put a date or an address in the header; "On my blog I wrote:" has
+    # neither and is the writer's own sentence.
+    return "@" in line or any(c.isdigit() for c in line)
+
+
 def has_history(text: str) -> bool:
     """Whether plain text carries quoted mail (a signature alone does not count)."""
-    return any(p.search(text) for p in (_QUOTED_LINE, _REPLY_HEADER, _FORWARD_HEADER))
+    return (
+        _QUOTED_LINE.search(text) is not None
+        or _FORWARD_HEADER.search(text) is not None
+        or any(_is_reply_header(m.group()) for m in _REPLY_HEADER.finditer(text))
+    )
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:

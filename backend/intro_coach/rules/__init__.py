@@ -26,3 +26,6 @@ class Hit:
     link: str | None
     replacements: tuple[str, ...] = ()
     attachment: str | None = None
+    # What the finding's id is made from when the match itself changes with every edit
+    # (the words past the length limit, the subject being typed); None means the match.
+    key: str | None = None

@@ -26,20 +26,37 @@ _NUMBERS = {
     "five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30,
     "forty": 40, "forty-five": 45, "sixty": 60, "ninety": 90,
 }  # fmt: skip
+# A duration that is a distance or a deadline ("45 minutes away", "within an hour") is
+# not how long they are asked to talk.
+_NOT_A_MEETING = (
+    r"(?!\s+(?:away|drive|walk|ride|commute|flight|ahead|ago|later|earlier|early|late|"
+    r"behind|from|each|every|a\s+day|a\s+week|per))"
+)
+_NOT_A_MEETING_BEFORE = r"(?<!within\s)(?<!in\s)(?<!per\s)(?<!every\s)(?<!than\s)(?<!under\s)"
+# The leading lookahead lets the search skip most positions with one character test.
 _MINUTES = re.compile(
-    r"(?<!\w)(?P<n>\d{1,3}|five|ten|fifteen|twenty|twenty-five|thirty|forty|forty-five|sixty|"
+    r"(?=[\dfnstac])(?<!\w)"
+    r"(?P<n>\d{1,3}|five|ten|fifteen|twenty|twenty-five|thirty|forty|forty-five|sixty|"
     r"ninety|a few|few|a couple of|couple of)"
-    r"(?:\s*(?:-|–|to|or)\s*\d{1,3})?[\s\-]*(?:min(?:ute)?s?|mins?)(?!\w)",
+    r"(?:\s*(?:-|–|to|or)\s*(?P<upper>\d{1,3}))?[\s\-]*(?:min(?:ute)?s?|mins?)(?!\w)"
+    + _NOT_A_MEETING,
     re.I,
 )
-_SHORT_PHRASES = re.compile(r"(?<!\w)(?:half an hour|half-hour|quarter of an hour)(?!\w)", re.I)
+_SHORT_PHRASES = re.compile(
+    r"(?=[hq])(?<!\w)(?:half an hour|half[\s\-]hour|quarter of an hour|quarter[\s\-]hour)(?!\w)",
+    re.I,
+)
 _HOURS = re.compile(
-    r"(?<!\w)(?:an?|one|1|two|2|a couple of|couple of|several|a few|few)[\s\-]+hours?(?!\w)"
-    r"|(?<!\w)(?:hour-long|an hour or (?:so|two))(?!\w)",
+    r"(?=[\daotcsfh])(?<!\w)(?<!half\s)(?<!of\s)"
+    + _NOT_A_MEETING_BEFORE
+    + r"(?:(?:an?|one|two|three|\d{1,2}(?:\.\d)?|a couple of|couple of|several|a few|few)"
+    r"[\s\-]+hours?|hour-long)(?!\w)" + _NOT_A_MEETING,
     re.I,
 )
 # "cvs" is left out on purpose: a CVS receipt is not a CV.
 _RESUME_WORDS = frozenset({"resume", "resumes", "cv", "lebenslauf", "vitae"})
+_NOT_RESUME_ENDINGS = ("presume",)
+_NOT_RESUME_STARTS = ("resumed", "resuming")
 
 
 def hit(
@@ -51,6 +68,7 @@ def hit(
     match: str = "",
     severity: Severity | None = None,
     attachment: str | None = None,
+    key: str | None = None,
     **figures: Any,
 ) -> Hit:
     text = pack.checks[check_id]
@@ -65,6 +83,7 @@ def hit(
         explanation=text.explanation.format(**figures),
         link=text.link,
         attachment=attachment,
+        key=key,
     )
 
 
@@ -79,7 +98,16 @@ def referrer_not_in_subject(draft: Draft, pack: Pack, person: Person | None) -> 
         return []
     subject = draft.subject
     return [
-        hit(pack, "referrer-not-in-subject", "subject", 0, len(subject), subject, name=person.name)
+        hit(
+            pack,
+            "referrer-not-in-subject",
+            "subject",
+            0,
+            len(subject),
+            subject,
+            key=person.name,
+            name=person.name,
+        )
     ]
 
 
@@ -94,8 +122,8 @@ def too_long(draft: Draft, pack: Pack) -> list[Hit]:
     start, end = words[limit].start(), words[-1].end()
     return [
         hit(
-            pack, "too-long", "body", start, end, draft.own[start:end].strip(),
-            severity=severity, words=len(words),
+            pack, "too-long", "body", start, end, draft.body[start:end],
+            severity=severity, key="", words=len(words),
         )
     ]  # fmt: skip
 
@@ -112,7 +140,8 @@ def no_clear_ask(draft: Draft, pack: Pack) -> list[Hit]:
 
 
 def _minutes(match: re.Match[str]) -> int | None:
-    raw = match.group("n").lower()
+    # A range is as long as its upper end: "30-45 minutes" asks for 45.
+    raw = (match.group("upper") or match.group("n")).lower()
     if raw.isdigit():
         return int(raw)
     return _NUMBERS.get(raw)
@@ -122,7 +151,8 @@ def time_frame(draft: Draft, pack: Pack) -> list[Hit]:
     if not _shape_applies(draft):
         return []
     text = draft.own
-    long_asks = [m for m in _MINUTES.finditer(text) if (_minutes(m) or 0) > 30]
+    minutes = list(_MINUTES.finditer(text))
+    long_asks = [m for m in minutes if (_minutes(m) or 0) > 30]
     long_asks += list(_HOURS.finditer(text))
     if long_asks:
         first = min(long_asks, key=lambda m: m.start())
@@ -132,7 +162,7 @@ def time_frame(draft: Draft, pack: Pack) -> list[Hit]:
                 match_text=first.group(),
             )
         ]  # fmt: skip
-    if _MINUTES.search(text) or _SHORT_PHRASES.search(text):
+    if minutes or _SHORT_PHRASES.search(text):
         return []
     return [hit(pack, "no-time-frame", "body")]
 
@@ -163,12 +193,19 @@ def _filename_words(filename: str) -> list[str]:
     return [w.lower() for w in words]
 
 
+def _run_together_resume(word: str) -> bool:
+    """ "janedoeresume", "resumejanedoe"; not the words that merely contain the letters
+    ("presume", "resumed", "resuming")."""
+    if len(word) <= len("resume"):
+        return False
+    if word.endswith("resume"):
+        return not word.endswith(_NOT_RESUME_ENDINGS)
+    return word.startswith("resume") and not word.startswith(_NOT_RESUME_STARTS)
+
+
 def is_resume_filename(filename: str) -> bool:
     words = _filename_words(filename)
-    if any(w in _RESUME_WORDS for w in words):
-        return True
-    # Run-together names: "janedoeresume.pdf", "resumejanedoe.docx".
-    return any(len(w) > 6 and (w.endswith("resume") or w.startswith("resume")) for w in words)
+    return any(w in _RESUME_WORDS or _run_together_resume(w) for w in words)
 
 
 def resume_attachments(draft: Draft, pack: Pack) -> list[Hit]:

@@ -20,6 +20,13 @@ _FIELDS = ("subject", "body")
 _GAP = r"[\s\u00a0\-\u2010\u2011\u2013\u2014]+"
 
 
+# The whole-email checks (rules/checks.py) that take their words from the pack.
+REQUIRED_CHECKS = (
+    "missing-subject", "referrer-not-in-subject", "too-long", "no-clear-ask", "no-time-frame",
+    "long-time-frame", "no-opinion-ask", "no-thanks", "resume-attachment",
+)  # fmt: skip
+
+
 class PackError(ValueError):
     """The rule pack is malformed; raised at load time, never while analyzing."""
 
@@ -48,11 +55,19 @@ def compile_phrase(pattern: str) -> str:
         else:
             out.append(ch)
         i += 1
-    return rf"(?<!\w)(?:{''.join(out)})(?!\w)"
+    return "".join(out)
+
+
+def whole_words(alternatives: list[str]) -> re.Pattern[str]:
+    # One boundary check around the whole alternation, not one per pattern: inside a
+    # word the search then fails at once instead of trying every pattern there, which
+    # is most of the analyzer's time. Backtracking still tries the next pattern when
+    # the closing boundary fails, so the matches are the same.
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
 
 
 def compile_phrases(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(compile_phrase(p) for p in patterns), re.IGNORECASE)
+    return whole_words([compile_phrase(p) for p in patterns])
 
 
 @dataclass(frozen=True)
@@ -117,7 +132,15 @@ def _require(entry: dict[str, Any], key: str, kind: type, where: str) -> Any:
     return value
 
 
-def _parse_rule(entry: dict[str, Any]) -> PackRule:
+def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PackError(f"{where}: '{what}' must be a list of strings")
+    return tuple(value)
+
+
+def _parse_rule(entry: Any) -> PackRule:
+    if not isinstance(entry, dict):
+        raise PackError(f"rules: each rule must be a mapping, not {entry!r}")
     where = f"rule {entry.get('id', '?')!r}"
     rule_id = _require(entry, "id", str, where)
     severity = _require(entry, "severity", str, where)
@@ -131,33 +154,48 @@ def _parse_rule(entry: dict[str, Any]) -> PackRule:
     for item in _require(entry, "patterns", list, where):
         if isinstance(item, str):
             item = {"pattern": item}
+        if not isinstance(item, dict):
+            raise PackError(f"{where}: a pattern is a string or a mapping, not {item!r}")
         pattern = _require(item, "pattern", str, where)
         try:
-            if re.compile(compile_phrase(pattern)).groups:
-                raise PackError(f"{where}: use (?:...) in {pattern!r}; groups are reserved")
+            compiled = re.compile(compile_phrase(pattern), re.IGNORECASE)
         except re.error as exc:
             raise PackError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
+        if compiled.groups:
+            raise PackError(f"{where}: use (?:...) in {pattern!r}; groups are reserved")
+        if compiled.match(""):
+            # An empty match would be a finding with nothing to highlight, everywhere.
+            raise PackError(f"{where}: pattern {pattern!r} matches empty text")
         patterns.append(pattern)
-        replacements.append(tuple(item.get("replacements", ())))
+        replacements.append(_strings(item.get("replacements", []), "replacements", where))
+    if not patterns:
+        raise PackError(f"{where}: 'patterns' must not be empty")
+    link = entry.get("link")
+    if link is not None and not isinstance(link, str):
+        raise PackError(f"{where}: 'link' must be a str")
     # One capture group per pattern tells which one matched, and so which swaps apply.
-    regex = re.compile("|".join(f"({compile_phrase(p)})" for p in patterns), re.IGNORECASE)
+    regex = whole_words([f"({compile_phrase(p)})" for p in patterns])
     examples = entry.get("examples", {})
+    if not isinstance(examples, dict):
+        raise PackError(f"{where}: 'examples' must be a mapping with 'match' and 'no_match'")
     return PackRule(
         id=rule_id,
         severity=cast(Severity, severity),
         fields=fields,
         message=_require(entry, "message", str, where),
         explanation=_require(entry, "explanation", str, where),
-        link=entry.get("link"),
+        link=link,
         regex=regex,
         replacements=tuple(replacements),
-        examples_match=tuple(examples.get("match", ())),
-        examples_no_match=tuple(examples.get("no_match", ())),
+        examples_match=_strings(examples.get("match", []), "examples.match", where),
+        examples_no_match=_strings(examples.get("no_match", []), "examples.no_match", where),
     )
 
 
-def _parse_check(check_id: str, entry: dict[str, Any], defaults: PackRule | None) -> CheckText:
+def _parse_check(check_id: str, entry: Any, defaults: PackRule | None) -> CheckText:
     where = f"check {check_id!r}"
+    if not isinstance(entry, dict):
+        raise PackError(f"{where}: must be a mapping")
     severity = entry.get("severity", defaults.severity if defaults else None)
     if severity not in _SEVERITIES:
         raise PackError(f"{where}: severity must be one of {', '.join(_SEVERITIES)}")
@@ -175,6 +213,14 @@ def _parse_check(check_id: str, entry: dict[str, Any], defaults: PackRule | None
     )
 
 
+def _phrase_list(phrases: dict[str, Any], key: str) -> re.Pattern[str]:
+    patterns = _strings(phrases.get(key), key, "phrases")
+    try:
+        return compile_phrases(list(patterns))
+    except re.error as exc:
+        raise PackError(f"phrases: bad pattern in {key!r}: {exc}") from exc
+
+
 def parse_pack(source: str) -> Pack:
     data = yaml.safe_load(source)
     if not isinstance(data, dict):
@@ -182,17 +228,26 @@ def parse_pack(source: str) -> Pack:
     rules = tuple(_parse_rule(entry) for entry in _require(data, "rules", list, "pack"))
     phrases = _require(data, "phrases", dict, "pack")
     by_id = {rule.id: rule for rule in rules}
+    if len(by_id) < len(rules):
+        raise PackError("rules: rule ids must be unique")
     checks = {
-        check_id: _parse_check(check_id, entry, by_id.get(entry.get("inherits", "")))
+        check_id: _parse_check(
+            check_id,
+            entry,
+            by_id.get(entry.get("inherits", "")) if isinstance(entry, dict) else None,
+        )
         for check_id, entry in _require(data, "checks", dict, "pack").items()
     }
+    missing = [c for c in REQUIRED_CHECKS if c not in checks]
+    if missing:
+        raise PackError(f"checks: missing {', '.join(missing)}")
     return Pack(
         rules=rules,
         checks=checks,
-        resume_request=compile_phrases(_require(phrases, "resume_request", list, "phrases")),
-        asks=compile_phrases(_require(phrases, "asks", list, "phrases")),
-        opinion=compile_phrases(_require(phrases, "opinion", list, "phrases")),
-        thanks=compile_phrases(_require(phrases, "thanks", list, "phrases")),
+        resume_request=_phrase_list(phrases, "resume_request"),
+        asks=_phrase_list(phrases, "asks"),
+        opinion=_phrase_list(phrases, "opinion"),
+        thanks=_phrase_list(phrases, "thanks"),
     )
 
 
