@@ -40,8 +40,10 @@ lint: install
 	$(BIN)/ruff format --check backend tests benchmarks
 	$(BIN)/mypy
 
+# PostgreSQL (Debian's, on loopback) is started here so that the store tests run on it
+# as well as on SQLite; .ci/postgres is idempotent.
 test-python: install
-	$(BIN)/pytest -q
+	eval "$$(bash .ci/postgres)" && $(BIN)/pytest -q
 
 test-extension: extension
 	bash .ci/system-packages chromium
@@ -54,6 +56,7 @@ bench: install extension
 	bash .ci/system-packages wrk chromium
 	$(BIN)/python benchmarks/bench_analyzer.py
 	$(BIN)/python benchmarks/bench_http.py
+	$(BIN)/python benchmarks/bench_gmail.py
 	npm --prefix extension run bench
 
 clean:

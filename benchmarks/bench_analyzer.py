@@ -9,9 +9,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.drafts import corpus, typical  # noqa: E402
-from intro_coach.analyzer import analyze  # noqa: E402
-from intro_coach.schema import AnalyzeRequest  # noqa: E402
+from benchmarks.drafts import corpus, typical
+from intro_coach.analyzer import analyze
+from intro_coach.schema import AnalyzeRequest
 
 ROUNDS = 2000
 
@@ -33,8 +33,10 @@ def main() -> None:
     per_file = {name: median_us(request, 500) for name, request in corpus().items()}
     for name, us in per_file.items():
         print(f"  corpus {name}: median {us:.0f} µs")
-    print(f"analyzer, shared corpus ({len(per_file)} drafts): "
-          f"median {statistics.median(per_file.values()):.0f} µs per draft")
+    print(
+        f"analyzer, shared corpus ({len(per_file)} drafts): "
+        f"median {statistics.median(per_file.values()):.0f} µs per draft"
+    )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.drafts import typical  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+from tests.conftest import free_port
+
+from benchmarks.drafts import typical
 
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = 16
@@ -85,10 +86,14 @@ def main() -> None:
                 noop_rps, noop_p99 = _wrk(f"{base}/bench/noop", body, typing)
                 analyze_rps, analyze_p99 = _wrk(f"{base}/v1/analyze", body, typing)
                 print(f"[{load}] HTTP no-op      : {noop_rps:7.0f} req/s, p99 {noop_p99:6.2f} ms")
-                print(f"[{load}] HTTP /v1/analyze: {analyze_rps:7.0f} req/s, "
-                      f"p99 {analyze_p99:6.2f} ms")
-                print(f"[{load}] analyze throughput = {analyze_rps / noop_rps:.0%} "
-                      "of the no-op's (target >= 60%)")
+                print(
+                    f"[{load}] HTTP /v1/analyze: {analyze_rps:7.0f} req/s, "
+                    f"p99 {analyze_p99:6.2f} ms"
+                )
+                print(
+                    f"[{load}] analyze throughput = {analyze_rps / noop_rps:.0%} "
+                    "of the no-op's (target >= 60%)"
+                )
     finally:
         server.terminate()
         server.wait()

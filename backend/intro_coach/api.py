@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
@@ -13,6 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intro_coach import __version__
 from intro_coach.analyzer import analyze
+from intro_coach.auth.router import INVALID_SESSION, bearer, connection_of
+from intro_coach.auth.router import router as gmail_router
 from intro_coach.config import Settings
 from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest, AnalyzeResponse
 
@@ -63,9 +66,7 @@ class _TooLarge(Exception):
 
 def _errors(exc: ValidationError) -> list[dict[str, Any]]:
     # The input itself is left out: it is the user's draft, and can be 100,000 characters.
-    return [
-        {"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()
-    ]
+    return [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
 
 
 def _validation_response(exc: ValidationError) -> JSONResponse:
@@ -88,6 +89,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Coaching for networking emails that get answered.",
     )
+    # The opt-in Gmail connection exists only when a Google client is configured.
+    app.state.gmail = None
+    if settings.gmail_configured:
+        from intro_coach.auth.connection import Connection
+
+        app.state.gmail = Connection(settings)
+    app.include_router(gmail_router)
 
     @app.get("/healthz", tags=["service"])
     async def healthz() -> dict[str, str]:
@@ -106,8 +114,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             draft = AnalyzeRequest.model_validate_json(await request.body())
         except ValidationError as exc:
             return _validation_response(exc)
-        result = analyze(draft)
+        if "authorization" not in request.headers or app.state.gmail is None:
+            result = analyze(draft)
+        else:
+            result = await _analyze_with_gmail(request, draft)
         return Response(result.model_dump_json(), media_type="application/json")
+
+    async def _analyze_with_gmail(request: Request, draft: AnalyzeRequest) -> AnalyzeResponse:
+        connection = connection_of(request)
+        token = bearer(request)
+        session = await connection.session(token) if token else None
+        if session is None:
+            raise HTTPException(
+                401, INVALID_SESSION, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            )
+        allowed, retry = connection.analyze_limit.allow(session.key)
+        if not allowed:
+            raise HTTPException(
+                429,
+                "too many requests for this session; slow down",
+                headers={"Retry-After": str(max(1, round(retry)))},
+            )
+        context, status = await connection.context.context_for(session.user_id, session.key, draft)
+        return analyze(draft, context=context, checks_status=status)
 
     if settings.bench_endpoints:
 
@@ -125,8 +154,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        schema = get_openapi(title=app.title, version=app.version, routes=app.routes,
-                             summary=app.summary)
+        schema = get_openapi(
+            title=app.title, version=app.version, routes=app.routes, summary=app.summary
+        )
         request_schema = AnalyzeRequest.model_json_schema(
             ref_template="#/components/schemas/{model}"
         )
@@ -143,5 +173,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    if settings.extension_ids:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=[f"chrome-extension://{i}" for i in settings.extension_ids],
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     return app

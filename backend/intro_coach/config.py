@@ -3,7 +3,39 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/v2/auth"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
+GMAIL_API_ROOT = "https://gmail.googleapis.com/"
+
+
+def default_data_dir() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    if xdg:
+        return Path(xdg) / "intro-coach"
+    home = os.environ.get("HOME")
+    if home:
+        return Path(home) / ".local" / "share" / "intro-coach"
+    return Path(".data")
+
+
+def _read_secret_file(path: str) -> str:
+    """A client secret from a file: Google's downloaded client JSON, or the bare secret."""
+    import json
+
+    text = Path(path).read_text().strip()
+    if text.startswith("{"):
+        data = json.loads(text)
+        section = data.get("web") or data.get("installed") or data
+        return str(section.get("client_secret", ""))
+    return text
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 @dataclass(frozen=True)
@@ -16,12 +48,74 @@ class Settings:
     # Mounts an endpoint that does no work, for the benchmark's baseline only.
     bench_endpoints: bool = False
 
+    # --- Gmail connection (opt-in). Nothing below is needed to run the analyzer. ---
+    data_dir: Path = field(default_factory=default_data_dir)
+    # SQLAlchemy URL; default: a SQLite file in data_dir.
+    database_url: str | None = None
+    # Fernet keys, newest first: the first encrypts, all decrypt. Default: a 0600 key
+    # file in data_dir, generated on first use.
+    encryption_keys: tuple[str, ...] = ()
+    encryption_key_file: Path | None = None
+    google_client_id: str | None = None
+    google_client_secret: str | None = field(default=None, repr=False)
+    google_auth_uri: str = GOOGLE_AUTH_URI
+    google_token_uri: str = GOOGLE_TOKEN_URI
+    google_revoke_uri: str = GOOGLE_REVOKE_URI
+    gmail_api_root: str = GMAIL_API_ROOT
+    # Where Google sends the browser back: <public_url>/oauth/callback.
+    public_url: str | None = None
+    # Chrome extension ids allowed to connect (redirect and CORS).
+    extension_ids: tuple[str, ...] = ()
+    # How long /v1/analyze waits for Gmail context before answering without it.
+    gmail_deadline_seconds: float = 0.8
+    # Timeout of one call to Google (token, Gmail, revoke).
+    google_timeout_seconds: float = 5.0
+    context_cache_seconds: float = 300.0
+    session_days: int = 30
+    # Per-session limits: requests per minute (with a burst of a quarter of that).
+    analyze_per_minute: int = 600
+    gmail_lookups_per_minute: int = 60
+
+    @property
+    def gmail_configured(self) -> bool:
+        return bool(self.google_client_id and self.google_client_secret)
+
+    @property
+    def callback_url(self) -> str:
+        base = self.public_url or f"http://{self.host}:{self.port}"
+        return base.rstrip("/") + "/oauth/callback"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'intro-coach.db'}"
+
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
+        secret = env.get("INTRO_COACH_GOOGLE_CLIENT_SECRET")
+        secret_file = env.get("INTRO_COACH_GOOGLE_CLIENT_SECRET_FILE")
+        if not secret and secret_file:
+            secret = _read_secret_file(secret_file)
+        data_dir = env.get("INTRO_COACH_DATA_DIR")
+        key_file = env.get("INTRO_COACH_ENCRYPTION_KEY_FILE")
         return cls(
             host=env.get("INTRO_COACH_HOST", cls.host),
             port=int(env.get("INTRO_COACH_PORT", cls.port)),
             max_request_bytes=int(env.get("INTRO_COACH_MAX_REQUEST_BYTES", cls.max_request_bytes)),
             bench_endpoints=env.get("INTRO_COACH_BENCH_ENDPOINTS", "") == "1",
+            data_dir=Path(data_dir) if data_dir else default_data_dir(),
+            database_url=env.get("INTRO_COACH_DATABASE_URL") or None,
+            encryption_keys=_csv(env.get("INTRO_COACH_ENCRYPTION_KEYS", "")),
+            encryption_key_file=Path(key_file) if key_file else None,
+            google_client_id=env.get("INTRO_COACH_GOOGLE_CLIENT_ID") or None,
+            google_client_secret=secret or None,
+            google_auth_uri=env.get("INTRO_COACH_GOOGLE_AUTH_URI", GOOGLE_AUTH_URI),
+            google_token_uri=env.get("INTRO_COACH_GOOGLE_TOKEN_URI", GOOGLE_TOKEN_URI),
+            google_revoke_uri=env.get("INTRO_COACH_GOOGLE_REVOKE_URI", GOOGLE_REVOKE_URI),
+            gmail_api_root=env.get("INTRO_COACH_GMAIL_API_ROOT", GMAIL_API_ROOT),
+            public_url=env.get("INTRO_COACH_PUBLIC_URL") or None,
+            extension_ids=_csv(env.get("INTRO_COACH_EXTENSION_IDS", "")),
+            gmail_deadline_seconds=float(env.get("INTRO_COACH_GMAIL_DEADLINE_MS", "800")) / 1000,
+            analyze_per_minute=int(env.get("INTRO_COACH_ANALYZE_PER_MINUTE", "600")),
+            gmail_lookups_per_minute=int(env.get("INTRO_COACH_GMAIL_LOOKUPS_PER_MINUTE", "60")),
         )

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from intro_coach.rules.prefilter import Phrases
+from intro_coach.text import paragraphs
 
 _UPPER = "".join(chr(c) for c in (*range(0x41, 0x250), *range(0x370, 0x530)) if chr(c).isupper())
 _LETTER = r"[^\W\d_]"
@@ -26,24 +31,24 @@ _PERSON = rf"(?:(?P<title>{_TITLE})[ \t]+)?(?P<name>{_NAME})"
 
 # The person comes first: "Sally Smith suggested I contact you", "Priya Patel, my thesis
 # adviser, recommended I reach out".
-_AFTER_NAME = r"""(?i:
-  (?:suggested|recommended|advised|encouraged\ me|urged\ me|told\ me|said)\ +
+_AFTER_NAME = (
+    r"""(?:suggested|recommended|advised|encouraged\ me|urged\ me|told\ me|said)\ +
     (?:(?:that\ +)?(?:i|we)\ +(?:should\ +|might\ +|could\ +)?
        (?:contact|reach|write|e-?mail|get\ in\ touch|speak|talk|connect|chat|touch\ base|ask
         |message|drop|meet|call|get\ coffee)
      |(?:contacting|reaching|writing|e-?mailing|getting\ in\ touch|speaking|talking
         |connecting|chatting|asking|meeting)
      |(?:to\ +)?(?:contact|reach\ out|talk|speak|connect|write)
-     |you(?:'d|’d|\ would|\ might|\ could|'re|’re|\ are)?)
-  |(?:referred|directed|pointed|sent|steered)\ +me
-  |(?:gave|passed\ +along|passed\ +on|passed|shared|forwarded|sent|provided)\ +(?:me\ +)?
-    (?:your|along\ +your)\ +(?:name|e-?mail|contact|details|info|information|address|number)
-  |(?:mentioned|spoke\ highly\ of|speaks\ highly\ of|raved\ about)\ +(?:you|your|that\ you)
-  |thought\ +(?:that\ +)?(?:you|it\ would|i\ should|we\ should)
-  |(?:put|got)\ +(?:me|us)\ +in\ +touch
-  |(?:connected|introduced)\ +(?:me|us)
-  |(?:says|tells\ me)\ +(?:that\ +)?you
-)"""
+     |you(?:'d|’d|\ would|\ might|\ could|'re|’re|\ are)?)""",
+    r"(?:referred|directed|pointed|sent|steered)\ +me",
+    r"""(?:gave|passed\ +along|passed\ +on|passed|shared|forwarded|sent|provided)\ +(?:me\ +)?
+    (?:your|along\ +your)\ +(?:name|e-?mail|contact|details|info|information|address|number)""",
+    r"(?:mentioned|spoke\ highly\ of|speaks\ highly\ of|raved\ about)\ +(?:you|your|that\ you)",
+    r"thought\ +(?:that\ +)?(?:you|it\ would|i\ should|we\ should)",
+    r"(?:put|got)\ +(?:me|us)\ +in\ +touch",
+    r"(?:connected|introduced)\ +(?:me|us)",
+    r"(?:says|tells\ me)\ +(?:that\ +)?you",
+)
 # What can stand between the name and the verb: "Priya Patel, my thesis adviser,",
 # "Sally Smith from Acme", or just the comma closing "My manager, Sally Smith,".
 _APPOSITIVE = (
@@ -51,23 +56,35 @@ _APPOSITIVE = (
     rf"|[ \t]+(?:from|at|of)[ \t]+{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
     r"|,)?"
 )
-_NAME_FIRST = re.compile(
-    rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:also[ \t]+|kindly[ \t]+)?{_AFTER_NAME}", re.X
-)
+# Searching for the verb first and then reading the name just before it is several
+# times faster than one regex that tries a name at every capital letter of the draft.
+# Each phrase is only tried when its words are in the draft at all (see prefilter.py).
+_VERB_AFTER_NAME = Phrases(_AFTER_NAME, flags=re.IGNORECASE | re.X)
+_NAME_BEFORE_VERB = re.compile(rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:also[ \t]+|kindly[ \t]+)?\Z", re.X)
+_LOOKBACK = 160  # characters before the verb that can hold "Dr. Name, my old manager,"
 
 # The person comes after: "I was referred to you by Dr. Priya Patel".
-_BEFORE_NAME = r"""(?i:
-  (?:referred|directed|pointed|sent|introduced|connected)\ +(?:to\ +you\ +|your\ +way\ +
-    |here\ +|with\ +you\ +)?(?:by|through|via)
-  |(?:at|on|per)\ +the\ +(?:suggestion|recommendation|advice|urging)\ +of
-  |(?:got|received|have|was\ given|were\ given|obtained|found)\ +your\ +(?:name|e-?mail|contact
-    (?:\ info(?:rmation)?|\ details)?|address|details|number)\ +(?:from|through|via|by)
-  |(?:a|our)\ +mutual\ +(?:friend|colleague|connection|contact|acquaintance),?
-)"""
-_NAME_AFTER = re.compile(rf"{_BEFORE_NAME}[ \t]+{_PERSON}", re.X)
-_POSSESSIVE = re.compile(
-    rf"(?i:at|on|per|following)[ \t]+{_PERSON}['’]s?[ \t]+"
-    r"(?i:suggestion|recommendation|advice|urging)"
+_BEFORE_NAME = Phrases(
+    (
+        r"""(?:referred|directed|pointed|sent|introduced|connected)\ +(?:to\ +you\ +
+        |your\ +way\ +|here\ +|with\ +you\ +)?(?:by|through|via)""",
+        r"(?:at|on|per)\ +the\ +(?:suggestion|recommendation|advice|urging)\ +of",
+        r"""(?:got|received|have|was\ given|were\ given|obtained|found)\ +your\ +(?:name
+        |e-?mail|contact(?:\ info(?:rmation)?|\ details)?|address|details|number)
+        \ +(?:from|through|via|by)""",
+        r"(?:a|our)\ +mutual\ +(?:friend|colleague|connection|contact|acquaintance),?",
+    ),
+    flags=re.IGNORECASE | re.X,
+    whole_words=False,
+)
+_PERSON_NEXT = re.compile(rf"[ \t]+{_PERSON}")
+_POSSESSIVE = Phrases(
+    [
+        rf"(?<!\w)(?i:at|on|per|following)[ \t]+{_PERSON}['’]s?[ \t]+"
+        r"(?i:suggestion|recommendation|advice|urging)"
+    ],
+    flags=re.NOFLAG,
+    whole_words=False,
 )
 
 # Capitalised words that start sentences or name organisations and things, never people.
@@ -127,20 +144,54 @@ def _clean(title: str | None, name: str, start: int) -> Person | None:
     return Person(clean, title.rstrip(".") if title else None, begin, begin + len(clean))
 
 
+def _names_before_verbs(text: str) -> Iterator[re.Match[str]]:
+    for verb in _VERB_AFTER_NAME.matches(text):
+        start = max(0, verb.start() - _LOOKBACK)
+        while 0 < start < verb.start() and not text[start - 1].isspace():
+            start += 1  # never begin the window inside a word
+        m = _NAME_BEFORE_VERB.search(text, start, verb.start())
+        if m:
+            yield m
+
+
+def _names_after_phrases(text: str) -> Iterator[re.Match[str]]:
+    for phrase in _BEFORE_NAME.matches(text):
+        m = _PERSON_NEXT.match(text, phrase.end())
+        if m:
+            yield m
+
+
+@lru_cache(maxsize=4096)
+def _people(paragraph: str) -> tuple[tuple[Person, ...], ...]:
+    """Everyone one paragraph names as a referrer, by phrasing, in order."""
+    return tuple(
+        tuple(
+            person
+            for m in matches
+            if (person := _clean(m.group("title"), m.group("name"), m.start("name")))
+        )
+        for matches in (
+            _names_before_verbs(paragraph),
+            _names_after_phrases(paragraph),
+            _POSSESSIVE.matches(paragraph),
+        )
+    )
+
+
 def find_referrer(text: str, exclude: frozenset[str] = frozenset()) -> Person | None:
     """The first person the text says referred the writer, skipping `exclude` (folded)."""
-    candidates: list[Person] = []
-    for pattern in (_NAME_FIRST, _NAME_AFTER, _POSSESSIVE):
-        for m in pattern.finditer(text):
-            person = _clean(m.group("title"), m.group("name"), m.start("name"))
-            if person is None:
-                continue
-            folded = _fold(person.name)
-            if folded in exclude or folded.split()[0] in exclude:
-                continue
-            candidates.append(person)
-            break
-    return min(candidates, key=lambda p: p.start, default=None)
+    for offset, paragraph in paragraphs(text):
+        candidates = []
+        for people in _people(paragraph):
+            for person in people:
+                folded = _fold(person.name)
+                if folded not in exclude and folded.split()[0] not in exclude:
+                    candidates.append(person)
+                    break
+        if candidates:
+            first = min(candidates, key=lambda p: p.start)
+            return replace(first, start=first.start + offset, end=first.end + offset)
+    return None
 
 
 def parse_person(raw: str) -> Person | None:
@@ -151,6 +202,9 @@ def parse_person(raw: str) -> Person | None:
         title = words.pop(0).rstrip(".")
     name = " ".join(words)
     return Person(name, title) if name else None
+
+
+_FOLDED_TITLES = "|".join(re.escape(_fold(t)) for t in TITLES)
 
 
 def subject_names(subject: str, person: Person) -> bool:
@@ -171,9 +225,8 @@ def subject_names(subject: str, person: Person) -> bool:
         and has(_short_name(parts))
     ):
         return True  # a name too long for any subject: what referrer_subjects offers
-    title_words = "|".join(re.escape(_fold(t)) for t in TITLES)
     surname = re.escape(_fold(person.surname))
-    return re.search(rf"(?<!\w)(?:{title_words})\.?\s+{surname}(?!\w)", folded) is not None
+    return re.search(rf"(?<!\w)(?:{_FOLDED_TITLES})\.?\s+{surname}(?!\w)", folded) is not None
 
 
 MAX_SUBJECT = 60

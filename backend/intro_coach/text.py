@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.entities import name2codepoint
 from html.parser import HTMLParser
@@ -287,6 +288,22 @@ def has_history(text: str) -> bool:
         or _FORWARD_HEADER.search(text) is not None
         or any(_is_reply_header(m.group()) for m in _REPLY_HEADER.finditer(text))
     )
+
+
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """The text's blank-line separated paragraphs, each with its offset.
+
+    Per-paragraph results can be remembered between requests: while someone types,
+    each request repeats every paragraph but the one being edited.
+    """
+    start = 0
+    for m in _BLANK_LINE.finditer(text):
+        yield start, text[start : m.start()]
+        start = m.end()
+    yield start, text[start:]
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from intro_coach.draft import Draft
@@ -16,6 +17,7 @@ from intro_coach.rules import Hit
 from intro_coach.rules.pack import Pack
 from intro_coach.schema import FieldName, Severity
 from intro_coach.stats import WORD
+from intro_coach.text import paragraphs
 
 # Below this many words the draft is still being started; advice about its shape
 # (ask, time, thanks) would only be noise.
@@ -114,9 +116,9 @@ def referrer_not_in_subject(draft: Draft, pack: Pack, person: Person | None) -> 
 def too_long(draft: Draft, pack: Pack) -> list[Hit]:
     settings = pack.checks["too-long"].settings
     limit, hard_limit = int(settings["limit"]), int(settings["hard_limit"])
+    if draft.stats.words <= limit:
+        return []  # the common case, answered from the remembered per-paragraph counts
     words = list(WORD.finditer(draft.own))
-    if len(words) <= limit:
-        return []
     severity = settings["severity_over_limit"] if len(words) > hard_limit else None
     # Point at the words past the limit: that is what there is to cut.
     start, end = words[limit].start(), words[-1].end()
@@ -147,22 +149,28 @@ def _minutes(match: re.Match[str]) -> int | None:
     return _NUMBERS.get(raw)
 
 
+@lru_cache(maxsize=4096)
+def _durations(paragraph: str) -> tuple[tuple[int, int, bool], ...]:
+    """(start, end, too long) of each duration in one paragraph, in order."""
+    found = [(m.start(), m.end(), (_minutes(m) or 0) > 30) for m in _MINUTES.finditer(paragraph)]
+    found += [(m.start(), m.end(), True) for m in _HOURS.finditer(paragraph)]
+    found += [(m.start(), m.end(), False) for m in _SHORT_PHRASES.finditer(paragraph)]
+    return tuple(sorted(found))
+
+
 def time_frame(draft: Draft, pack: Pack) -> list[Hit]:
     if not _shape_applies(draft):
         return []
-    text = draft.own
-    minutes = list(_MINUTES.finditer(text))
-    long_asks = [m for m in minutes if (_minutes(m) or 0) > 30]
-    long_asks += list(_HOURS.finditer(text))
-    if long_asks:
-        first = min(long_asks, key=lambda m: m.start())
-        return [
-            hit(
-                pack, "long-time-frame", "body", first.start(), first.end(), first.group(),
-                match_text=first.group(),
-            )
-        ]  # fmt: skip
-    if minutes or _SHORT_PHRASES.search(text):
+    durations = [
+        (offset + start, offset + end, too_long)
+        for offset, paragraph in paragraphs(draft.own)
+        for start, end, too_long in _durations(paragraph)
+    ]
+    for start, end, too_long in durations:
+        if too_long:
+            text = draft.body[start:end]
+            return [hit(pack, "long-time-frame", "body", start, end, text, match_text=text)]
+    if durations:
         return []
     return [hit(pack, "no-time-frame", "body")]
 

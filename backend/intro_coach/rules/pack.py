@@ -11,6 +11,7 @@ from typing import Any, cast
 
 import yaml
 
+from intro_coach.rules.prefilter import Phrases
 from intro_coach.schema import Severity
 
 _SEVERITIES = ("error", "warning", "suggestion")
@@ -58,16 +59,8 @@ def compile_phrase(pattern: str) -> str:
     return "".join(out)
 
 
-def whole_words(alternatives: list[str]) -> re.Pattern[str]:
-    # One boundary check around the whole alternation, not one per pattern: inside a
-    # word the search then fails at once instead of trying every pattern there, which
-    # is most of the analyzer's time. Backtracking still tries the next pattern when
-    # the closing boundary fails, so the matches are the same.
-    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
-
-
-def compile_phrases(patterns: list[str]) -> re.Pattern[str]:
-    return whole_words([compile_phrase(p) for p in patterns])
+def compile_phrases(patterns: list[str], capture: bool = False) -> Phrases:
+    return Phrases([compile_phrase(p) for p in patterns], capture=capture)
 
 
 @dataclass(frozen=True)
@@ -86,15 +79,14 @@ class PackRule:
     message: str
     explanation: str
     link: str | None
-    regex: re.Pattern[str]
-    replacements: tuple[tuple[str, ...], ...]  # by pattern, in the regex's group order
+    phrases: Phrases
+    replacements: tuple[tuple[str, ...], ...]  # by pattern, in the pack's order
     examples_match: tuple[str, ...]
     examples_no_match: tuple[str, ...]
 
     def find(self, text: str) -> Iterator[PhraseMatch]:
-        for m in self.regex.finditer(text):
-            group = (m.lastindex or 1) - 1
-            yield PhraseMatch(m.start(), m.end(), m.group(), self.replacements[group])
+        for index, start, end in self.phrases.finditer(text):
+            yield PhraseMatch(start, end, text[start:end], self.replacements[index])
 
 
 @dataclass(frozen=True)
@@ -113,10 +105,10 @@ class CheckText:
 class Pack:
     rules: tuple[PackRule, ...]
     checks: dict[str, CheckText]
-    asks: re.Pattern[str]
-    opinion: re.Pattern[str]
-    thanks: re.Pattern[str]
-    resume_request: re.Pattern[str]
+    asks: Phrases
+    opinion: Phrases
+    thanks: Phrases
+    resume_request: Phrases
 
     def rule(self, rule_id: str) -> PackRule:
         for rule in self.rules:
@@ -174,7 +166,7 @@ def _parse_rule(entry: Any) -> PackRule:
     if link is not None and not isinstance(link, str):
         raise PackError(f"{where}: 'link' must be a str")
     # One capture group per pattern tells which one matched, and so which swaps apply.
-    regex = whole_words([f"({compile_phrase(p)})" for p in patterns])
+    phrases = compile_phrases(patterns, capture=True)
     examples = entry.get("examples", {})
     if not isinstance(examples, dict):
         raise PackError(f"{where}: 'examples' must be a mapping with 'match' and 'no_match'")
@@ -185,7 +177,7 @@ def _parse_rule(entry: Any) -> PackRule:
         message=_require(entry, "message", str, where),
         explanation=_require(entry, "explanation", str, where),
         link=link,
-        regex=regex,
+        phrases=phrases,
         replacements=tuple(replacements),
         examples_match=_strings(examples.get("match", []), "examples.match", where),
         examples_no_match=_strings(examples.get("no_match", []), "examples.no_match", where),
@@ -213,7 +205,7 @@ def _parse_check(check_id: str, entry: Any, defaults: PackRule | None) -> CheckT
     )
 
 
-def _phrase_list(phrases: dict[str, Any], key: str) -> re.Pattern[str]:
+def _phrase_list(phrases: dict[str, Any], key: str) -> Phrases:
     patterns = _strings(phrases.get(key), key, "phrases")
     try:
         return compile_phrases(list(patterns))

@@ -1,0 +1,1 @@
+"""The opt-in Gmail connection: OAuth, sessions, encryption of what is stored."""

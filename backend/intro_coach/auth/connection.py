@@ -1,0 +1,76 @@
+"""Everything the Gmail connection needs, built once per app when Google is configured:
+the store, the OAuth flow, sessions, and the context service."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from intro_coach.auth.crypto import Cipher, load_or_create_key_file, token_hash
+from intro_coach.auth.oauth import OAuthService
+from intro_coach.auth.ratelimit import RateLimiter
+from intro_coach.config import Settings
+from intro_coach.gmail.cache import TTLCache
+from intro_coach.gmail.service import ContextService
+from intro_coach.store import Store, create_db_engine, migrate
+
+# How long a checked session is trusted in memory. Revoking through this process
+# takes effect at once; through another process, within this many seconds.
+SESSION_CACHE_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    user_id: int
+    token: str
+    key: str  # the token's hash: what rate limits and logs may name
+
+
+def cipher_for(settings: Settings) -> Cipher:
+    keys = list(settings.encryption_keys)
+    if not keys:
+        path = settings.encryption_key_file or settings.data_dir / "encryption.key"
+        keys = load_or_create_key_file(path)
+    return Cipher(keys)
+
+
+class Connection:
+    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+        self.settings = settings
+        if store is None:
+            engine = create_db_engine(settings.resolved_database_url)
+            migrate(engine)
+            store = Store(engine, cipher_for(settings))
+        self.store = store
+        self.oauth = OAuthService(settings, store)
+        self.context = ContextService(settings, store)
+        self.analyze_limit = RateLimiter(settings.analyze_per_minute)
+        self._sessions: TTLCache[int] = TTLCache()
+
+    def close(self) -> None:
+        self.context.close()
+        self.store.engine.dispose()
+
+    async def session(self, token: str) -> SessionInfo | None:
+        key = token_hash(token)
+        user_id = self._sessions.get(key)
+        if user_id is None:
+            user_id = await asyncio.to_thread(self.store.session_user, token)
+            if user_id is None:
+                return None
+            self._sessions.put(key, user_id, SESSION_CACHE_SECONDS)
+        return SessionInfo(user_id, token, key)
+
+    def end_session(self, session: SessionInfo) -> None:
+        self.store.revoke_session(session.token)
+        self._sessions.drop(lambda k: k == session.key)
+
+    def disconnect(self, user_id: int) -> bool:
+        """Revokes the grant at Google and deletes every row about the user; returns
+        whether Google confirmed the revocation."""
+        refresh = self.store.refresh_token(user_id)
+        revoked = self.oauth.revoke(refresh) if refresh else True
+        self.store.delete_user(user_id)
+        self.context.forget_user(user_id)
+        self._sessions.drop(lambda k: True)
+        return revoked

@@ -1,0 +1,12 @@
+"""Storage for the Gmail connection: SQLAlchemy models, Alembic migrations, queries."""
+
+from intro_coach.store.db import (
+    PendingAuth,
+    StateError,
+    Store,
+    UserInfo,
+    create_db_engine,
+    migrate,
+)
+
+__all__ = ["PendingAuth", "StateError", "Store", "UserInfo", "create_db_engine", "migrate"]

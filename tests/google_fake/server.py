@@ -1,0 +1,487 @@
+"""A fake Google on loopback: OAuth authorize (with a consent page), token and revoke
+endpoints, and the Gmail REST endpoints Intro Coach calls, answering as Google does.
+
+The real libraries (google-auth-oauthlib, google-api-python-client, httpx) talk to it
+over HTTP because the backend is configured with its URLs; nothing is patched.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+import secrets
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.google_fake.mailbox import Message
+
+GMAIL_READ_SCOPES = {
+    "https://www.googleapis.com/auth/gmail.readonly",
+    "https://www.googleapis.com/auth/gmail.modify",
+    "https://mail.google.com/",
+}
+
+
+def _error(code: int, status: str, reason: str, message: str) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "errors": [{"message": message, "domain": "global", "reason": reason}],
+            "status": status,
+        }
+    }
+
+
+GMAIL_ERRORS: dict[int, dict[str, Any]] = {
+    401: _error(
+        401,
+        "UNAUTHENTICATED",
+        "authError",
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, "
+        "login cookie or other valid authentication credential.",
+    ),
+    403: _error(
+        403,
+        "PERMISSION_DENIED",
+        "insufficientPermissions",
+        "Request had insufficient authentication scopes.",
+    ),
+    404: _error(404, "NOT_FOUND", "notFound", "Requested entity was not found."),
+    429: _error(
+        429, "RESOURCE_EXHAUSTED", "rateLimitExceeded", "Too many concurrent requests for user."
+    ),
+    500: _error(500, "INTERNAL", "backendError", "Internal error encountered."),
+}
+
+
+@dataclass
+class Grant:
+    email: str
+    scopes: set[str]
+    refresh_token: str
+
+
+@dataclass
+class PendingConsent:
+    client_id: str
+    redirect_uri: str
+    state: str
+    scopes: set[str]
+    challenge: str | None
+    offline: bool
+    include_granted: bool
+    prompt_consent: bool
+
+
+@dataclass
+class IssuedCode:
+    consent: PendingConsent
+    scopes: set[str]
+    used: bool = False
+
+
+@dataclass
+class FakeGoogle:
+    """Start with `start()`; the URLs to configure are properties."""
+
+    account: str = "jane.doe@example.com"
+    client_id: str = "1234567890-fake.apps.googleusercontent.com"
+    # Generated at runtime: never a literal in the repository.
+    client_secret: str = field(default_factory=lambda: "GOCSPX-" + secrets.token_urlsafe(21))
+    redirect_uris: list[str] = field(default_factory=list)
+    mailbox: list[Message] = field(default_factory=list)
+    # Test knobs.
+    gmail_delay: float = 0.0
+    gmail_fault: int | str | None = None  # 401/403/404/429/500 or "hang"
+    grant_scopes_override: set[str] | None = None
+    omit_refresh_token: bool = False
+    hang_seconds: float = 30.0
+
+    def __post_init__(self) -> None:
+        self.grants: dict[str, Grant] = {}  # by refresh token
+        self.account_grant: dict[str, set[str]] = {}  # scopes already granted, by email
+        self.access_tokens: dict[str, tuple[str, set[str]]] = {}  # token -> (email, scopes)
+        self.consents: dict[str, PendingConsent] = {}
+        self.codes: dict[str, IssuedCode] = {}
+        self.revoked: list[str] = []
+        self.calls: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+
+    # --- lifecycle ---
+
+    def start(self) -> FakeGoogle:
+        handler = type("Handler", (_Handler,), {"google": self})
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    @property
+    def url(self) -> str:
+        assert self._httpd is not None
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    @property
+    def auth_uri(self) -> str:
+        return self.url + "/o/oauth2/v2/auth"
+
+    @property
+    def token_uri(self) -> str:
+        return self.url + "/token"
+
+    @property
+    def revoke_uri(self) -> str:
+        return self.url + "/revoke"
+
+    @property
+    def gmail_root(self) -> str:
+        return self.url + "/"
+
+    def env(self) -> dict[str, str]:
+        """The backend's configuration pointing at this fake."""
+        return {
+            "INTRO_COACH_GOOGLE_CLIENT_ID": self.client_id,
+            "INTRO_COACH_GOOGLE_CLIENT_SECRET": self.client_secret,
+            "INTRO_COACH_GOOGLE_AUTH_URI": self.auth_uri,
+            "INTRO_COACH_GOOGLE_TOKEN_URI": self.token_uri,
+            "INTRO_COACH_GOOGLE_REVOKE_URI": self.revoke_uri,
+            "INTRO_COACH_GMAIL_API_ROOT": self.gmail_root,
+        }
+
+    def gmail_calls(self) -> list[str]:
+        return [path for _, path in self.calls if path.startswith("/gmail/")]
+
+    def wait(self, seconds: float) -> None:
+        self._stop.wait(seconds)
+
+    def revoke_all_at_google(self) -> None:
+        """What the user does at myaccount.google.com/permissions."""
+        with self._lock:
+            self.grants.clear()
+            self.access_tokens.clear()
+            self.account_grant.clear()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    google: FakeGoogle
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    # --- plumbing ---
+
+    def _send(
+        self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, data: Any) -> None:
+        self._send(status, json.dumps(data).encode(), "application/json; charset=UTF-8")
+
+    def _redirect(self, location: str) -> None:
+        self._send(302, b"", "text/html; charset=UTF-8", {"Location": location})
+
+    def _form(self) -> dict[str, str]:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode()
+        return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+    def do_GET(self) -> None:
+        self._route("GET")
+
+    def do_POST(self) -> None:
+        self._route("POST")
+
+    def _route(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        g = self.google
+        with g._lock:
+            g.calls.append((method, parts.path))
+        path = parts.path
+        if path == "/o/oauth2/v2/auth" and method == "GET":
+            self._authorize(query)
+        elif path == "/o/oauth2/v2/consent" and method == "POST":
+            self._consent(self._form())
+        elif path == "/token" and method == "POST":
+            self._token(self._form())
+        elif path == "/revoke" and method == "POST":
+            form = self._form()
+            self._revoke(form.get("token") or query.get("token", ""))
+        elif path.startswith("/gmail/v1/users/") and method == "GET":
+            self._gmail(path, query)
+        else:
+            self._json(404, GMAIL_ERRORS[404])
+
+    # --- OAuth ---
+
+    def _authorize(self, q: dict[str, str]) -> None:
+        g = self.google
+        if q.get("client_id") != g.client_id:
+            self._send(401, b"<h1>Error 401: invalid_client</h1>", "text/html")
+            return
+        if g.redirect_uris and q.get("redirect_uri") not in g.redirect_uris:
+            self._send(400, b"<h1>Error 400: redirect_uri_mismatch</h1>", "text/html")
+            return
+        if q.get("response_type") != "code" or not q.get("scope"):
+            self._send(400, b"<h1>Error 400: invalid_request</h1>", "text/html")
+            return
+        if q.get("code_challenge") and q.get("code_challenge_method") != "S256":
+            self._send(400, b"<h1>Error 400: invalid_request</h1>", "text/html")
+            return
+        request_id = secrets.token_urlsafe(12)
+        with g._lock:
+            g.consents[request_id] = PendingConsent(
+                client_id=q["client_id"],
+                redirect_uri=q.get("redirect_uri", ""),
+                state=q.get("state", ""),
+                scopes=set(q["scope"].split()),
+                challenge=q.get("code_challenge"),
+                offline=q.get("access_type") == "offline",
+                include_granted=q.get("include_granted_scopes") == "true",
+                prompt_consent="consent" in q.get("prompt", "").split(),
+            )
+        scopes = "".join(f"<li>{html.escape(s)}</li>" for s in sorted(q["scope"].split()))
+        page = f"""<!doctype html><html><head><title>Sign in - Google Accounts</title></head>
+<body><h1>Intro Coach wants to access your Google Account</h1>
+<p id="account">{html.escape(g.account)}</p><ul>{scopes}</ul>
+<form method="post" action="/o/oauth2/v2/consent">
+<input type="hidden" name="request_id" value="{request_id}">
+<button id="deny" type="submit" name="decision" value="deny">Cancel</button>
+<button id="allow" type="submit" name="decision" value="allow">Allow</button>
+</form></body></html>"""
+        self._send(200, page.encode(), "text/html; charset=UTF-8")
+
+    def _consent(self, form: dict[str, str]) -> None:
+        g = self.google
+        with g._lock:
+            consent = g.consents.pop(form.get("request_id", ""), None)
+        if consent is None:
+            self._send(400, b"<h1>Error 400: invalid_request</h1>", "text/html")
+            return
+        sep = "&" if "?" in consent.redirect_uri else "?"
+        if form.get("decision") != "allow":
+            params = {"error": "access_denied", "state": consent.state}
+            self._redirect(consent.redirect_uri + sep + urlencode(params))
+            return
+        scopes = set(consent.scopes)
+        with g._lock:
+            if consent.include_granted:
+                scopes |= g.account_grant.get(g.account, set())
+        if g.grant_scopes_override is not None:
+            scopes = set(g.grant_scopes_override)
+        code = "4/0A" + secrets.token_urlsafe(40)
+        with g._lock:
+            g.codes[code] = IssuedCode(consent, scopes)
+        params = {"state": consent.state, "code": code, "scope": " ".join(sorted(scopes))}
+        self._redirect(consent.redirect_uri + sep + urlencode(params))
+
+    def _token(self, form: dict[str, str]) -> None:
+        g = self.google
+        if form.get("client_id") != g.client_id or form.get("client_secret") != g.client_secret:
+            # requests-oauthlib may send the client in HTTP Basic auth instead.
+            basic = self.headers.get("Authorization", "")
+            ok = False
+            if basic.startswith("Basic "):
+                user, _, pw = base64.b64decode(basic[6:]).decode().partition(":")
+                from urllib.parse import unquote
+
+                ok = unquote(user) == g.client_id and unquote(pw) == g.client_secret
+            if not ok:
+                self._json(401, {"error": "invalid_client", "error_description": "Unauthorized"})
+                return
+        grant_type = form.get("grant_type")
+        if grant_type == "authorization_code":
+            self._code_exchange(form)
+        elif grant_type == "refresh_token":
+            with g._lock:
+                grant = g.grants.get(form.get("refresh_token", ""))
+            if grant is None:
+                self._json(
+                    400,
+                    {
+                        "error": "invalid_grant",
+                        "error_description": "Token has been expired or revoked.",
+                    },
+                )
+                return
+            self._json(200, self._issue_access(grant.email, grant.scopes))
+        else:
+            self._json(
+                400,
+                {"error": "unsupported_grant_type", "error_description": "Invalid grant_type: "},
+            )
+
+    def _issue_access(self, email: str, scopes: set[str]) -> dict[str, Any]:
+        token = "ya29.a0" + secrets.token_urlsafe(60)
+        with self.google._lock:
+            self.google.access_tokens[token] = (email, set(scopes))
+        return {
+            "access_token": token,
+            "expires_in": 3599,
+            "scope": " ".join(sorted(scopes)),
+            "token_type": "Bearer",
+        }
+
+    def _code_exchange(self, form: dict[str, str]) -> None:
+        g = self.google
+        with g._lock:
+            issued = g.codes.get(form.get("code", ""))
+            reused = issued is not None and issued.used
+            if issued is not None:
+                issued.used = True
+        if issued is None or reused:
+            self._json(400, {"error": "invalid_grant", "error_description": "Bad Request"})
+            return
+        if form.get("redirect_uri") != issued.consent.redirect_uri:
+            self._json(400, {"error": "redirect_uri_mismatch", "error_description": "Bad Request"})
+            return
+        if issued.consent.challenge is not None:
+            verifier = form.get("code_verifier", "")
+            digest = hashlib.sha256(verifier.encode()).digest()
+            challenge = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+            if challenge != issued.consent.challenge:
+                self._json(
+                    400, {"error": "invalid_grant", "error_description": "Invalid code verifier."}
+                )
+                return
+        body = self._issue_access(g.account, issued.scopes)
+        with g._lock:
+            first = g.account not in g.account_grant
+            g.account_grant[g.account] = set(issued.scopes)
+            for grant in g.grants.values():
+                if grant.email == g.account:
+                    grant.scopes = set(issued.scopes)
+        if (
+            issued.consent.offline
+            and (first or issued.consent.prompt_consent)
+            and not g.omit_refresh_token
+        ):
+            refresh = "1//0g" + secrets.token_urlsafe(60)
+            with g._lock:
+                g.grants[refresh] = Grant(g.account, set(issued.scopes), refresh)
+            body["refresh_token"] = refresh
+        body["refresh_token_expires_in"] = 604799
+        self._json(200, body)
+
+    def _revoke(self, token: str) -> None:
+        g = self.google
+        with g._lock:
+            g.revoked.append(token)
+            grant = g.grants.pop(token, None)
+            access = g.access_tokens.pop(token, None)
+            if grant is not None:
+                g.account_grant.pop(grant.email, None)
+                for t, (email, _) in list(g.access_tokens.items()):
+                    if email == grant.email:
+                        del g.access_tokens[t]
+        if grant is None and access is None:
+            self._json(
+                400, {"error": "invalid_token", "error_description": "Token expired or revoked"}
+            )
+            return
+        self._json(200, {})
+
+    # --- Gmail ---
+
+    def _gmail(self, path: str, q: dict[str, str]) -> None:
+        g = self.google
+        if g.gmail_delay:
+            g.wait(g.gmail_delay)
+        auth = self.headers.get("Authorization", "")
+        with g._lock:
+            holder = g.access_tokens.get(auth.removeprefix("Bearer "))
+        if holder is None:
+            self._json(401, GMAIL_ERRORS[401])
+            return
+        email, scopes = holder
+        if g.gmail_fault == "hang":
+            g.wait(g.hang_seconds)
+            self._json(500, GMAIL_ERRORS[500])
+            return
+        if isinstance(g.gmail_fault, int):
+            self._json(g.gmail_fault, GMAIL_ERRORS[g.gmail_fault])
+            return
+        if not scopes & GMAIL_READ_SCOPES:
+            self._json(403, GMAIL_ERRORS[403])
+            return
+        m = re.fullmatch(r"/gmail/v1/users/([^/]+)(/.*)", path)
+        if not m or m.group(1) not in ("me", email):
+            self._json(404, GMAIL_ERRORS[404])
+            return
+        rest = m.group(2)
+        with g._lock:
+            mailbox = list(g.mailbox)
+        if rest == "/profile":
+            self._json(
+                200,
+                {
+                    "emailAddress": email,
+                    "messagesTotal": len(mailbox),
+                    "threadsTotal": len({x.thread_id for x in mailbox}),
+                    "historyId": "91234",
+                },
+            )
+        elif rest == "/messages":
+            found = [x for x in reversed(mailbox) if _matches(x, q.get("q", ""))]
+            limit = int(q.get("maxResults", "100"))
+            body: dict[str, Any] = {"resultSizeEstimate": len(found)}
+            if found:
+                body["messages"] = [{"id": x.id, "threadId": x.thread_id} for x in found[:limit]]
+            self._json(200, body)
+        elif rest.startswith("/messages/"):
+            msg = next((x for x in mailbox if x.id == rest.split("/")[2]), None)
+            if msg is None:
+                self._json(404, GMAIL_ERRORS[404])
+            else:
+                self._json(200, msg.resource())
+        elif rest.startswith("/threads/"):
+            thread_id = rest.split("/")[2]
+            messages = [x.resource() for x in mailbox if x.thread_id == thread_id]
+            if not messages:
+                self._json(404, GMAIL_ERRORS[404])
+            else:
+                self._json(200, {"id": thread_id, "historyId": "91234", "messages": messages})
+        else:
+            self._json(404, GMAIL_ERRORS[404])
+
+
+_TERM = re.compile(r'\{[^}]*\}|"[^"]*"|\S+')
+
+
+def _matches(message: Message, query: str) -> bool:
+    """Gmail search, the part used here: words and "phrases" (all must match),
+    {a b} groups (any), and operators such as newer_than: (ignored)."""
+    text = message.searchable()
+    for term in _TERM.findall(query):
+        if term.startswith("{"):
+            options = [t.strip('"').casefold() for t in _TERM.findall(term[1:-1])]
+            if not any(o in text for o in options):
+                return False
+        elif ":" in term and not term.startswith('"'):
+            continue
+        elif term.strip('"').casefold() not in text:
+            return False
+    return True

@@ -1,0 +1,223 @@
+"""Gmail context: faults and deadlines (analyze always answers in time), the cache,
+and the finders over Gmail API message shapes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from intro_coach.gmail import context as finder
+from tests.google_fake import FakeGoogle, Message
+from tests.google_fake.databases import sqlite_url
+from tests.google_fake.harness import connect, running, settings_for
+from tests.google_fake.mailbox import b64url
+from tests.test_oauth import USER, auth, draft, seed_mailbox
+
+DEADLINE = 0.3  # seconds; production default is 0.8
+
+
+@pytest.fixture()
+def google() -> Iterator[FakeGoogle]:
+    fake = FakeGoogle(account=USER).start()
+    seed_mailbox(fake)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture()
+def connected(google: FakeGoogle, tmp_path: Path) -> Iterator[tuple[str, str, httpx.Client]]:
+    settings = settings_for(google, tmp_path, sqlite_url(tmp_path), gmail_deadline_seconds=DEADLINE)
+    with running(settings) as (url, _), httpx.Client(timeout=10) as http:
+        token = connect(http, url)
+        yield url, token, http
+
+
+def timed(http: httpx.Client, url: str, token: str, **extra: Any) -> tuple[float, dict[str, Any]]:
+    start = time.perf_counter()
+    response = http.post(f"{url}/v1/analyze", json=draft(**extra), headers=auth(token))
+    elapsed = time.perf_counter() - start
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return elapsed, result
+
+
+@pytest.mark.parametrize("fault", [500, 429, 401, 403, "hang"])
+def test_gmail_failing_or_hanging_still_answers_in_time(
+    fault: int | str, google: FakeGoogle, connected: tuple[str, str, httpx.Client]
+) -> None:
+    url, token, http = connected
+    google.gmail_fault = fault
+    google.hang_seconds = 5
+    elapsed, result = timed(http, url, token, thread_id="thread-resume")
+    assert elapsed < DEADLINE + 0.25
+    assert result["checks"]["gmail"] == "unavailable"
+    assert result["checks"]["rules"] == "ok"
+    assert "resume-attached" in {f["rule"] for f in result["findings"]}
+    assert result["referrer"] is None
+
+
+def test_slow_gmail_context_is_used_by_the_next_request(
+    google: FakeGoogle, connected: tuple[str, str, httpx.Client]
+) -> None:
+    url, token, http = connected
+    google.gmail_delay = 0.2  # each call; the lookup takes several: over the deadline
+    elapsed, first = timed(http, url, token, thread_id="thread-resume")
+    assert elapsed < DEADLINE + 0.25
+    assert first["checks"]["gmail"] == "unavailable"
+    time.sleep(0.6)
+    calls = len(google.gmail_calls())
+    elapsed, second = timed(http, url, token, thread_id="thread-resume")
+    assert second["checks"]["gmail"] == "ok"
+    assert second["referrer"] == {"name": "Sally Smith", "source": "gmail"}
+    assert "resume-attached" not in {f["rule"] for f in second["findings"]}
+    assert len(google.gmail_calls()) == calls  # from the cache: Gmail not asked again
+    assert elapsed < 0.15
+
+
+def test_typing_does_not_hit_gmail_on_every_keystroke(
+    google: FakeGoogle, connected: tuple[str, str, httpx.Client]
+) -> None:
+    url, token, http = connected
+    timed(http, url, token, thread_id="thread-resume")
+    time.sleep(0.2)
+    before = len(google.gmail_calls())
+    for words in range(5):
+        _, result = timed(http, url, token, thread_id="thread-resume", subject="Hello " * words)
+        assert result["checks"]["gmail"] == "ok"
+    assert len(google.gmail_calls()) == before
+
+
+def test_unknown_thread_and_no_introduction(
+    google: FakeGoogle, connected: tuple[str, str, httpx.Client]
+) -> None:
+    url, token, http = connected
+    stranger = [{"email": "pat@example.org", "name": "Pat Kim"}]
+    for _ in range(20):
+        _, result = timed(http, url, token, thread_id="no-such-thread", to=stranger)
+        if result["checks"]["gmail"] == "ok":
+            break
+        time.sleep(0.05)
+    assert result["checks"]["gmail"] == "ok"
+    assert result["referrer"] is None
+    assert "resume-attached" in {f["rule"] for f in result["findings"]}
+
+
+def test_gmail_lookups_are_rate_limited_per_session(google: FakeGoogle, tmp_path: Path) -> None:
+    settings = settings_for(
+        google,
+        tmp_path,
+        sqlite_url(tmp_path),
+        gmail_lookups_per_minute=4,
+        gmail_deadline_seconds=0.5,
+    )
+    with running(settings) as (url, _), httpx.Client(timeout=10) as http:
+        token = connect(http, url)
+        notes = []
+        for i in range(3):
+            _, result = timed(http, url, token, to=[{"email": f"p{i}@example.org"}])
+            notes += result["checks"]["notes"]
+        assert any("too many lookups" in n for n in notes)
+
+
+# --- the finders, over message resources shaped like Gmail's ---
+
+
+def test_parse_reads_plain_html_and_skips_attachments() -> None:
+    message = Message(
+        "Jordan Lee <Jordan@Example.com>",
+        ["Jane <jane@example.com>"],
+        "Re: hi",
+        "Plain words\n\nOn Mon, 3 Nov 2025, Jane wrote:\n> quoted words",
+        html="<p>Html words</p>",
+        cc=["Sam <sam@example.com>"],
+        attachments=[("cv.pdf", "application/pdf", b"%PDF")],
+    ).resource()
+    mail = finder.parse(message)
+    assert mail.sender_email == "jordan@example.com" and mail.sender_name == "Jordan Lee"
+    assert ("Sam", "sam@example.com") in mail.recipients
+    assert "Plain words" in mail.text and "quoted" not in mail.text
+    html_only = Message("a@example.com", ["b@example.com"], "s", "").resource()
+    html_only["payload"] = {
+        "mimeType": "text/html",
+        "headers": [],
+        "body": {"data": b64url(b"<b>Hi</b> there<blockquote>old</blockquote>")},
+    }
+    assert finder.parse(html_only).text.split() == ["Hi", "there"]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Could you send me your resume?", True),
+        ("Do you have a CV you could share?", True),
+        ("I'd love to see your résumé before we talk.", True),
+        ("Please attach your curriculum vitae.", True),
+        ("Happy to chat next week.", False),
+        ("My resume writing workshop was fun.", False),
+    ],
+)
+def test_resume_request_in_thread(text: str, asked: bool) -> None:
+    thread = {
+        "messages": [
+            Message(
+                "jane@example.com", ["jordan@example.com"], "hi", "Can I send my resume?"
+            ).resource(),
+            Message("jordan@example.com", ["jane@example.com"], "Re: hi", text).resource(),
+        ]
+    }
+    assert finder.thread_asks_for_resume(thread, "jane@example.com") is asked
+
+
+def test_introducer_needs_an_introduction_of_both() -> None:
+    def intro(sender: str, to: list[str], text: str, cc: list[str] | None = None) -> dict[str, Any]:
+        return Message(sender, to, "Hello", text, cc=cc or []).resource()
+
+    user, recipient = "jane@example.com", "jordan@example.com"
+    named = intro("Sally Smith <sally@example.com>", [user], "Jane, meet Jordan. He's great.")
+    assert finder.introducer([named], user, recipient, "Jordan Lee") == "Sally Smith"
+    copied = intro("sally.smith@example.com", [user], "Introducing you two!", cc=[recipient])
+    assert finder.introducer([copied], user, recipient, "") == "Sally Smith"
+    no_phrase = intro("Sally <sally@example.com>", [user], "Jordan said hi.", cc=[recipient])
+    assert finder.introducer([no_phrase], user, recipient, "Jordan Lee") is None
+    from_user = intro(user, [recipient], "Jordan, meet Jane.")
+    from_recipient = intro(recipient, [user], "Nice to meet you, Jane.")
+    assert finder.introducer([from_user, from_recipient], user, recipient, "Jordan Lee") is None
+    other_person = intro("Sally <sally@example.com>", [user], "Jane, meet Pat.")
+    assert finder.introducer([other_person], user, recipient, "Jordan Lee") is None
+
+
+def test_search_query_quotes_the_recipient() -> None:
+    query = finder.search_query("jordan@example.com", "Jordan Lee")
+    assert query.startswith('{"jordan@example.com" "Jordan Lee"}')
+    assert '"' not in finder.search_query("x@example.com", 'Bad "name').split("}")[0][16:]
+
+
+def test_no_draft_recipient_or_token_in_logs_or_on_disk(
+    google: FakeGoogle, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    settings = settings_for(google, tmp_path, sqlite_url(tmp_path))
+    with running(settings) as (url, app), httpx.Client(timeout=10) as http:
+        token = connect(http, url)
+        body = draft(thread_id="thread-resume")
+        body["body"]["text"] += " Secretive-Marker-Words."
+        for _ in range(10):
+            result = http.post(f"{url}/v1/analyze", json=body, headers=auth(token)).json()
+            if result["checks"]["gmail"] == "ok":
+                break
+            time.sleep(0.1)
+        assert result["referrer"] == {"name": "Sally Smith", "source": "gmail"}
+        store = app.state.gmail.store
+        refresh = store.refresh_token(store.user_by_email(USER).id)
+    logged = caplog.text
+    for secret in ("Secretive-Marker-Words", "jordan@example.com", "Jordan Lee", token, refresh):
+        assert secret not in logged
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    for secret in ("Secretive-Marker-Words", "jordan@example.com", token, refresh):
+        assert secret.encode() not in on_disk

@@ -1,0 +1,188 @@
+"""The store on SQLite and PostgreSQL: migrations, encryption at rest with key rotation,
+single-use states and codes, hashed sessions, and deleting a user."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from intro_coach.auth.crypto import Cipher, KeyError_, generate_key, load_or_create_key_file
+from intro_coach.store import StateError, Store, create_db_engine, migrate
+from intro_coach.store.models import Base
+from tests.google_fake.databases import BACKENDS, empty_tables, postgres_database, sqlite_url
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_750_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path)
+    url: str = request.getfixturevalue("pg_url")
+    empty_tables(url)
+    return url
+
+
+@pytest.fixture()
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture()
+def store(db_url: str, clock: Clock) -> Iterator[Store]:
+    engine = create_db_engine(db_url)
+    migrate(engine)
+    yield Store(engine, Cipher([generate_key()]), clock=clock)
+    engine.dispose()
+
+
+def _dump(store: Store) -> str:
+    """Every stored value as text, to look for secrets in it."""
+    out = []
+    with store.engine.connect() as conn:
+        for table in ("users", "oauth_states", "login_codes", "sessions"):
+            out += [repr(tuple(r)) for r in conn.execute(text(f"select * from {table}"))]
+    return "\n".join(out)
+
+
+def test_migrations_are_idempotent_and_match_the_models(db_url: str) -> None:
+    engine = create_db_engine(db_url)
+    migrate(engine)
+    migrate(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_refresh_token_is_encrypted_at_rest_and_keys_rotate(store: Store) -> None:
+    old_key, new_key = generate_key(), generate_key()
+    store.cipher = Cipher([old_key])
+    secret = "1//0g" + generate_key()
+    user_id = store.save_grant("jane@example.com", secret, ("scope-a",), ("thread",))
+    assert user_id is not None
+    assert secret not in _dump(store)
+    assert store.refresh_token(user_id) == secret
+
+    store.cipher = Cipher([new_key, old_key])
+    assert store.refresh_token(user_id) == secret  # the old key still decrypts
+    assert store.rotate_keys() == 1
+    store.cipher = Cipher([new_key])  # and can go once everything is re-encrypted
+    assert store.refresh_token(user_id) == secret
+    store.cipher = Cipher([generate_key()])
+    with pytest.raises(KeyError_):
+        store.refresh_token(user_id)
+
+
+def test_state_is_single_use_and_expires(store: Store, clock: Clock) -> None:
+    store.create_state("s1", "verifier-1", "ext", ("thread",), ttl=600)
+    pending = store.consume_state("s1")
+    assert (pending.verifier, pending.extension_id, pending.features) == (
+        "verifier-1",
+        "ext",
+        ("thread",),
+    )
+    with pytest.raises(StateError) as replay:
+        store.consume_state("s1")
+    assert replay.value.kind == "replayed"
+    store.create_state("s2", "verifier-2", "ext", ("thread",), ttl=600)
+    clock.now += 601
+    with pytest.raises(StateError) as expired:
+        store.consume_state("s2")
+    assert expired.value.kind == "expired"
+    with pytest.raises(StateError) as unknown:
+        store.consume_state("nope")
+    assert unknown.value.kind == "unknown"
+    assert "verifier-" not in _dump(store)  # the PKCE verifier is encrypted too
+
+
+def test_login_code_is_single_use_and_expires(store: Store, clock: Clock) -> None:
+    user_id = store.save_grant("jane@example.com", "rt-" + generate_key(), (), ("thread",))
+    assert user_id is not None
+    code = store.create_login_code(user_id, ttl=120)
+    assert code not in _dump(store)
+    assert store.consume_login_code(code) == user_id
+    assert store.consume_login_code(code) is None
+    late = store.create_login_code(user_id, ttl=120)
+    clock.now += 121
+    assert store.consume_login_code(late) is None
+
+
+def test_sessions_are_hashed_expire_and_can_be_revoked(store: Store, clock: Clock) -> None:
+    user_id = store.save_grant("jane@example.com", "rt-" + generate_key(), (), ("thread",))
+    assert user_id is not None
+    token, expires = store.create_session(user_id, days=30)
+    assert token not in _dump(store)
+    assert store.session_user(token) == user_id
+    assert store.session_user(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    other, _ = store.create_session(user_id, days=30)
+    store.revoke_session(other)
+    assert store.session_user(other) is None
+    clock.now = expires + 1
+    assert store.session_user(token) is None
+
+
+def test_grant_without_refresh_token_keeps_the_stored_one(store: Store) -> None:
+    assert store.save_grant("new@example.com", None, ("a",), ("thread",)) is None
+    first = "rt-" + generate_key()
+    user_id = store.save_grant("jane@example.com", first, ("a",), ("thread",))
+    again = store.save_grant("jane@example.com", None, ("a", "b"), ("thread", "referrer"))
+    assert again == user_id and user_id is not None
+    assert store.refresh_token(user_id) == first
+    info = store.user(user_id)
+    assert info is not None and info.features == ("thread", "referrer")
+    store.mark_grant_revoked(user_id)
+    assert store.refresh_token(user_id) is None
+    assert store.save_grant("jane@example.com", None, ("a",), ("thread",)) is None
+
+
+def test_delete_user_removes_every_row(store: Store) -> None:
+    user_id = store.save_grant("jane@example.com", "rt-" + generate_key(), (), ("thread",))
+    assert user_id is not None
+    store.create_session(user_id, days=1)
+    store.create_login_code(user_id)
+    other = store.save_grant("sam@example.com", "rt-" + generate_key(), (), ("thread",))
+    assert other is not None
+    assert store.count_rows(user_id) == 3
+    store.delete_user(user_id)
+    assert store.count_rows(user_id) == 0
+    assert "jane@example.com" not in _dump(store)
+    assert store.count_rows(other) == 1
+
+
+def test_key_file_is_created_0600_and_a_readable_one_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "encryption.key"
+    keys = load_or_create_key_file(path)
+    assert len(keys) == 1
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_or_create_key_file(path) == keys
+    Cipher(keys).decrypt(Cipher(keys).encrypt("x"))
+    path.chmod(0o644)
+    with pytest.raises(KeyError_):
+        load_or_create_key_file(path)
+
+
+def test_bad_keys_are_refused() -> None:
+    with pytest.raises(KeyError_):
+        Cipher([])
+    with pytest.raises(KeyError_):
+        Cipher(["not-a-key"])
