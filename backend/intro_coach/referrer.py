@@ -12,10 +12,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from intro_coach.rules.prefilter import Phrases
-from intro_coach.text import paragraphs
+from intro_coach.text import paragraphs, per_paragraph
 
 _UPPER = "".join(chr(c) for c in (*range(0x41, 0x250), *range(0x370, 0x530)) if chr(c).isupper())
 _LETTER = r"[^\W\d_]"
@@ -161,7 +160,7 @@ def _names_after_phrases(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-@lru_cache(maxsize=4096)
+@per_paragraph
 def _people(paragraph: str) -> tuple[tuple[Person, ...], ...]:
     """Everyone one paragraph names as a referrer, by phrasing, in order."""
     return tuple(

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import _lru_cache_wrapper, lru_cache
 from html.entities import name2codepoint
 from html.parser import HTMLParser
 from itertools import accumulate
+from typing import Any, TypeVar
 
 Span = tuple[int, int]
 
@@ -291,19 +293,38 @@ def has_history(text: str) -> bool:
 
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
+_T = TypeVar("_T")
+_MEMOS: list[_lru_cache_wrapper[Any]] = []
 
 
-def paragraphs(text: str) -> Iterator[tuple[int, str]]:
+def per_paragraph(function: Callable[..., _T]) -> _lru_cache_wrapper[_T]:
+    """Remember a function of one paragraph's text (see `paragraphs`), in memory only."""
+    cached = lru_cache(maxsize=4096)(function)
+    _MEMOS.append(cached)
+    return cached
+
+
+def forget_paragraphs() -> None:
+    """Drop every remembered paragraph result: for cold-start benchmarks and tests."""
+    for cached in (*_MEMOS, paragraphs):
+        cached.cache_clear()
+
+
+@lru_cache(maxsize=16)
+def paragraphs(text: str) -> tuple[tuple[int, str], ...]:
     """The text's blank-line separated paragraphs, each with its offset.
 
     Per-paragraph results can be remembered between requests: while someone types,
-    each request repeats every paragraph but the one being edited.
+    each request repeats every paragraph but the one being edited. The split itself is
+    remembered too, since every rule asks for it on the same text.
     """
+    found = []
     start = 0
     for m in _BLANK_LINE.finditer(text):
-        yield start, text[start : m.start()]
+        found.append((start, text[start : m.start()]))
         start = m.end()
-    yield start, text[start:]
+    found.append((start, text[start:]))
+    return tuple(found)
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:

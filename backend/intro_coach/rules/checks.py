@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Any
 
 from intro_coach.draft import Draft
@@ -17,7 +16,7 @@ from intro_coach.rules import Hit
 from intro_coach.rules.pack import Pack
 from intro_coach.schema import FieldName, Severity
 from intro_coach.stats import WORD
-from intro_coach.text import paragraphs
+from intro_coach.text import paragraphs, per_paragraph
 
 # Below this many words the draft is still being started; advice about its shape
 # (ask, time, thanks) would only be noise.
@@ -149,12 +148,20 @@ def _minutes(match: re.Match[str]) -> int | None:
     return _NUMBERS.get(raw)
 
 
-@lru_cache(maxsize=4096)
+@per_paragraph
 def _durations(paragraph: str) -> tuple[tuple[int, int, bool], ...]:
     """(start, end, too long) of each duration in one paragraph, in order."""
-    found = [(m.start(), m.end(), (_minutes(m) or 0) > 30) for m in _MINUTES.finditer(paragraph)]
-    found += [(m.start(), m.end(), True) for m in _HOURS.finditer(paragraph)]
-    found += [(m.start(), m.end(), False) for m in _SHORT_PHRASES.finditer(paragraph)]
+    lowered = paragraph.lower()
+    found = []
+    # Every duration names its unit; most paragraphs have none, and a substring test
+    # is far cheaper than these patterns' lookarounds at every position.
+    if "min" in lowered:
+        found += [
+            (m.start(), m.end(), (_minutes(m) or 0) > 30) for m in _MINUTES.finditer(paragraph)
+        ]
+    if "hour" in lowered:
+        found += [(m.start(), m.end(), True) for m in _HOURS.finditer(paragraph)]
+        found += [(m.start(), m.end(), False) for m in _SHORT_PHRASES.finditer(paragraph)]
     return tuple(sorted(found))
 
 

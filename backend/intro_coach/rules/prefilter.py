@@ -16,7 +16,7 @@ from functools import lru_cache
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
-from intro_coach.text import paragraphs
+from intro_coach.text import paragraphs, per_paragraph
 
 Requirement = frozenset[str] | None
 # any one of these substrings; None: no requirement
@@ -80,7 +80,15 @@ class Phrases:
         whole_words: bool = True,
     ) -> None:
         self._alternatives = tuple(f"({a})" if capture else f"(?:{a})" for a in alternatives)
-        self._requirements = tuple(required_words(a, flags) for a in alternatives)
+        # Which alternatives each required word lets through, as bits, so that ruling
+        # patterns out costs one substring test per distinct word.
+        self._always = 0
+        self._bits_by_word: dict[str, int] = {}
+        for i, need in enumerate(required_words(a, flags) for a in alternatives):
+            if need is None:
+                self._always |= 1 << i
+            for word in need or ():
+                self._bits_by_word[word] = self._bits_by_word.get(word, 0) | 1 << i
         self._flags = flags
         self._template = r"(?<!\w)(?:{})(?!\w)" if whole_words else "(?:{})"
         self._compiled(tuple(range(len(alternatives))))  # a bad pattern fails at load time
@@ -95,12 +103,16 @@ class Phrases:
 
     def _pattern(self, text: str) -> tuple[re.Pattern[str], tuple[int, ...]] | None:
         lowered = text.lower()
-        active = tuple(
-            i
-            for i, need in enumerate(self._requirements)
-            if need is None or any(word in lowered for word in need)
-        )
-        return (self._compiled(active), active) if active else None
+        bits = self._always
+        for word, word_bits in self._bits_by_word.items():
+            if word in lowered:
+                bits |= word_bits
+        return self._by_bits(bits) if bits else None
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one instance per pack, kept for the process
+    def _by_bits(self, bits: int) -> tuple[re.Pattern[str], tuple[int, ...]]:
+        active = tuple(i for i in range(len(self._alternatives)) if bits >> i & 1)
+        return self._compiled(active), active
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, int]]:
         """(alternative index, start, end) of each match; the index needs `capture`.
@@ -113,7 +125,7 @@ class Phrases:
             for index, start, end in self._scan(paragraph):
                 yield index, offset + start, offset + end
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one instance per pattern list, for the process
+    @per_paragraph  # one instance per pattern list, kept for the process
     def _scan(self, paragraph: str) -> tuple[tuple[int, int, int], ...]:
         found = self._pattern(paragraph)
         if found is None:
