@@ -1,0 +1,249 @@
+// The extension as a user meets it: real headless Chromium, the unpacked build, the real
+// backend on loopback, and a stand-in for Gmail's compose window at Gmail's address.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  ARTIFACTS_DIR,
+  Backend,
+  chromiumPath,
+  compose,
+  freePort,
+  getSettings,
+  launch,
+  openCompose,
+  openGmail,
+  setSettings,
+  type Browser,
+} from './harness';
+
+const CHROMIUM = chromiumPath();
+if (!CHROMIUM && process.env.CI === 'true') {
+  throw new Error('Chromium is required in CI (apt-get install chromium, or set CHROMIUM_PATH)');
+}
+
+const SCREENSHOTS = join(ARTIFACTS_DIR, 'e2e');
+const WAIT = { timeout: 10_000 };
+
+describe.skipIf(!CHROMIUM)('Intro Coach in a Gmail compose window', () => {
+  let backend: Backend;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    backend = new Backend(await freePort());
+    await backend.start();
+    browser = await launch({ backendUrl: backend.url });
+    page = await openGmail(browser);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await backend?.dispose();
+  });
+
+  /** Types at the start of the message, above Gmail's signature. */
+  async function typeInBody(id: string, text: string): Promise<void> {
+    const c = compose(page, id);
+    await c.body.click({ position: { x: 4, y: 4 } });
+    await page.keyboard.type(text);
+  }
+
+  async function screenshotPanel(id: string, name: string): Promise<void> {
+    await compose(page, id).panel.screenshot({ path: join(SCREENSHOTS, `${name}-panel.png`) });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-page.png`) });
+  }
+
+  let first = '';
+
+  test('"informational interview" is flagged and highlighted, the email left as typed', async () => {
+    first = await openCompose(page);
+    const c = compose(page, first);
+    await typeInBody(first, 'Hi Jordan, I would love an informational interview about UX research in Portland.');
+    const finding = c.finding('informational-interview');
+    await finding.waitFor(WAIT);
+    expect(await finding.innerText()).toContain('informational interview');
+
+    // The highlight is a box of ours over the phrase, not markup in the message.
+    const mark = c.marks.locator('xpath=.').filter({ visible: true }).first();
+    await mark.waitFor(WAIT);
+    const box = await mark.boundingBox();
+    const phrase = await c.body.evaluate((body) => {
+      const text = [...body.querySelectorAll('div')].map((d) => d.firstChild).find((n) => n?.textContent?.includes('informational'));
+      const range = document.createRange();
+      const start = text!.textContent!.indexOf('an informational interview');
+      range.setStart(text!, start);
+      range.setEnd(text!, start + 'an informational interview'.length);
+      const r = range.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    });
+    expect(box).not.toBeNull();
+    expect(Math.abs(box!.x - phrase.x)).toBeLessThan(2);
+    expect(Math.abs(box!.width - phrase.width)).toBeLessThan(2);
+    expect(Math.abs(box!.y - phrase.y)).toBeLessThan(4);
+    const html = await c.body.innerHTML();
+    expect(html).not.toMatch(/intro-coach|mark/);
+    expect(await page.evaluate((id) => (window as never as { __drafts: Record<string, { body: string }> }).__drafts[id]!.body, first)).not.toMatch(/intro-coach/);
+    await screenshotPanel(first, 'informational-interview');
+  });
+
+  test('the highlight follows when the text above it grows', async () => {
+    const c = compose(page, first);
+    const before = await c.marks.first().boundingBox();
+    await c.body.click({ position: { x: 4, y: 4 } });
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    const after = await c.marks.first().boundingBox();
+    expect(after!.y).toBeGreaterThan(before!.y + 10);
+    await page.keyboard.press('Backspace');
+  });
+
+  test('a replacement is applied in the body and undone with Ctrl+Z', async () => {
+    const c = compose(page, first);
+    await c.finding('informational-interview').getByRole('button', { name: /a 20-minute conversation/ }).click();
+    await expect.poll(() => c.body.innerText(), WAIT).toContain('a 20-minute conversation');
+    await c.finding('informational-interview').waitFor({ state: 'detached', ...WAIT });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => c.body.innerText(), WAIT).toContain('an informational interview');
+    await c.finding('informational-interview').waitFor(WAIT);
+  });
+
+  test('a resume attached a moment ago is flagged', async () => {
+    const c = compose(page, first);
+    await c.fileInput.setInputFiles({ name: 'Jane_Doe_Resume.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(48_000) });
+    const finding = c.panel.locator('.finding[data-rule="resume-attached"][data-field="attachments"]');
+    await finding.waitFor(WAIT);
+    expect(await finding.innerText()).toContain('Jane_Doe_Resume.pdf');
+    await screenshotPanel(first, 'resume');
+    // The README's picture: the compose window with its panel beside it, nothing selected.
+    await page.mouse.move(0, 0);
+    await c.body.click({ position: { x: 4, y: 4 } });
+    await page.keyboard.press('End');
+    const boxes = await Promise.all([c.root.boundingBox(), c.panel.boundingBox()]);
+    const left = Math.min(...boxes.map((b) => b!.x)) - 16;
+    const top = Math.min(...boxes.map((b) => b!.y)) - 16;
+    await page.screenshot({ path: join(SCREENSHOTS, 'readme-panel.png'), clip: { x: left, y: top, width: 1400 - left, height: 900 - top } });
+  });
+
+  let second = '';
+
+  test('a subject suggestion is put in the subject, and Gmail sees the change', async () => {
+    second = await openCompose(page);
+    const c = compose(page, second);
+    await typeInBody(second, 'Hi Jordan, Sally Smith suggested I contact you about UX research.');
+    await c.finding('referrer-not-in-subject').waitFor(WAIT);
+    const suggestion = c.panel.locator('button[data-subject="Sally Smith suggested I contact you"]');
+    await suggestion.click();
+    expect(await c.subject.inputValue()).toBe('Sally Smith suggested I contact you');
+    // The fixture saves the draft from the input events Gmail listens to.
+    const saved = await page.evaluate((id) => (window as never as { __drafts: Record<string, { subject: string }> }).__drafts[id]!.subject, second);
+    expect(saved).toBe('Sally Smith suggested I contact you');
+    await c.finding('referrer-not-in-subject').waitFor({ state: 'detached', ...WAIT });
+    await c.finding('missing-subject').waitFor({ state: 'detached', ...WAIT });
+  });
+
+  test('two compose windows are coached each on its own', async () => {
+    const one = compose(page, first);
+    const two = compose(page, second);
+    expect(await one.finding('informational-interview').count()).toBe(1);
+    expect(await two.finding('informational-interview').count()).toBe(0);
+    expect(await one.finding('missing-subject').count()).toBe(1);
+    expect(await two.finding('missing-subject').count()).toBe(0);
+    await typeInBody(second, 'Could I pick your brain? ');
+    await two.finding('pick-your-brain').waitFor(WAIT);
+    expect(await one.finding('pick-your-brain').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'two-windows.png') });
+  });
+
+  test('"Ignore" persists in sync storage and is sent with the next request', async () => {
+    const c = compose(page, second);
+    await c.finding('pick-your-brain').getByRole('button', { name: /Ignore/ }).click();
+    await c.finding('pick-your-brain').waitFor({ state: 'detached', ...WAIT });
+    const settings = await getSettings(browser.worker);
+    expect(settings.ignored).toEqual([{ rule: 'pick-your-brain', match: 'pick your brain' }]);
+    // A new analysis (after more typing) still leaves it out: the backend got the option.
+    await typeInBody(second, 'Thanks! ');
+    await c.panel.locator('.finding[data-rule="no-thanks"]').waitFor({ state: 'detached', ...WAIT });
+    expect(await c.finding('pick-your-brain').count()).toBe(0);
+  });
+
+  test('"Turn this rule off" silences the rule in every window', async () => {
+    const one = compose(page, first);
+    await one.finding('no-opinion-ask').getByRole('button', { name: /Turn off/ }).click();
+    await one.finding('no-opinion-ask').waitFor({ state: 'detached', ...WAIT });
+    expect((await getSettings(browser.worker)).disabledRules).toEqual(['no-opinion-ask']);
+    await setSettings(browser.worker, { disabledRules: [], ignored: [] });
+    await one.finding('no-opinion-ask').waitFor(WAIT);
+  });
+
+  test('new findings are announced, and every button has a label', async () => {
+    const c = compose(page, first);
+    const live = c.panel.locator('[aria-live="polite"]');
+    expect(await live.textContent()).toMatch(/Intro Coach/);
+    const unlabelled = await c.panel.locator('button').evaluateAll((buttons) =>
+      buttons.filter((b) => !(b.getAttribute('aria-label') || b.textContent?.trim())).length,
+    );
+    expect(unlabelled).toBe(0);
+    // Collapsing leaves only the header, so the panel can always be put out of the way.
+    await c.panel.getByRole('button', { name: 'Hide Intro Coach findings' }).click();
+    expect(await c.panel.locator('.body').isVisible()).toBe(false);
+    await c.panel.getByRole('button', { name: 'Show Intro Coach findings' }).click();
+    expect(await c.panel.locator('.body').isVisible()).toBe(true);
+  });
+
+  test('closing the compose windows removes their panels', async () => {
+    for (const id of [second, first]) {
+      await compose(page, id).root.locator('.Ha').click();
+    }
+    expect(await page.locator('intro-coach-panel').count()).toBe(0);
+  });
+
+  test('an inline reply leaves the quoted text and the signature out', async () => {
+    await page.click('#reply');
+    const c = compose(page, 'reply');
+    await c.body.click({ position: { x: 4, y: 4 } });
+    await page.keyboard.type('Thanks so much, Jordan! Could we talk for 20 minutes next week?');
+    await c.panel.locator('.finding, .empty').first().waitFor(WAIT);
+    // The quote says "informational interview"; the reply itself does not.
+    expect(await c.finding('informational-interview').count()).toBe(0);
+    // A reply keeps its subject: no subject advice.
+    expect(await c.panel.locator('.suggestions').count()).toBe(0);
+    await screenshotPanel('reply', 'inline-reply');
+  });
+
+  test('the status line says when the backend is down, and findings return with it', async () => {
+    const c = compose(page, 'reply');
+    await backend.stop();
+    await c.body.click({ position: { x: 4, y: 4 } });
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Are there any openings on your team?');
+    await c.status.filter({ hasText: "Can't reach the Intro Coach service" }).waitFor(WAIT);
+    await screenshotPanel('reply', 'backend-down');
+    await backend.start();
+    await c.finding('job-ask').waitFor({ timeout: 15_000 });
+    expect(await c.status.count()).toBe(0);
+  });
+
+  test('the options page: backend URL, rule toggles, the Gmail connection', async () => {
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    expect(await options.locator('#backend-url').inputValue()).toBe(backend.url);
+    await options.locator('input[name="too-long"]').uncheck();
+    await expect.poll(async () => (await getSettings(browser.worker)).disabledRules, WAIT).toEqual(['too-long']);
+    await options.locator('#backend-test').click();
+    await options.locator('#backend-status').filter({ hasText: 'Connected to Intro Coach' }).waitFor(WAIT);
+    expect(await options.locator('#gmail-state').textContent()).toBe('Not connected');
+    await options.screenshot({ path: join(SCREENSHOTS, 'options.png'), fullPage: true });
+    await setSettings(browser.worker, { disabledRules: [] });
+    await options.close();
+  });
+
+  test('nothing was thrown into the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

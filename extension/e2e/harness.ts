@@ -1,0 +1,197 @@
+// Shared by the end-to-end tests and the benchmark: the real backend (uvicorn on
+// loopback, started and stopped here) and real headless Chromium with the unpacked
+// extension, on a stand-in Gmail served at https://mail.google.com/mail/u/0/.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+
+export type { Page };
+
+export const EXTENSION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_DIR = resolve(EXTENSION_DIR, '..');
+export const DIST_DIR = join(EXTENSION_DIR, 'dist');
+export const GMAIL_URL = 'https://mail.google.com/mail/u/0/';
+export const ARTIFACTS_DIR = process.env.INTRO_COACH_E2E_ARTIFACTS ?? join(EXTENSION_DIR, 'test-artifacts');
+
+export function chromiumPath(): string | null {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  return existsSync(path) ? path : null;
+}
+
+export function pythonPath(): string {
+  return process.env.INTRO_COACH_PYTHON ?? join(REPO_DIR, '.venv', 'bin', 'python');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/** The Python backend, run as `python -m intro_coach serve` on a loopback port. */
+export class Backend {
+  private process: ChildProcess | null = null;
+  private dataDir: string | null = null;
+  private log = '';
+
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(timeoutMs = 30_000): Promise<void> {
+    const python = pythonPath();
+    if (!existsSync(python)) {
+      throw new Error(`No Python for the backend at ${python}: run \`make install\` or set INTRO_COACH_PYTHON`);
+    }
+    this.dataDir ??= await mkdtemp(join(tmpdir(), 'intro-coach-e2e-'));
+    this.log = '';
+    const child = spawn(python, ['-m', 'intro_coach', 'serve', '--host', '127.0.0.1', '--port', String(this.port), '--log-level', 'warning'], {
+      cwd: REPO_DIR,
+      env: { ...process.env, INTRO_COACH_DATA_DIR: this.dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.process = child;
+    const keep = (chunk: Buffer): void => {
+      this.log = (this.log + chunk.toString()).slice(-4000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}:\n${this.log}`);
+      try {
+        const response = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(1000) });
+        if (response.ok) return;
+      } catch {
+        // not up yet
+      }
+      await sleep(100);
+    }
+    await this.stop();
+    throw new Error(`backend did not answer /healthz within ${timeoutMs} ms:\n${this.log}`);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.process = null;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((ok) => child.once('exit', ok));
+    child.kill('SIGTERM');
+    const killed = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+    if (!killed) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export interface Browser {
+  context: BrowserContext;
+  worker: Worker;
+  extensionId: string;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  backendUrl: string;
+  /** Marks the page so the content script times its handlers (see src/content/guard.ts). */
+  profile?: boolean;
+}
+
+/** Chromium with the unpacked extension from dist/, and Gmail's address served locally. */
+export async function launch(options: LaunchOptions): Promise<Browser> {
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error('Chromium not found; install the chromium package or set CHROMIUM_PATH');
+  if (!existsSync(join(DIST_DIR, 'manifest.json'))) throw new Error('extension not built; run `npm run build`');
+  const userDataDir = await mkdtemp(join(tmpdir(), 'intro-coach-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      `--disable-extensions-except=${DIST_DIR}`,
+      `--load-extension=${DIST_DIR}`,
+    ],
+  });
+  let fixture = await readFile(join(EXTENSION_DIR, 'e2e', 'fixtures', 'gmail.html'), 'utf8');
+  if (options.profile) fixture = fixture.replace('<html lang="fr">', '<html lang="fr" data-intro-coach-profile>');
+  await context.route('https://mail.google.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: fixture }),
+  );
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(worker.url()).host;
+  await setSettings(worker, { backendUrl: options.backendUrl });
+  return {
+    context,
+    worker,
+    extensionId,
+    async close() {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function setSettings(worker: Worker, settings: Record<string, unknown>): Promise<void> {
+  await worker.evaluate((s) => chrome.storage.sync.set(s), settings);
+}
+
+export async function getSettings(worker: Worker): Promise<Record<string, unknown>> {
+  return worker.evaluate(() => chrome.storage.sync.get(null));
+}
+
+export async function openGmail(browser: Browser): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(GMAIL_URL);
+  return page;
+}
+
+/** Clicks Compose, as a user would; returns the new popup's id in the fixture. */
+export async function openCompose(page: Page): Promise<string> {
+  const before = await page.locator('[role=dialog][data-compose]').count();
+  await page.click('[gh=cm]');
+  const dialog = page.locator('[role=dialog][data-compose]').nth(before);
+  return (await dialog.getAttribute('data-compose')) ?? '';
+}
+
+export function compose(page: Page, id: string) {
+  const root = page.locator(`[data-compose="${id}"]`);
+  const panel = root.locator('intro-coach-panel .panel');
+  return {
+    root,
+    body: root.locator('[g_editable="true"]'),
+    subject: root.locator('input[name="subjectbox"]'),
+    fileInput: root.locator('input[type=file]'),
+    panel,
+    finding: (rule: string) => panel.locator(`.finding[data-rule="${rule}"]`),
+    status: panel.locator('.status'),
+    marks: root.locator('intro-coach-panel .mark'),
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((ok) => setTimeout(ok, ms));
+}

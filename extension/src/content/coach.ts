@@ -1,0 +1,407 @@
+import type { AnalyzeResponse, Finding } from '../shared/contract';
+import type { AnalyzeResult } from '../shared/messages';
+import { disableRule, ignoreFinding } from '../shared/settings';
+import { readDraft, type DraftSnapshot } from '../gmail/draft';
+import * as gmail from '../gmail/selectors';
+import { rangeFor } from '../text/extract';
+import { Debouncer } from './debounce';
+import { replaceInBody, setSubject } from './edits';
+import { clippingAncestors, inputTextBox, intersect, toBox, visibleBox, type Box } from './geometry';
+import { guarded, reportError, timed } from './guard';
+import { HighlightLayer, type Mark } from './highlights';
+import { Panel, type PanelState, type Status } from './panel';
+import { PANEL_CSS } from './panel-style';
+
+export const DEBOUNCE_MS = 250;
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 5000;
+const MARGIN = 8;
+/** Between a compose window and a panel placed beside it. */
+const GAP = 12;
+const PANEL_MAX_WIDTH = 340;
+/** Compose windows move without resizing (another one opens beside them). */
+const POSITION_POLL_MS = 500;
+
+export type Analyze = (composeId: string, draft: DraftSnapshot['fields'], signal: AbortSignal) => Promise<AnalyzeResult>;
+
+let composeCount = 0;
+/** Every coach on the page, so that a panel placed beside its window avoids the others. */
+const live = new Set<ComposeCoach>();
+
+/**
+ * Coaching for one compose window: reads the draft after each pause in typing, asks for
+ * findings, and shows them in a panel and as highlights, all inside a shadow root of our
+ * own next to the editor (never inside it, so the email stays exactly as typed).
+ */
+export class ComposeCoach {
+  readonly composeId = `compose-${++composeCount}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly host: HTMLElement;
+  private readonly shadow: ShadowRoot;
+  private readonly panel: Panel;
+  private readonly bodyMarks: HighlightLayer;
+  private readonly subjectMarks: HighlightLayer;
+  private readonly debouncer: Debouncer;
+  private readonly observer: MutationObserver;
+  private readonly resizeObserver: ResizeObserver;
+  private readonly doc: Document;
+  private clippers: Element[] = [];
+  private subjectClippers: Element[] = [];
+  private frame = 0;
+  private poll: ReturnType<typeof setInterval> | undefined;
+  private lastRect = '';
+  /** Bumped by every edit of the body or subject, to spot answers about an older text. */
+  private edits = 0;
+  /** The draft of the last answer shown; an unchanged draft is not sent again. */
+  private lastSent = '';
+  private lastResponse: AnalyzeResponse | null = null;
+  private retryMs = RETRY_MIN_MS;
+  private stopped = false;
+  private state: PanelState = { findings: [], suggestions: [], status: [], words: null, subjectEditable: true, pending: true };
+  private ranges = new Map<string, Range>();
+  private readonly cleanup: (() => void)[] = [];
+
+  constructor(
+    readonly parts: gmail.ComposeParts,
+    private readonly analyze: Analyze,
+  ) {
+    this.doc = parts.body.ownerDocument;
+    this.host = this.doc.createElement('intro-coach-panel');
+    // Inline styles so that no page stylesheet can move or hide the host; it has no size
+    // of its own, and everything inside is positioned over the compose window.
+    this.host.setAttribute(
+      'style',
+      'all: initial !important; position: fixed !important; left: 0 !important; top: 0 !important; width: 0 !important; height: 0 !important; z-index: 2147483000 !important; display: block !important;',
+    );
+    this.shadow = this.host.attachShadow({ mode: 'open' });
+    const style = this.doc.createElement('style');
+    style.textContent = PANEL_CSS;
+    this.bodyMarks = new HighlightLayer(this.doc, 'body-marks');
+    this.subjectMarks = new HighlightLayer(this.doc, 'subject-marks');
+    this.panel = new Panel(this.doc, {
+      applySubject: (s) => this.applySubject(s),
+      applyReplacement: (f, r) => this.applyReplacement(f, r),
+      ignore: (f) => this.dismiss(f, () => ignoreFinding({ rule: f.rule, match: f.match })),
+      disableRule: (f) => this.dismiss(f, () => disableRule(f.rule), (g) => g.rule === f.rule),
+      spotlight: (f) => this.spotlight(f),
+      resized: () => this.requestLayout(),
+    });
+    this.shadow.append(style, this.bodyMarks.element, this.subjectMarks.element, this.panel.element);
+
+    this.debouncer = new Debouncer(DEBOUNCE_MS, (signal) => this.run(signal));
+    this.observer = new MutationObserver(guarded('mutation', (records) => this.onMutations(records)));
+    this.resizeObserver = new ResizeObserver(
+      guarded('resize', () => {
+        this.measureClippers();
+        this.requestLayout();
+      }),
+    );
+  }
+
+  start(): void {
+    live.add(this);
+    const { body, root } = this.parts;
+    // Right after the editor, so that Tab from the message reaches the panel.
+    body.after(this.host);
+    this.panel.render(this.state);
+    this.listen(body, 'input', guarded('keystroke', () => this.onEdit('body')));
+    this.listenSubject();
+    this.listen(this.doc, 'scroll', guarded('scroll', () => this.requestLayout()), true);
+    this.listen(this.doc.defaultView ?? window, 'resize', guarded('resize', () => this.requestLayout()));
+    this.observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-hovercard-id', 'email', 'value'] });
+    this.resizeObserver.observe(body);
+    this.resizeObserver.observe(root);
+    this.poll = setInterval(guarded('poll', () => this.checkMoved()), POSITION_POLL_MS);
+    this.measureClippers();
+    this.requestLayout();
+    this.debouncer.now();
+  }
+
+  /** Settings changed (an ignore, a rule toggled, a new backend URL): ask again now. */
+  refresh(): void {
+    if (this.stopped) return;
+    this.lastSent = '';
+    this.debouncer.now();
+  }
+
+  destroy(): void {
+    live.delete(this);
+    this.stopped = true;
+    this.debouncer.cancel();
+    this.observer.disconnect();
+    this.resizeObserver.disconnect();
+    clearInterval(this.poll);
+    cancelAnimationFrame(this.frame);
+    for (const undo of this.cleanup.splice(0)) undo();
+    this.host.remove();
+  }
+
+  // --- Reading the draft and asking for findings -------------------------------------
+
+  private listen(target: EventTarget, type: string, handler: (e: Event) => void, capture = false): void {
+    target.addEventListener(type, handler, capture);
+    this.cleanup.push(() => target.removeEventListener(type, handler, capture));
+  }
+
+  private listenSubject(): void {
+    const subject = gmail.subjectInput(this.parts.root);
+    if (!subject) return;
+    this.listen(subject, 'input', guarded('keystroke', () => this.onEdit('subject')));
+  }
+
+  private onEdit(field: 'body' | 'subject'): void {
+    this.edits++;
+    // Subject marks are measured from the text as sent; once it changes they would drift.
+    if (field === 'subject') this.subjectMarks.set([]);
+    this.debouncer.schedule();
+    this.requestLayout();
+  }
+
+  private onMutations(records: MutationRecord[]): void {
+    const { body } = this.parts;
+    // Typing in the body is handled by its input events; here we only care about chips
+    // (recipients, attachments) coming and going elsewhere in the compose window.
+    const elsewhere = records.some((r) => r.target !== this.host && !body.contains(r.target) && !isOurs(r, this.host));
+    if (elsewhere && !this.debouncer.pending) this.debouncer.schedule();
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    if (this.stopped) return;
+    const snapshot = timed('extract', () => readDraft(this.parts));
+    const key = JSON.stringify(snapshot.fields);
+    if (key === this.lastSent && this.lastResponse) {
+      // Same text, but maybe in new DOM nodes (an edit undone, lines joined): map the
+      // findings onto them again instead of asking again.
+      this.show(this.lastResponse, snapshot);
+      return;
+    }
+    const edits = this.edits;
+    const result = await this.analyze(this.composeId, snapshot.fields, signal);
+    if (signal.aborted || this.stopped) return;
+    if (this.edits !== edits && result.kind === 'ok') return; // a newer run is already waiting
+    this.handle(result, snapshot, key);
+  }
+
+  private handle(result: AnalyzeResult, snapshot: DraftSnapshot, key: string): void {
+    switch (result.kind) {
+      case 'cancelled':
+        return;
+      case 'ok':
+        this.retryMs = RETRY_MIN_MS;
+        this.lastSent = key;
+        this.lastResponse = result.response;
+        timed('render', () => this.show(result.response, snapshot));
+        return;
+      case 'unreachable':
+        this.showStatus({ tone: 'error', text: `Can't reach the Intro Coach service at ${result.backendUrl}. Trying again…` });
+        this.retry();
+        return;
+      case 'refused':
+        this.showStatus({ tone: 'error', text: refusedText(result.status, result.detail, result.backendUrl) });
+        if (result.status === 0 || result.status >= 500 || result.status === 429) this.retry();
+        return;
+      case 'extension-gone':
+        this.showStatus({ tone: 'error', text: 'Intro Coach was updated or turned off. Reload Gmail to keep coaching.' });
+        this.stopped = true;
+        this.debouncer.cancel();
+        return;
+    }
+  }
+
+  private retry(): void {
+    this.debouncer.schedule(this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+  }
+
+  // --- Showing findings -----------------------------------------------------------------
+
+  private show(response: AnalyzeResponse, snapshot: DraftSnapshot): void {
+    const subject = gmail.subjectInput(this.parts.root);
+    const subjectEditable = gmail.isSubjectEditable(subject);
+    this.ranges.clear();
+    const bodyMarks: Mark[] = [];
+    const subjectMarks: Mark[] = [];
+    for (const f of response.findings) {
+      if (f.field === 'body') {
+        const range = rangeFor(snapshot.body, f.start, f.end);
+        if (!range) continue;
+        this.ranges.set(f.id, range);
+        bodyMarks.push({ key: f.id, severity: f.severity, boxes: () => rangeBoxes(range) });
+      } else if (f.field === 'subject' && subject && subjectEditable && f.end > f.start) {
+        subjectMarks.push({ key: f.id, severity: f.severity, boxes: () => boxesOf(inputTextBox(subject, f.start, f.end)) });
+      }
+    }
+    this.bodyMarks.set(bodyMarks);
+    this.subjectMarks.set(subjectMarks);
+    this.state = {
+      findings: response.findings,
+      suggestions: response.subject_suggestions,
+      status: checksStatus(response),
+      words: response.stats?.words ?? null,
+      subjectEditable,
+      pending: false,
+    };
+    this.panel.render(this.state);
+    this.requestLayout();
+  }
+
+  private showStatus(status: Status): void {
+    this.state = { ...this.state, status: [status], pending: false };
+    this.panel.render(this.state);
+  }
+
+  private spotlight(f: Finding | null): void {
+    this.bodyMarks.focus = f?.id ?? null;
+    this.subjectMarks.focus = f?.id ?? null;
+    this.requestLayout();
+  }
+
+  // --- Acting on findings --------------------------------------------------------------
+
+  private applySubject(value: string): void {
+    const input = gmail.subjectInput(this.parts.root);
+    if (!input) return;
+    setSubject(input, value);
+  }
+
+  private applyReplacement(f: Finding, replacement: string): void {
+    if (f.field === 'subject') {
+      const input = gmail.subjectInput(this.parts.root);
+      if (input && input.value.slice(f.start, f.end) === f.match) {
+        setSubject(input, input.value.slice(0, f.start) + replacement + input.value.slice(f.end));
+        return;
+      }
+    } else {
+      const range = this.bodyRange(f);
+      if (range && replaceInBody(this.parts.body, range, f.match, replacement)) return;
+    }
+    // The text moved on since the finding was made; look again rather than edit blindly.
+    this.refresh();
+  }
+
+  /** The finding's text in the editor now: its live range, or found again at its offsets. */
+  private bodyRange(f: Finding): Range | null {
+    const range = this.ranges.get(f.id);
+    if (range && range.toString().replace(/\u00a0/g, ' ') === f.match) return range;
+    const snapshot = readDraft(this.parts);
+    return snapshot.body.text.slice(f.start, f.end) === f.match ? rangeFor(snapshot.body, f.start, f.end) : null;
+  }
+
+  /** Hides a finding at once (and those `alsoHide` picks), then saves the choice. */
+  private dismiss(f: Finding, save: () => Promise<void>, alsoHide: (g: Finding) => boolean = (g) => g.id === f.id): void {
+    this.state = { ...this.state, findings: this.state.findings.filter((g) => !alsoHide(g)) };
+    const keep = new Set(this.state.findings.map((g) => g.id));
+    this.bodyMarks.retain(keep);
+    this.subjectMarks.retain(keep);
+    this.panel.render(this.state);
+    save().catch((error: unknown) => {
+      reportError('saving settings', error);
+      this.showStatus({ tone: 'error', text: 'Could not save this choice; Chrome sync storage refused it.' });
+    });
+  }
+
+  // --- Positioning ---------------------------------------------------------------------
+
+  private measureClippers(): void {
+    this.clippers = clippingAncestors(this.parts.body);
+    const subject = gmail.subjectInput(this.parts.root);
+    this.subjectClippers = subject ? clippingAncestors(subject) : [];
+  }
+
+  private requestLayout(): void {
+    if (this.frame || this.stopped) return;
+    this.frame = requestAnimationFrame(guarded('layout', () => this.layout()));
+  }
+
+  private checkMoved(): void {
+    const r = this.parts.body.getBoundingClientRect();
+    const key = `${r.left},${r.top},${r.width},${r.height},${live.size}`;
+    if (key !== this.lastRect) {
+      this.lastRect = key;
+      this.requestLayout();
+    }
+  }
+
+  private layout(): void {
+    this.frame = 0;
+    const { body, root } = this.parts;
+    if (!this.host.isConnected && body.isConnected) body.after(this.host);
+    // Our 0,0 is the viewport's unless a transformed ancestor made itself the origin.
+    const hostBox = this.host.getBoundingClientRect();
+    const origin = { x: hostBox.left, y: hostBox.top };
+    const area = visibleBox(body, this.clippers);
+    this.bodyMarks.draw(area, origin);
+    const subject = gmail.subjectInput(root);
+    this.subjectMarks.draw(subject && this.subjectMarks.size ? visibleBox(subject, this.subjectClippers) : null, origin);
+    this.placePanel(area, origin);
+  }
+
+  /**
+   * A popup compose window has room beside it, over the inbox: the panel goes there, at
+   * the window's left, unless another compose window is in the way. Otherwise it sits in
+   * the bottom right corner of the message area and grows upwards, so it never reaches
+   * the toolbar with the Send button below the message.
+   */
+  private placePanel(area: Box | null, origin: { x: number; y: number }): void {
+    const el = this.panel.element;
+    if (!area || area.bottom - area.top < 40 || area.right - area.left < 120) {
+      el.hidden = true;
+      return;
+    }
+    el.hidden = false;
+    const beside = this.besideSlot();
+    const slot = beside ?? { left: area.left + MARGIN, right: area.right - MARGIN, top: area.top + MARGIN, bottom: area.bottom - MARGIN };
+    const width = Math.min(PANEL_MAX_WIDTH, slot.right - slot.left);
+    el.classList.toggle('beside', beside !== null);
+    el.style.width = `${width}px`;
+    el.style.maxHeight = `${slot.bottom - slot.top}px`;
+    el.style.top = `${slot.bottom - origin.y}px`;
+    // Collapsed, the panel is as wide as its header; its right edge stays in place.
+    const actual = this.panel.isCollapsed ? el.getBoundingClientRect().width : width;
+    el.style.left = `${slot.right - actual - origin.x}px`;
+  }
+
+  private besideSlot(): Box | null {
+    const dialog = this.parts.root.closest('[role="dialog"]');
+    if (!dialog) return null;
+    const r = dialog.getBoundingClientRect();
+    const slot = { left: r.left - GAP - PANEL_MAX_WIDTH, right: r.left - GAP, top: Math.max(r.top, MARGIN), bottom: r.bottom - MARGIN };
+    if (slot.left < MARGIN || slot.bottom - slot.top < 120) return null;
+    for (const other of live) {
+      if (other === this) continue;
+      const o = other.parts.root.closest('[role="dialog"]') ?? other.parts.root;
+      const box = o.getBoundingClientRect();
+      if (box.width > 0 && intersect(slot, toBox(box))) return null;
+    }
+    return slot;
+  }
+}
+
+function isOurs(record: MutationRecord, host: Element): boolean {
+  return [...record.addedNodes, ...record.removedNodes].every((n) => n === host);
+}
+
+function rangeBoxes(range: Range): Box[] {
+  return [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0).map(toBox);
+}
+
+function boxesOf(box: Box | null): Box[] {
+  return box ? [box] : [];
+}
+
+function checksStatus(response: AnalyzeResponse): Status[] {
+  const status: Status[] = [];
+  if (response.checks.grammar === 'unavailable') {
+    status.push({ tone: 'info', text: 'Grammar check skipped: the grammar service did not answer in time.' });
+  }
+  if (response.checks.gmail === 'unavailable') {
+    status.push({ tone: 'info', text: 'Gmail context skipped: Gmail did not answer in time, so the thread and your contacts were not checked.' });
+  }
+  for (const note of response.checks.notes ?? []) status.push({ tone: 'info', text: note });
+  return status;
+}
+
+function refusedText(status: number, detail: string, url: string): string {
+  if (status === 413) return 'This draft is too long to check.';
+  if (status === 0) return 'Intro Coach could not check this draft (internal error).';
+  return `The service at ${url} did not accept the draft (${status}${detail ? `: ${detail}` : ''}). Check the backend URL in Intro Coach's options.`;
+}

@@ -1,0 +1,44 @@
+// Analysis runs after a pause in typing, and only the newest run matters: starting a run
+// aborts the one before it, so a slow answer to an old draft never overwrites a new one.
+
+export type Run = (signal: AbortSignal) => void | Promise<void>;
+
+export class Debouncer {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private current: AbortController | undefined;
+
+  constructor(
+    private readonly delayMs: number,
+    private readonly run: Run,
+  ) {}
+
+  /** Restart the wait; the run happens `delayMs` after the last call. */
+  schedule(delayMs = this.delayMs): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.now(), delayMs);
+  }
+
+  /** Run at once, cancelling any wait and any run in flight. */
+  now(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.current?.abort();
+    const controller = new AbortController();
+    this.current = controller;
+    void Promise.resolve()
+      .then(() => this.run(controller.signal))
+      .catch(() => undefined); // a run reports its own failures; never reject into the page
+  }
+
+  get pending(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /** Stop for good: no pending run, and the run in flight aborted. */
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.current?.abort();
+    this.current = undefined;
+  }
+}

@@ -1,0 +1,61 @@
+// The panel's stylesheet, scoped by its shadow root: nothing here reaches Gmail and
+// nothing of Gmail's reaches the panel (`:host { all: initial }` cuts inheritance too).
+export const PANEL_CSS = `
+:host { all: initial; }
+* { box-sizing: border-box; }
+.clip { position: absolute; overflow: hidden; pointer-events: none; }
+.mark { position: absolute; border-radius: 2px; border-bottom: 2px solid; pointer-events: none; }
+.mark.error { background: rgba(217, 48, 37, .14); border-color: #d93025; }
+.mark.warning { background: rgba(227, 116, 0, .16); border-color: #e37400; }
+.mark.suggestion { background: rgba(26, 115, 232, .10); border-color: #1a73e8; }
+.mark.focus { background: rgba(255, 214, 0, .45); }
+
+.panel {
+  position: absolute; display: flex; flex-direction: column;
+  font: 13px/1.4 "Google Sans Text", Roboto, "Segoe UI", Arial, sans-serif; color: #202124;
+  background: #fff; border: 1px solid #dadce0; border-radius: 10px;
+  box-shadow: 0 2px 6px rgba(60, 64, 67, .28), 0 1px 2px rgba(60, 64, 67, .2);
+  transform: translateY(-100%); pointer-events: auto; overflow: hidden;
+}
+.panel[hidden] { display: none; }
+.panel.collapsed { width: auto !important; border-radius: 16px; }
+.header { display: flex; align-items: center; gap: 8px; padding: 6px 6px 6px 12px; border-bottom: 1px solid #e8eaed; }
+.collapsed .header { border-bottom: 0; padding: 2px 4px 2px 10px; }
+.title { font-weight: 600; font-size: 13px; white-space: nowrap; }
+.counts { display: flex; gap: 6px; flex: 1; font-size: 12px; color: #5f6368; white-space: nowrap; }
+.count::before { content: ""; display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 4px; background: currentColor; }
+.count.error { color: #d93025; } .count.warning { color: #b06000; } .count.suggestion { color: #1a73e8; }
+.body { overflow-y: auto; overscroll-behavior: contain; padding: 4px 0 8px; }
+.collapsed .body { display: none; }
+.status { margin: 6px 12px; padding: 6px 8px; border-radius: 6px; background: #f1f3f4; color: #3c4043; font-size: 12px; }
+.status.error { background: #fce8e6; color: #a50e0e; }
+.status.ok { background: #e6f4ea; color: #137333; }
+h3 { margin: 8px 12px 4px; font-size: 11px; font-weight: 600; letter-spacing: .04em; text-transform: uppercase; color: #5f6368; }
+ul { list-style: none; margin: 0; padding: 0; }
+.finding { margin: 0 8px; padding: 8px 8px 8px 12px; border-left: 3px solid; border-radius: 4px; }
+.finding + .finding { margin-top: 4px; }
+.finding.error { border-color: #d93025; } .finding.warning { border-color: #e37400; } .finding.suggestion { border-color: #1a73e8; }
+.finding:hover, .finding:focus-within { background: #f8f9fa; }
+.message { margin: 0; font-weight: 500; }
+.where { margin: 2px 0 0; color: #5f6368; font-size: 12px; overflow-wrap: anywhere; }
+details { margin-top: 4px; font-size: 12px; color: #3c4043; }
+summary { cursor: pointer; color: #1a73e8; width: max-content; border-radius: 4px; }
+details p { margin: 4px 0; }
+a { color: #1a73e8; }
+.actions { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; }
+button {
+  font: inherit; font-size: 12px; cursor: pointer; border-radius: 14px; padding: 3px 10px;
+  border: 1px solid #dadce0; background: #fff; color: #1a73e8;
+}
+button:hover { background: #f1f3f4; }
+button.primary { background: #e8f0fe; border-color: #d2e3fc; color: #174ea6; font-weight: 500; }
+button.primary:hover { background: #d2e3fc; }
+button.icon { border: 0; padding: 2px 8px; color: #5f6368; font-size: 14px; line-height: 1; }
+:focus-visible { outline: 2px solid #1a73e8; outline-offset: 1px; }
+.suggestions { margin: 0 12px; }
+.suggestions button { display: block; width: 100%; text-align: left; margin-top: 4px; white-space: normal; }
+.reason { margin: 2px 0 0; font-size: 12px; color: #5f6368; }
+.empty { margin: 8px 12px; color: #137333; }
+.stats { margin: 8px 12px 0; font-size: 11px; color: #5f6368; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;

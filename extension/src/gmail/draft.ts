@@ -1,0 +1,27 @@
+import type { DraftFields } from '../shared/contract';
+import { extractText, type ExtractedText } from '../text/extract';
+import * as gmail from './selectors';
+
+export interface DraftSnapshot {
+  fields: DraftFields;
+  /** How the body text maps back to the editor's text nodes. */
+  body: ExtractedText;
+}
+
+/** Reads one compose window as the analyzer wants it: quoted text and signature left out. */
+export function readDraft(parts: gmail.ComposeParts): DraftSnapshot {
+  const body = extractText(parts.body, gmail.isNotWrittenHere);
+  const { to, cc } = gmail.recipients(parts.root, parts.body);
+  return {
+    body,
+    fields: {
+      subject: gmail.subjectInput(parts.root)?.value ?? '',
+      body: { text: body.text },
+      to,
+      cc,
+      attachments: gmail.attachments(parts.root),
+      thread_id: gmail.threadId(parts.root),
+      referrer: null,
+    },
+  };
+}

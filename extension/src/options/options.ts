@@ -1,0 +1,121 @@
+import { RULES } from '../shared/rules';
+import { DEFAULT_BACKEND_URL, loadSettings, normalizeBackendUrl, saveSettings, type Settings } from '../shared/settings';
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`options page is missing #${id}`);
+  return el as T;
+};
+
+const urlInput = $<HTMLInputElement>('backend-url');
+const status = $<HTMLParagraphElement>('backend-status');
+
+function say(text: string, error = false): void {
+  status.textContent = text;
+  status.classList.toggle('error', error);
+}
+
+/** Loopback is granted at install; any other backend needs the user's consent once. */
+async function ensurePermission(url: string): Promise<boolean> {
+  const origins = [`${new URL(url).origin}/*`];
+  if (await chrome.permissions.contains({ origins })) return true;
+  return chrome.permissions.request({ origins });
+}
+
+async function testConnection(url: string): Promise<void> {
+  say(`Checking ${url}…`);
+  try {
+    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(4000), credentials: 'omit' });
+    const body = (await response.json().catch(() => null)) as { version?: string } | null;
+    if (response.ok) say(`Connected to Intro Coach ${body?.version ?? ''} at ${url}.`);
+    else say(`${url} answered ${response.status}; is it an Intro Coach backend?`, true);
+  } catch {
+    say(`Can't reach ${url}. Is the backend running (make run)?`, true);
+  }
+}
+
+function renderRules(settings: Settings): void {
+  const fieldset = $<HTMLFieldSetElement>('rules');
+  fieldset.querySelectorAll('label').forEach((l) => l.remove());
+  for (const rule of RULES) {
+    const label = document.createElement('label');
+    label.className = 'check';
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.name = rule.id;
+    box.checked = !settings.disabledRules.includes(rule.id);
+    box.addEventListener('change', () => void toggleRule(rule.id, box.checked));
+    const code = document.createElement('code');
+    code.textContent = rule.id;
+    label.append(box, `${rule.label} `, code);
+    fieldset.append(label);
+  }
+  $<HTMLInputElement>('grammar').checked = settings.grammar;
+}
+
+async function toggleRule(rule: string, on: boolean): Promise<void> {
+  const { disabledRules } = await loadSettings();
+  const next = on ? disabledRules.filter((r) => r !== rule) : [...new Set([...disabledRules, rule])];
+  await saveSettings({ disabledRules: next });
+}
+
+function renderIgnored(settings: Settings): void {
+  const list = $<HTMLUListElement>('ignored');
+  list.replaceChildren(
+    ...settings.ignored.map((item, i) => {
+      const li = document.createElement('li');
+      const text = document.createElement('span');
+      text.textContent = `“${item.match}” (${item.rule})`;
+      const restore = document.createElement('button');
+      restore.type = 'button';
+      restore.textContent = 'Show again';
+      restore.setAttribute('aria-label', `Show “${item.match}” again`);
+      restore.addEventListener('click', async () => {
+        const current = await loadSettings();
+        await saveSettings({ ignored: current.ignored.filter((_, j) => j !== i) });
+      });
+      li.append(text, restore);
+      return li;
+    }),
+  );
+  $('ignored-empty').hidden = settings.ignored.length > 0;
+}
+
+async function render(): Promise<void> {
+  const settings = await loadSettings();
+  if (document.activeElement !== urlInput) urlInput.value = settings.backendUrl;
+  renderRules(settings);
+  renderIgnored(settings);
+}
+
+$<HTMLFormElement>('backend-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const url = normalizeBackendUrl(urlInput.value);
+  if (!url) {
+    say('Enter an http:// or https:// address, such as ' + DEFAULT_BACKEND_URL, true);
+    return;
+  }
+  if (!(await ensurePermission(url))) {
+    say(`Chrome did not allow Intro Coach to reach ${url}.`, true);
+    return;
+  }
+  await saveSettings({ backendUrl: url });
+  urlInput.value = url;
+  await testConnection(url);
+});
+
+$('backend-test').addEventListener('click', () => {
+  const url = normalizeBackendUrl(urlInput.value);
+  if (url) void testConnection(url);
+  else say('Enter an http:// or https:// address first.', true);
+});
+
+$<HTMLInputElement>('grammar').addEventListener('change', (e) => {
+  void saveSettings({ grammar: (e.target as HTMLInputElement).checked });
+});
+
+chrome.storage.onChanged.addListener((_changes, area) => {
+  if (area === 'sync') void render();
+});
+
+void render();

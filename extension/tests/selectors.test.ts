@@ -1,0 +1,119 @@
+import { beforeEach, describe, expect, test } from 'vitest';
+import { attachments, composeRoot, findComposes, mimeTypeFor, parseSize, recipients, subjectInput, threadId } from '../src/gmail/selectors';
+
+const popup = (id: string, body = '') => `
+  <div class="nH Hd" role="dialog" data-id="${id}">
+    <div class="M9">
+      <div class="aoD hl"><input type="hidden" name="to">
+        <div class="afV" data-hovercard-id="jordan@example.com" data-name="Jordan Lee"><div class="akl">Jordan Lee</div></div>
+      </div>
+      <div class="aoD hl"><input type="hidden" name="cc">
+        <div class="afV" data-hovercard-id="sam@example.com"><div class="akl">sam@example.com</div></div>
+      </div>
+      <input name="subjectbox" class="aoT" value="Hello ${id}">
+      <div class="Ar Au"><div class="Am Al editable" g_editable="true" role="textbox" contenteditable="true">${body}</div></div>
+      <div class="GM">
+        <div class="dL"><input type="checkbox" name="attach" hidden><a class="dO"><div class="vI">Jane_Doe_Résumé.pdf</div><div class="vJ">(48K)</div></a></div>
+      </div>
+    </div>
+  </div>`;
+
+beforeEach(() => {
+  document.body.innerHTML = '';
+});
+
+describe('finding compose windows', () => {
+  test('each popup is found with its own container', () => {
+    document.body.innerHTML = popup('a') + popup('b');
+    const found = findComposes(document);
+    expect(found).toHaveLength(2);
+    expect(found.map((c) => c.root.closest('[role=dialog]')?.getAttribute('data-id'))).toEqual(['a', 'b']);
+    expect(found.map((c) => subjectInput(c.root)?.value)).toEqual(['Hello a', 'Hello b']);
+  });
+
+  test('an inline reply (no dialog) is found through its .M9 container', () => {
+    document.body.innerHTML = `<div role="main"><h2 class="hP" data-legacy-thread-id="18c2b7f0a1d3e4f5">Re: x</h2>
+      <div class="ip iq"><div class="M9"><input name="subjectbox" style="display:none"><div g_editable="true" contenteditable="true"></div></div></div></div>`;
+    const [reply] = findComposes(document);
+    expect(reply?.root.classList.contains('M9')).toBe(true);
+    expect(threadId(reply!.root)).toBe('18c2b7f0a1d3e4f5');
+  });
+
+  test('markup without the known classes: the nearest ancestor holding a subject box', () => {
+    document.body.innerHTML = `<section id="outer"><div id="form"><input name="subjectbox"><div><div contenteditable="true" role="textbox"></div></div></div></section>`;
+    const [c] = findComposes(document);
+    expect(c?.root.id).toBe('form');
+  });
+
+  test('a text box that is not a compose window is left alone', () => {
+    document.body.innerHTML = `<div class="chat"><div contenteditable="true" role="textbox"></div></div>`;
+    expect(findComposes(document)).toEqual([]);
+  });
+
+  test('an editable nested in the body is part of the body', () => {
+    document.body.innerHTML = popup('a', '<div contenteditable="true" role="textbox">chip</div>');
+    expect(findComposes(document)).toHaveLength(1);
+  });
+
+  test('a popup is not inside a thread', () => {
+    document.body.innerHTML = `<div role="main"><h2 data-legacy-thread-id="abc"></h2></div>` + popup('a');
+    const [c] = findComposes(document);
+    expect(threadId(c!.root)).toBeNull();
+    expect(composeRoot(c!.body)).toBe(c!.root);
+  });
+});
+
+describe('recipients', () => {
+  test('chips are read by row, with names, without English labels', () => {
+    document.body.innerHTML = popup('a');
+    const [c] = findComposes(document);
+    expect(recipients(c!.root, c!.body)).toEqual({
+      to: [{ email: 'jordan@example.com', name: 'Jordan Lee' }],
+      cc: [{ email: 'sam@example.com', name: null }],
+    });
+  });
+
+  test('the older span[email] markup, duplicates and people chips in the message', () => {
+    document.body.innerHTML = `<div class="M9"><input name="subjectbox">
+      <span class="vN" email="ana@example.com" name="Ana Núñez">Ana Núñez</span>
+      <span class="vN" email="ana@example.com">Ana</span>
+      <div data-hovercard-id="12345">avatar</div>
+      <div g_editable="true" contenteditable="true"><span data-hovercard-id="lee@example.com">Lee</span></div></div>`;
+    const [c] = findComposes(document);
+    expect(recipients(c!.root, c!.body)).toEqual({ to: [{ email: 'ana@example.com', name: 'Ana Núñez' }], cc: [] });
+  });
+});
+
+describe('attachments', () => {
+  test('chips give the file name, a size and a type', () => {
+    document.body.innerHTML = popup('a');
+    const [c] = findComposes(document);
+    expect(attachments(c!.root)).toEqual([{ filename: 'Jane_Doe_Résumé.pdf', mime_type: 'application/pdf', size: 48 * 1024 }]);
+  });
+
+  test('without the chip class, the hidden attach input still finds the chip', () => {
+    document.body.innerHTML = `<div class="M9"><input name="subjectbox"><div g_editable="true" contenteditable="true"></div>
+      <div class="new-chip"><input name="attach" type="checkbox"><a title="CV 2025.docx">CV 2025.docx</a></div></div>`;
+    const [c] = findComposes(document);
+    expect(attachments(c!.root)).toEqual([
+      { filename: 'CV 2025.docx', mime_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', size: null },
+    ]);
+  });
+
+  test.each([
+    ['(48K)', 49152],
+    ['1.5 MB', 1572864],
+    ['(1,2 Mo)', 1258291],
+    ['512 B', 512],
+    ['(12 Ko)', 12288],
+    ['', null],
+  ])('size %s', (text, size) => {
+    expect(parseSize(text)).toBe(size);
+  });
+
+  test('types from extensions, unknown left null', () => {
+    expect(mimeTypeFor('a.PDF')).toBe('application/pdf');
+    expect(mimeTypeFor('notes')).toBeNull();
+    expect(mimeTypeFor('archive.zip')).toBeNull();
+  });
+});
