@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from intro_coach.rules.prefilter import Phrases
 from intro_coach.text import paragraphs, per_paragraph
@@ -206,6 +207,7 @@ def parse_person(raw: str) -> Person | None:
 _FOLDED_TITLES = "|".join(re.escape(_fold(t)) for t in TITLES)
 
 
+@lru_cache(maxsize=1024)  # asked again on every keystroke in the body
 def subject_names(subject: str, person: Person) -> bool:
     """Whether the subject names the person: full name, or a title with the surname."""
     folded = _fold(subject)

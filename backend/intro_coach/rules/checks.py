@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from intro_coach.draft import Draft
@@ -218,6 +219,7 @@ def _run_together_resume(word: str) -> bool:
     return word.startswith("resume") and not word.startswith(_NOT_RESUME_STARTS)
 
 
+@lru_cache(maxsize=1024)  # the same attachments come with every keystroke
 def is_resume_filename(filename: str) -> bool:
     words = _filename_words(filename)
     return any(w in _RESUME_WORDS or _run_together_resume(w) for w in words)
