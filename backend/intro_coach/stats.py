@@ -48,6 +48,21 @@ def count_syllables(text: str, words: list[str]) -> int:
 
 
 @per_paragraph
+def word_spans(paragraph: str) -> tuple[tuple[int, int], ...]:
+    """Where each word of one paragraph starts and ends."""
+    return tuple(m.span() for m in WORD.finditer(paragraph))
+
+
+def words_in(text: str) -> list[tuple[int, int]]:
+    """Where each word of the text starts and ends, from the remembered paragraphs."""
+    return [
+        (offset + start, offset + end)
+        for offset, paragraph in paragraphs(text)
+        for start, end in word_spans(paragraph)
+    ]
+
+
+@per_paragraph
 def _paragraph_counts(paragraph: str) -> tuple[int, int, int, int]:
     """Words, sentences, questions and syllables of one paragraph."""
     words = WORD.findall(paragraph)
