@@ -155,7 +155,9 @@ def _to_findings(hits: list[Hit], draft: Draft) -> list[Finding]:
         seen[key] += 1
         index = to16.get(h.field)
         findings.append(
-            Finding(
+            # Built from the analyzer's own values, which already have the right types:
+            # validating them again would cost more than the rest of this loop.
+            Finding.model_construct(
                 id=finding_id(h.rule, h.field, keyed, occurrence),
                 rule=h.rule,
                 severity=h.severity,
@@ -186,7 +188,8 @@ def analyze(
     (grammar), so that options, ids and ordering treat them like the rest."""
     pack = pack or default_pack()
     context = context or Context()
-    status = (checks_status or Checks()).model_copy(deep=True)
+    given = checks_status or Checks()
+    status = given.model_copy(update={"notes": list(given.notes)})  # notes get appended
     draft = prepare(request)
     found = _referrer(request, draft, context)
     person = found[0] if found else None

@@ -253,6 +253,8 @@ _QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
 
 def quoted_spans(text: str) -> list[Span]:
     """Spans of plain text that are quoted history or a signature."""
+    if ">" not in text and ":" not in text and "--" not in text:
+        return []  # every marker below needs one of these; most drafts have none
     spans: list[Span] = [(m.start(), m.end()) for m in _QUOTED_LINE.finditer(text)]
     cut = len(text)
     for pattern in (_FORWARD_HEADER, _SIGNATURE):
@@ -285,6 +287,8 @@ def _is_reply_header(line: str) -> bool:
 
 def has_history(text: str) -> bool:
     """Whether plain text carries quoted mail (a signature alone does not count)."""
+    if ">" not in text and ":" not in text:
+        return False  # quoted lines and reply or forward headers need one of these
     return (
         _QUOTED_LINE.search(text) is not None
         or _FORWARD_HEADER.search(text) is not None
