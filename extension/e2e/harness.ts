@@ -24,6 +24,15 @@ export function chromiumPath(): string | null {
   return existsSync(path) ? path : null;
 }
 
+/** Chromium's path, or null to skip; on CI a missing Chromium fails the run instead. */
+export function requireChromium(): string | null {
+  const path = chromiumPath();
+  if (!path && process.env.CI === 'true') {
+    throw new Error('Chromium is required in CI (apt-get install chromium, or set CHROMIUM_PATH)');
+  }
+  return path;
+}
+
 export function pythonPath(): string {
   return process.env.INTRO_COACH_PYTHON ?? join(REPO_DIR, '.venv', 'bin', 'python');
 }
@@ -87,19 +96,72 @@ export class Backend {
   async stop(): Promise<void> {
     const child = this.process;
     this.process = null;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((ok) => child.once('exit', ok));
-    child.kill('SIGTERM');
-    const killed = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
-    if (!killed) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await stopChild(child);
   }
 
   async dispose(): Promise<void> {
     await this.stop();
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** SIGTERM, then SIGKILL if it lingers. */
+async function stopChild(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((ok) => child.once('exit', ok));
+  child.kill('SIGTERM');
+  const killed = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+  if (!killed) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** `python -m tests.google_fake`: a fake Google (consent page, token, revoke, Gmail API)
+ * and the backend configured against it, allowing only this extension id. */
+export class GoogleFake {
+  private constructor(
+    private readonly process: ChildProcess,
+    readonly google: string,
+    readonly backend: string,
+  ) {}
+
+  static async start(extensionId: string, timeoutMs = 30_000): Promise<GoogleFake> {
+    const python = pythonPath();
+    if (!existsSync(python)) throw new Error(`No Python at ${python}: run \`make install\` or set INTRO_COACH_PYTHON`);
+    const child = spawn(python, ['-m', 'tests.google_fake', '--extension-id', extensionId], {
+      cwd: REPO_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let log = '';
+    child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+    const info = await new Promise<{ google: string; backend: string }>((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`fake Google did not start within ${timeoutMs} ms:\n${log}`)), timeoutMs);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        // Only complete lines: the JSON may arrive in pieces.
+        const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('{'));
+        if (!line) return;
+        clearTimeout(timer);
+        ok(JSON.parse(line) as { google: string; backend: string });
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        fail(new Error(`fake Google exited with ${code}:\n${log}`));
+      });
+    });
+    return new GoogleFake(child, info.google, info.backend);
+  }
+
+  /** What the fake recorded: revocations and live grants. */
+  async state(): Promise<{ revoked: number; grants: number }> {
+    const response = await fetch(`${this.google}/_fake/state`);
+    return (await response.json()) as { revoked: number; grants: number };
+  }
+
+  async stop(): Promise<void> {
+    await stopChild(this.process);
   }
 }
 
@@ -111,7 +173,8 @@ export interface Browser {
 }
 
 export interface LaunchOptions {
-  backendUrl: string;
+  /** Unset when the backend needs the extension id first (see GoogleFake). */
+  backendUrl?: string;
   /** Marks the page so the content script times its handlers (see src/content/guard.ts). */
   profile?: boolean;
 }
@@ -143,7 +206,7 @@ export async function launch(options: LaunchOptions): Promise<Browser> {
   );
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionId = new URL(worker.url()).host;
-  await setSettings(worker, { backendUrl: options.backendUrl });
+  if (options.backendUrl) await setSettings(worker, { backendUrl: options.backendUrl });
   return {
     context,
     worker,

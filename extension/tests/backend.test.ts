@@ -1,18 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { postAnalyze } from '../src/background/backend';
-import type { AnalyzeRequest } from '../src/shared/contract';
-import { finding, response } from './fixtures';
+import { analyzeRequest as request, finding, response } from './fixtures';
 
-const request: AnalyzeRequest = {
-  subject: 'Hi',
-  body: { text: 'Hello' },
-  to: [],
-  cc: [],
-  attachments: [],
-  thread_id: null,
-  referrer: null,
-  options: { disabled_rules: [], ignored: [], grammar: true },
-};
 
 const json = (status: number, body: unknown) =>
   vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } }));

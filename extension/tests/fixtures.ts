@@ -1,4 +1,4 @@
-import type { AnalyzeResponse, Finding } from '../src/shared/contract';
+import type { AnalyzeRequest, AnalyzeResponse, Finding } from '../src/shared/contract';
 
 export function finding(overrides: Partial<Finding> = {}): Finding {
   return {
@@ -28,3 +28,14 @@ export function response(findings: Finding[], overrides: Partial<AnalyzeResponse
     ...overrides,
   };
 }
+
+export const analyzeRequest: AnalyzeRequest = {
+  subject: 'Hi',
+  body: { text: 'Hello' },
+  to: [],
+  cc: [],
+  attachments: [],
+  thread_id: null,
+  referrer: null,
+  options: { disabled_rules: [], ignored: [], grammar: true },
+};

@@ -232,6 +232,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._revoke(form.get("token") or query.get("token", ""))
         elif path.startswith("/gmail/v1/users/") and method == "GET":
             self._gmail(path, query)
+        elif path == "/_fake/state" and method == "GET":
+            # For browser tests, which run this fake in another process.
+            with g._lock:
+                state = {"revoked": len(g.revoked), "grants": len(g.grants)}
+            self._json(200, state)
         else:
             self._json(404, GMAIL_ERRORS[404])
 

@@ -1,4 +1,5 @@
 import { isAnalyzeResponse, type AnalyzeRequest } from '../shared/contract';
+import type { ApiAnswer } from '../shared/gmail';
 import type { AnalyzeResult } from '../shared/messages';
 
 /** The rules answer in milliseconds; grammar and Gmail context have their own deadlines
@@ -36,7 +37,55 @@ export async function postAnalyze(
     body = null;
   }
   if (response.ok && isAnalyzeResponse(body)) return { kind: 'ok', response: body };
-  return { kind: 'refused', backendUrl, status: response.status, detail: detailOf(body) };
+  const refused = { kind: 'refused' as const, backendUrl, status: response.status, detail: detailOf(body) };
+  const retryAfter = retryAfterMs(response.headers.get('Retry-After'));
+  return retryAfter === null ? refused : { ...refused, retryAfterMs: retryAfter };
+}
+
+/** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | null {
+  if (value === null || value.trim() === '') return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+export interface ApiCall {
+  method: 'GET' | 'POST' | 'DELETE';
+  token?: string | null;
+  json?: unknown;
+}
+
+/** One call to the Gmail-connection endpoints. Never throws: status 0 is "nothing answered". */
+export async function callBackend(
+  backendUrl: string,
+  path: string,
+  call: ApiCall,
+  fetchImpl: typeof fetch = fetch,
+): Promise<ApiAnswer> {
+  const headers: Record<string, string> = {};
+  if (call.json !== undefined) headers['Content-Type'] = 'application/json';
+  if (call.token) headers.Authorization = `Bearer ${call.token}`;
+  try {
+    const response = await fetchImpl(`${backendUrl}${path}`, {
+      method: call.method,
+      headers,
+      body: call.json === undefined ? null : JSON.stringify(call.json),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    const text = await response.text();
+    let body: unknown = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = null;
+    }
+    return { status: response.status, body, retryAfterMs: retryAfterMs(response.headers.get('Retry-After')) };
+  } catch {
+    return { status: 0, body: null, retryAfterMs: null };
+  }
 }
 
 function detailOf(body: unknown): string {

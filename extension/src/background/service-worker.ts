@@ -1,15 +1,29 @@
 // The service worker is the only part that talks to the backend: its host permissions
-// spare us CORS, the content script never sees the backend URL's responses raw, and it is
-// where the session token of the Gmail connection will live.
+// spare us CORS, the content script never sees the backend URL's responses raw, and it
+// alone holds the session token of the Gmail connection (src/background/gmail.ts).
 
-import type { AnalyzeResult, ToWorker } from '../shared/messages';
+import type { GmailView } from '../shared/gmail';
+import type { AnalyzeResult, GmailMessage, ToWorker } from '../shared/messages';
 import { loadSettings, toOptions } from '../shared/settings';
-import { postAnalyze } from './backend';
+import { analyzeWithSession, chromeEnv, connectGmail, disconnectGmail, gmailStatus, signOutGmail } from './gmail';
+import { tokenArea } from './session';
+
+// Lock the token's storage area before anything else can read it.
+void tokenArea();
 
 /** One request in flight per compose window (tab + compose id). */
 const inFlight = new Map<string, AbortController>();
 
 chrome.runtime.onMessage.addListener((message: ToWorker, sender, sendResponse) => {
+  if (message.type === 'gmail') {
+    // Connecting and disconnecting are for the options page, never for a page's content script.
+    if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(chrome.runtime.getURL(''))) return false;
+    if (message.action === 'ping') return false;
+    gmail(message.action)
+      .catch((): GmailView => ({ state: 'disconnected', notice: { tone: 'error', message: 'Intro Coach hit an internal error. Try again.' } }))
+      .then(sendResponse);
+    return true;
+  }
   const key = `${sender.tab?.id ?? 'extension'}:${message.composeId}`;
   if (message.type === 'cancel') {
     inFlight.get(key)?.abort();
@@ -34,12 +48,22 @@ chrome.runtime.onMessage.addListener((message: ToWorker, sender, sendResponse) =
 async function analyze(draft: Extract<ToWorker, { type: 'analyze' }>['draft'], signal: AbortSignal): Promise<AnalyzeResult> {
   const settings = await loadSettings();
   const request = { ...draft, options: toOptions(settings) };
-  return postAnalyze(settings.backendUrl, request, signal, await authHeaders());
+  return analyzeWithSession(settings.backendUrl, request, signal, chromeEnv());
 }
 
-/** The opt-in Gmail connection (a later issue) adds its session token here. */
-async function authHeaders(): Promise<Record<string, string>> {
-  return {};
+async function gmail(action: Exclude<GmailMessage['action'], 'ping'>): Promise<GmailView> {
+  const { backendUrl } = await loadSettings();
+  const env = chromeEnv();
+  switch (action) {
+    case 'status':
+      return gmailStatus(backendUrl, env);
+    case 'connect':
+      return connectGmail(backendUrl, env);
+    case 'disconnect':
+      return disconnectGmail(backendUrl, env);
+    case 'sign-out':
+      return signOutGmail(backendUrl, env);
+  }
 }
 
 chrome.action?.onClicked.addListener(() => {

@@ -197,7 +197,8 @@ export class ComposeCoach {
         return;
       case 'refused':
         this.showStatus({ tone: 'error', text: refusedText(result.status, result.detail, result.backendUrl) });
-        if (result.status === 0 || result.status >= 500 || result.status === 429) this.retry();
+        if (result.status === 429 && result.retryAfterMs !== undefined) this.debouncer.schedule(Math.max(result.retryAfterMs, this.retryMs));
+        else if (result.status === 0 || result.status >= 500 || result.status === 429) this.retry();
         return;
       case 'extension-gone':
         this.showStatus({ tone: 'error', text: 'Intro Coach was updated or turned off. Reload Gmail to keep coaching.' });

@@ -1,4 +1,5 @@
 import { RULES } from '../shared/rules';
+import { initGmailSection } from './gmail-section';
 import { DEFAULT_BACKEND_URL, loadSettings, normalizeBackendUrl, saveSettings, type Settings } from '../shared/settings';
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -119,3 +120,4 @@ chrome.storage.onChanged.addListener((_changes, area) => {
 });
 
 void render();
+initGmailSection();

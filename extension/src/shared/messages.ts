@@ -14,7 +14,14 @@ export interface CancelMessage {
   composeId: string;
 }
 
-export type ToWorker = AnalyzeMessage | CancelMessage;
+/** From the options page only: the Gmail connection lives in the service worker. */
+export interface GmailMessage {
+  type: 'gmail';
+  /** `ping` keeps the worker awake while the sign-in window is open. */
+  action: 'status' | 'connect' | 'disconnect' | 'sign-out' | 'ping';
+}
+
+export type ToWorker = AnalyzeMessage | CancelMessage | GmailMessage;
 
 export type AnalyzeResult =
   | { kind: 'ok'; response: AnalyzeResponse }
@@ -22,6 +29,6 @@ export type AnalyzeResult =
   /** Nothing answered: backend down, wrong URL, or a timeout. */
   | { kind: 'unreachable'; backendUrl: string }
   /** Something answered, but not with findings. */
-  | { kind: 'refused'; backendUrl: string; status: number; detail: string }
+  | { kind: 'refused'; backendUrl: string; status: number; detail: string; retryAfterMs?: number }
   /** The extension was reloaded or updated under this page; only a reload of Gmail helps. */
   | { kind: 'extension-gone' };

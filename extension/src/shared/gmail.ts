@@ -1,0 +1,262 @@
+// The opt-in Gmail connection as the options page sees it: where the sign-in starts,
+// how its end is read, and what each outcome says. Pure, so the whole state machine is
+// unit-tested without a browser; the service worker (src/background/gmail.ts) drives it.
+
+/** Both features need gmail.readonly; asking for both at once spares a second consent. */
+export const GMAIL_FEATURES = ['thread', 'referrer'] as const;
+
+export function authStartUrl(backendUrl: string, extensionId: string): string {
+  return `${backendUrl}/oauth/start?extension_id=${encodeURIComponent(extensionId)}&features=${GMAIL_FEATURES.join(',')}`;
+}
+
+export type RedirectOutcome =
+  | { kind: 'code'; code: string }
+  | { kind: 'error'; error: string; description: string | null }
+  | { kind: 'invalid' };
+
+/** Reads where the sign-in ended: https://<extension id>.chromiumapp.org/?code=… or
+ * ?error=…&error_description=…. Anything else is not ours to trust. */
+export function parseAuthRedirect(url: string, extensionId: string): RedirectOutcome {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { kind: 'invalid' };
+  }
+  if (parsed.protocol !== 'https:' || parsed.hostname !== `${extensionId}.chromiumapp.org`) return { kind: 'invalid' };
+  const error = parsed.searchParams.get('error');
+  if (error) return { kind: 'error', error, description: parsed.searchParams.get('error_description') || null };
+  const code = parsed.searchParams.get('code');
+  // The backend's codes are short url-safe tokens; POST /v1/session caps them at 200.
+  if (code && code.length <= 200) return { kind: 'code', code };
+  return { kind: 'invalid' };
+}
+
+/** Why a connection attempt failed or ended. The first group are the backend's codes. */
+export type GmailProblem =
+  | 'access_denied'
+  | 'state_expired'
+  | 'state_replayed'
+  | 'state_unknown'
+  | 'code_invalid'
+  | 'scopes_missing'
+  | 'no_offline_access'
+  | 'google_unavailable'
+  | 'google_error'
+  | 'cancelled'
+  | 'unreachable'
+  | 'rate_limited'
+  | 'bad_redirect'
+  | 'failed';
+
+const AGAIN = 'Click Connect Gmail to try again.';
+
+const PROBLEMS: Record<GmailProblem, string> = {
+  access_denied: `You chose not to connect Gmail (consent denied). Nothing was stored. ${AGAIN}`,
+  state_expired: `The Gmail sign-in took longer than 10 minutes and expired. ${AGAIN}`,
+  state_replayed: `This Gmail sign-in was already used. ${AGAIN}`,
+  state_unknown: `This Gmail sign-in was not one Intro Coach started. ${AGAIN}`,
+  code_invalid: `The sign-in code was already used or has expired. ${AGAIN}`,
+  scopes_missing: 'Gmail read access was not granted, so Intro Coach cannot look at threads or introductions. Click Connect Gmail and allow it.',
+  no_offline_access: `Google did not give lasting access. ${AGAIN}`,
+  google_unavailable: 'Google could not be reached to finish connecting. Try again in a minute.',
+  google_error: `Google refused the sign-in. ${AGAIN}`,
+  cancelled: `Connecting was cancelled: the sign-in window was closed. ${AGAIN}`,
+  unreachable: "Can't reach the Intro Coach service. Check the backend URL above, then try again.",
+  rate_limited: 'Too many attempts in a row. Wait a moment, then click Connect Gmail.',
+  bad_redirect: `The sign-in ended somewhere unexpected. ${AGAIN}`,
+  failed: `Connecting Gmail failed. ${AGAIN}`,
+};
+
+export function isProblem(value: string): value is GmailProblem {
+  return Object.hasOwn(PROBLEMS, value);
+}
+
+/** Our own wording for codes we know (it fits the page the user is on); the backend's
+ * description only for a code this version does not know yet. */
+export function problemMessage(problem: string, description: string | null = null): string {
+  if (isProblem(problem)) return PROBLEMS[problem];
+  return description ?? PROBLEMS.failed;
+}
+
+export const RECONNECT_MESSAGE =
+  'The Gmail connection ended (it expired or was revoked), so Intro Coach is using the draft alone. Click Reconnect Gmail.';
+
+/** What the panel says under the findings while the connection needs the user. */
+export const PANEL_RECONNECT_NOTE = "Gmail context is off: the connection ended. Reconnect Gmail in Intro Coach's options.";
+
+export interface Notice {
+  tone: 'ok' | 'info' | 'error';
+  message: string;
+  problem?: GmailProblem;
+}
+
+export type GmailView =
+  | { state: 'checking' }
+  | { state: 'unconfigured'; detail: string }
+  | { state: 'unreachable'; backendUrl: string }
+  | { state: 'disconnected'; notice?: Notice }
+  | { state: 'connecting' }
+  | { state: 'connected'; email: string; scopes: string[]; features: string[]; notice?: Notice }
+  /** `session`: this browser still holds a session, so Disconnect can still delete the data. */
+  | { state: 'reconnect_required'; email: string | null; message: string; session: boolean };
+
+export function failed(problem: GmailProblem, description: string | null = null): GmailView {
+  const tone = problem === 'cancelled' ? 'info' : 'error';
+  return { state: 'disconnected', notice: { tone, problem, message: problemMessage(problem, description) } };
+}
+
+/** The answer of an HTTP call: status 0 when nothing answered. */
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+  retryAfterMs: number | null;
+}
+
+export interface Me {
+  email: string;
+  scopes: string[];
+  features: string[];
+  status: 'connected' | 'reconnect_required';
+  message: string | null;
+}
+
+export function asMe(body: unknown): Me | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const b = body as Record<string, unknown>;
+  const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : null);
+  const scopes = strings(b.scopes);
+  const features = strings(b.features);
+  if (typeof b.email !== 'string' || !scopes || !features) return null;
+  if (b.status !== 'connected' && b.status !== 'reconnect_required') return null;
+  return { email: b.email, scopes, features, status: b.status, message: typeof b.message === 'string' ? b.message : null };
+}
+
+export function detailOf(body: unknown): string | null {
+  if (typeof body === 'object' && body !== null && typeof (body as { detail?: unknown }).detail === 'string') {
+    return (body as { detail: string }).detail;
+  }
+  return null;
+}
+
+/** The view for an answer that no flow handles on its own: 503, nothing answering, 429. */
+export function commonView(answer: ApiAnswer, backendUrl: string): GmailView | null {
+  if (answer.status === 0) return { state: 'unreachable', backendUrl };
+  if (answer.status === 503) return { state: 'unconfigured', detail: detailOf(answer.body) ?? 'Gmail connection is not configured' };
+  if (answer.status === 429) return failed('rate_limited');
+  return null;
+}
+
+/** GET /v1/me with a session token. A 401 means the session is gone (the caller drops it). */
+export function viewOfMe(answer: ApiAnswer, backendUrl: string): GmailView {
+  const me = answer.status === 200 ? asMe(answer.body) : null;
+  if (me?.status === 'connected') return { state: 'connected', email: me.email, scopes: me.scopes, features: me.features };
+  if (me) return { state: 'reconnect_required', email: me.email, message: me.message ?? RECONNECT_MESSAGE, session: true };
+  if (answer.status === 401) return { state: 'reconnect_required', email: null, message: RECONNECT_MESSAGE, session: false };
+  return commonView(answer, backendUrl) ?? failed('failed', detailOf(answer.body));
+}
+
+/** GET /v1/me without a token: only says whether connecting is possible at all (401 is
+ * the normal answer; 503 means the service has no Google client). */
+export function viewWithoutSession(answer: ApiAnswer, backendUrl: string): GmailView {
+  if (answer.status === 0 || answer.status === 503) return commonView(answer, backendUrl) ?? { state: 'disconnected' };
+  return { state: 'disconnected' };
+}
+
+/** Adds what just happened to a view that can show it. */
+export function withNotice(view: GmailView, notice: Notice): GmailView {
+  return view.state === 'connected' || view.state === 'disconnected' ? { ...view, notice } : view;
+}
+
+export function panelPausedNote(ms: number): string {
+  return `Gmail context paused for ${Math.max(1, Math.ceil(ms / 1000))} s (too many checks in a row); the rules still apply.`;
+}
+
+/** chrome.identity.launchWebAuthFlow rejects with a message, not a code. */
+export function problemOfLaunchError(message: string): GmailProblem {
+  if (/did not approve|cancel|closed/i.test(message)) return 'cancelled';
+  if (/could not be loaded/i.test(message)) return 'unreachable';
+  return 'failed';
+}
+
+export interface GmailPresentation {
+  label: string;
+  message: string;
+  tone: 'ok' | 'info' | 'error';
+  connect: { shown: boolean; enabled: boolean; text: string };
+  /** Disconnect (revoke everywhere) and sign out (this browser only). */
+  session: boolean;
+  account: { email: string; scopes: string[]; features: string[] } | null;
+}
+
+const CONNECT = 'Connect Gmail';
+
+function button(text: string, enabled = true, shown = true): GmailPresentation['connect'] {
+  return { shown, enabled, text };
+}
+
+/** What an action just reported, or nothing to say in the given tone. */
+function said(notice: Notice | undefined, tone: Notice['tone']): Pick<GmailPresentation, 'message' | 'tone'> {
+  return { message: notice?.message ?? '', tone: notice?.tone ?? tone };
+}
+
+export function presentGmail(view: GmailView): GmailPresentation {
+  const base = { message: '', tone: 'info' as const, session: false, account: null };
+  switch (view.state) {
+    case 'checking':
+      return { ...base, label: 'Checking…', connect: button(CONNECT, false) };
+    case 'unconfigured':
+      return {
+        ...base,
+        label: 'Not available',
+        message: 'This Intro Coach service has no Google client set up, so Gmail cannot be connected (see "Setting it up" in the README).',
+        connect: button(view.detail, false),
+      };
+    case 'unreachable':
+      return {
+        ...base,
+        label: 'Unknown',
+        tone: 'error',
+        message: `Can't reach the Intro Coach service at ${view.backendUrl}. Check the backend URL above, then try again.`,
+        connect: button(CONNECT),
+      };
+    case 'disconnected':
+      return {
+        ...base,
+        label: 'Not connected',
+        ...said(view.notice, 'info'),
+        connect: button(CONNECT),
+      };
+    case 'connecting':
+      return {
+        ...base,
+        label: 'Connecting…',
+        message: 'Finish signing in in the Google window.',
+        connect: button('Connecting…', false),
+      };
+    case 'connected':
+      return {
+        ...base,
+        label: 'Connected',
+        ...said(view.notice, 'ok'),
+        session: true,
+        account: { email: view.email, scopes: view.scopes, features: view.features },
+        connect: button(CONNECT, false, false),
+      };
+    case 'reconnect_required':
+      return {
+        ...base,
+        label: view.email ? `Reconnect required (${view.email})` : 'Reconnect required',
+        tone: 'error',
+        message: view.message,
+        session: view.session,
+        connect: button('Reconnect Gmail'),
+      };
+  }
+}
+
+/** Google's scope URLs, shortened for people: "gmail.readonly". */
+export function scopeLabel(scope: string): string {
+  const prefix = 'https://www.googleapis.com/auth/';
+  return scope.startsWith(prefix) ? scope.slice(prefix.length) : scope;
+}
