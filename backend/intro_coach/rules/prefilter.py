@@ -18,8 +18,8 @@ from typing import Any
 
 from intro_coach.text import paragraphs, per_paragraph
 
+# Any one of these substrings is in every match; None: nothing is known to be.
 Requirement = frozenset[str] | None
-# any one of these substrings; None: no requirement
 
 
 def _best(candidates: list[frozenset[str]]) -> Requirement:

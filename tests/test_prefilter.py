@@ -1,0 +1,57 @@
+"""Skipping patterns by their required words never changes what the pack finds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from intro_coach.rules.pack import compile_phrase, default_pack
+from intro_coach.rules.prefilter import Phrases, required_words
+from intro_coach.text import forget_paragraphs, paragraphs
+
+PACK = default_pack()
+# Words from the pack's own examples, so that random drafts do hit the patterns.
+VOCABULARY = sorted(
+    {w for rule in PACK.rules for e in rule.examples_match for w in re.findall(r"[\w'’]+", e)}
+)
+_drafts = st.lists(
+    st.one_of(st.sampled_from(VOCABULARY), st.sampled_from([" ", "\n", "\n\n", "-", ". "])),
+    max_size=60,
+).map(" ".join)
+
+
+def _unfiltered(phrases: Phrases, text: str) -> list[tuple[int, int, int]]:
+    """What one regex of every alternative finds, paragraph by paragraph."""
+    regex = phrases._compiled(tuple(range(len(phrases._alternatives))))
+    found = []
+    for offset, paragraph in paragraphs(text):
+        for m in regex.finditer(paragraph):
+            found.append(((m.lastindex or 1) - 1, offset + m.start(), offset + m.end()))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_drafts)
+def test_prefiltered_rules_find_what_the_full_regex_finds(text: str) -> None:
+    forget_paragraphs()
+    for rule in PACK.rules:
+        assert list(rule.phrases.finditer(text)) == _unfiltered(rule.phrases, text), rule.id
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        ("an? info(?:rmational)? interview", {"interview"}),
+        ("pick(?:ing)? your brains?", {"brain"}),
+        ("(?:looking|searching) for (?:a )?job", {"looking", "searching"}),
+        ("r[eé]sum[eé]s?", {"sum"}),  # the longest run of plain letters
+        ("(?:a|an) (?:cv|c\\.v\\.)", None),  # nothing of three letters is required
+        ("(?:hire|hiring) me", {"hir"}),
+    ],
+)
+def test_required_words(pattern: str, words: set[str] | None) -> None:
+    required = required_words(compile_phrase(pattern), re.IGNORECASE)
+    assert (set(required) if required else None) == words
