@@ -143,3 +143,15 @@ def test_options_silence_rules(client: httpx.Client) -> None:
     assert ("resume-attached", "attachments") not in rules
     assert ("informational-interview", "subject") not in rules
     assert ("informational-interview", "body") in rules
+
+
+def test_lone_surrogate_from_javascript_is_read_as_a_replacement_char(
+    client: httpx.Client,
+) -> None:
+    # JSON.stringify of a string cut in the middle of an emoji.
+    raw = b'{"subject": "Hi", "body": {"text": "\\ud83d an informational interview"}}'
+    response = client.post("/v1/analyze", content=raw)
+    assert response.status_code == 200
+    finding = next(f for f in response.json()["findings"] if f["field"] == "body")
+    assert (finding["start"], finding["end"]) == (2, 28)  # U+FFFD is one UTF-16 unit, as sent
+    assert finding["match"] == "an informational interview"

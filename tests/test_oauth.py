@@ -344,8 +344,16 @@ def test_refresh_token_revoked_at_google(
     assert "resume-attached" in {f["rule"] for f in result["findings"]}
     me = http.get(f"{url}/v1/me", headers=auth(token)).json()
     assert me["status"] == "reconnect_required" and "Connect Gmail" in me["message"]
-    # Reconnecting brings it back.
+    # Reconnecting brings it back, and the lookups use the new grant, not the old one.
     token = connect(http, url)
+    assert http.get(f"{url}/v1/me", headers=auth(token)).json()["status"] == "connected"
+    for _ in range(20):
+        result = analyze(http, url, token, thread_id="thread-resume")
+        if result["checks"]["gmail"] == "ok":
+            break
+        time.sleep(0.1)
+    assert result["checks"]["gmail"] == "ok"
+    assert "resume-attached" not in {f["rule"] for f in result["findings"]}
     assert http.get(f"{url}/v1/me", headers=auth(token)).json()["status"] == "connected"
 
 

@@ -45,3 +45,14 @@ def test_canary_reaches_no_log_line_and_no_file(tmp_path: Path) -> None:
     assert canary not in log
     for path in _files_under(tmp_path):
         assert canary.encode() not in path.read_bytes(), f"canary written to {path}"
+
+
+def test_access_log_keeps_paths_but_not_query_strings(tmp_path: Path) -> None:
+    secret = f"code{uuid.uuid4().hex}"
+    server = start_server(tmp_path)
+    try:
+        httpx.get(f"{server.url}/oauth/callback?state=s&code={secret}", timeout=10)
+    finally:
+        log = server.stop()
+    assert "/oauth/callback" in log
+    assert secret not in log

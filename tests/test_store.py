@@ -150,7 +150,9 @@ def test_grant_without_refresh_token_keeps_the_stored_one(store: Store) -> None:
     assert store.refresh_token(user_id) == first
     info = store.user(user_id)
     assert info is not None and info.features == ("thread", "referrer")
-    store.mark_grant_revoked(user_id)
+    store.mark_grant_revoked(user_id, "rt-an-older-grant")  # not the stored one: kept
+    assert store.refresh_token(user_id) == first
+    store.mark_grant_revoked(user_id, first)
     assert store.refresh_token(user_id) is None
     assert store.save_grant("jane@example.com", None, ("a",), ("thread",)) is None
 

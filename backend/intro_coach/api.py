@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -14,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intro_coach import __version__
 from intro_coach.analyzer import analyze
-from intro_coach.auth.router import INVALID_SESSION, bearer, connection_of
+from intro_coach.auth.router import connection_of, require_session
 from intro_coach.auth.router import router as gmail_router
 from intro_coach.config import Settings
 from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest, AnalyzeResponse
@@ -64,6 +65,74 @@ class _TooLarge(Exception):
     pass
 
 
+class ContainErrors:
+    """Turns an unexpected exception into a plain 500 and logs only its type.
+
+    An exception's message or traceback may quote the draft, and Starlette's own
+    handler re-raises to the server, which logs both; this one does not re-raise.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log.error("unexpected %s on %s %s", type(exc).__name__, scope["method"], scope["path"])
+            if not started:
+                response = JSONResponse({"detail": "internal error"}, status_code=500)
+                await response(scope, receive, send)
+
+
+class _WithoutQuery(logging.Filter):
+    """Access log lines keep the path but not the query: OAuth codes, states and email
+    addresses travel there."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+def _parse(body: bytes) -> AnalyzeRequest:
+    try:
+        return AnalyzeRequest.model_validate_json(body)
+    except ValidationError as exc:
+        if exc.errors()[0]["type"] != "json_invalid":
+            raise
+        invalid = exc
+    # JavaScript's JSON.stringify writes a half-cut emoji as a lone surrogate escape
+    # ("\ud83d"), which the fast parser refuses. Python's parser reads it; each lone
+    # surrogate becomes U+FFFD, one UTF-16 unit as well, so offsets still line up.
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        raise invalid from None
+    return AnalyzeRequest.model_validate(_without_lone_surrogates(data))
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def _errors(exc: ValidationError) -> list[dict[str, Any]]:
     # The input itself is left out: it is the user's draft, and can be 100,000 characters.
     return [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
@@ -111,7 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Analyze a draft. The body is JSON whatever its Content-Type says, so that
         `curl -d @draft.json` works as written."""
         try:
-            draft = AnalyzeRequest.model_validate_json(await request.body())
+            draft = _parse(await request.body())
         except ValidationError as exc:
             return _validation_response(exc)
         if "authorization" not in request.headers or app.state.gmail is None:
@@ -122,12 +191,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def _analyze_with_gmail(request: Request, draft: AnalyzeRequest) -> AnalyzeResponse:
         connection = connection_of(request)
-        token = bearer(request)
-        session = await connection.session(token) if token else None
-        if session is None:
-            raise HTTPException(
-                401, INVALID_SESSION, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
-            )
+        session = await require_session(request, connection)
         allowed, retry = connection.analyze_limit.allow(session.key)
         if not allowed:
             raise HTTPException(
@@ -144,12 +208,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async def noop(request: Request) -> Response:
             await request.body()
             return Response(b'{"findings":[]}', media_type="application/json")
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # Only the type: an exception's message may quote the draft.
-        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
-        return JSONResponse({"detail": "internal error"}, status_code=500)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -182,4 +240,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(ContainErrors)  # added last: the outermost of ours
+    logging.getLogger("uvicorn.access").addFilter(_WithoutQuery())
     return app

@@ -26,12 +26,13 @@ class RateLimiter:
         """Takes one token; returns (allowed, seconds until the next token)."""
         now = self.clock()
         with self._lock:
-            tokens, last = self._buckets.get(key, (self.burst, now))
+            tokens, last = self._buckets.pop(key, (self.burst, now))
             tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if tokens >= 1:
-                self._buckets[key] = (tokens - 1, now)
+            allowed = tokens >= 1
+            # Re-inserted last, so the dict's first keys are the least recently seen.
+            self._buckets[key] = (tokens - 1 if allowed else tokens, now)
+            while len(self._buckets) > self.max_keys:
+                del self._buckets[next(iter(self._buckets))]
+            if allowed:
                 return True, 0.0
-            self._buckets[key] = (tokens, now)
-            if len(self._buckets) > self.max_keys:
-                self._buckets.clear()
             return False, (1 - tokens) / self.rate if self.rate else 60.0

@@ -123,6 +123,8 @@ def oauth_callback(
             return _error_page(400, problem.message)
         params = {"error": problem.code, "error_description": problem.message}
         return RedirectResponse(extension_redirect(problem.extension_id, params), 302)
+    # A new grant replaces whatever this process remembered of an old (maybe revoked) one.
+    connection.context.forget_user(done.user_id)
     return RedirectResponse(done.redirect, status_code=302)
 
 

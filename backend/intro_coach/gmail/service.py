@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ Status = Literal["ok", "unavailable", "revoked"]
 FAILURE_TTL = 30.0
 USER_TTL = 60.0
 SEARCH_LIMIT = 5
+LOOKUP_BUDGET = 10.0  # seconds one background lookup may spend before giving up
 REVOKED_NOTE = "gmail: access was revoked at Google; reconnect Gmail in Intro Coach's options"
 
 
@@ -61,6 +63,7 @@ class ContextService:
         self._inflight: dict[LookupKey, asyncio.Future[Found]] = {}
         self._creds: dict[int, Credentials] = {}
         self._creds_lock = threading.Lock()
+        self._refresh_locks: dict[int, threading.Lock] = {}
         self.lookups = RateLimiter(settings.gmail_lookups_per_minute)
 
     def close(self) -> None:
@@ -77,12 +80,29 @@ class ContextService:
         cached = self._users.get(user_id)
         if cached is not None:
             return cached
-        loop = asyncio.get_running_loop()
-        info = await loop.run_in_executor(self._executor, self.store.user, user_id)
+        # Not on the Gmail pool: lookups hanging on Gmail must not hold this up.
+        info = await asyncio.to_thread(self.store.user, user_id)
         self._users.put(user_id, info, USER_TTL)
         return info
 
     async def context_for(
+        self, user_id: int, session_key: str, request: AnalyzeRequest
+    ) -> tuple[Context, Checks]:
+        """Never waits past the deadline and never fails the request: the rules answer
+        alone and `checks.gmail` says why."""
+        try:
+            return await asyncio.wait_for(
+                self._context_for(user_id, session_key, request),
+                timeout=self.settings.gmail_deadline_seconds,
+            )
+        except TimeoutError:
+            note = "gmail: no answer within the deadline; next time"
+        except Exception as exc:  # a database or key problem must not become a 500
+            log.warning("gmail context failed: %s", type(exc).__name__)
+            note = "gmail: failed; rules only"
+        return Context(), Checks(gmail="unavailable", notes=[note])
+
+    async def _context_for(
         self, user_id: int, session_key: str, request: AnalyzeRequest
     ) -> tuple[Context, Checks]:
         user = await self.user(user_id)
@@ -117,12 +137,8 @@ class ContextService:
             future = loop.run_in_executor(self._executor, self._fetch, key, user)
             self._inflight[key] = future
             future.add_done_callback(lambda f: self._done(key, f))
-        try:
-            return await asyncio.wait_for(
-                asyncio.shield(future), timeout=self.settings.gmail_deadline_seconds
-            )
-        except TimeoutError:
-            return Found("unavailable", note="gmail: no answer within the deadline; next time")
+        # The lookup goes on after the deadline, so the next request can use it.
+        return await asyncio.shield(future)
 
     def _done(self, key: LookupKey, future: asyncio.Future[Found]) -> None:
         self._inflight.pop(key, None)
@@ -164,6 +180,9 @@ class ContextService:
         from google_auth_httplib2 import Request  # type: ignore[import-untyped]
 
         with self._creds_lock:
+            lock = self._refresh_locks.setdefault(user.id, threading.Lock())
+        # One user's slow token refresh must not hold up everyone else's lookups.
+        with lock:
             if creds.valid:
                 return
             try:
@@ -187,7 +206,10 @@ class ContextService:
     def _referrer(
         self, creds: Credentials, people: tuple[tuple[str, str], ...], user: UserInfo
     ) -> str | None:
+        started = time.monotonic()
         for email, name in people:
+            if time.monotonic() - started > LOOKUP_BUDGET:
+                break  # a slow Gmail must not hold a worker for minutes
             ids = self._gmail_factory(creds).search(finder.search_query(email, name), SEARCH_LIMIT)
             fetched = list(self._io.map(lambda i: self._message(creds, i), ids))
             messages = [m for m in fetched if m is not None]
@@ -208,7 +230,8 @@ class ContextService:
             referrer = self._referrer(creds, people, user) if people else None
             resume_requested = asked.result() if asked is not None else False
         except GrantRevoked:
-            self.store.mark_grant_revoked(user.id)
+            if creds.refresh_token:
+                self.store.mark_grant_revoked(user.id, creds.refresh_token)
             with self._creds_lock:
                 self._creds.pop(user.id, None)
             log.info("gmail grant revoked at Google for a user")

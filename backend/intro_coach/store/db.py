@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -202,13 +203,19 @@ class Store:
                 return None
             return self.cipher.decrypt(row.refresh_token_enc)
 
-    def mark_grant_revoked(self, user_id: int) -> None:
+    def mark_grant_revoked(self, user_id: int, refresh_token: str) -> None:
+        """Google refused `refresh_token`: forget it, unless a newer grant replaced it
+        meanwhile (the user reconnected while an old lookup was still running)."""
         with self._tx() as db:
-            db.execute(
-                update(User)
-                .where(User.id == user_id)
-                .values(grant_status="revoked", refresh_token_enc=None, updated_at=self.now())
-            )
+            row = db.get(User, user_id)
+            if row is None or row.refresh_token_enc is None:
+                return
+            stored = self.cipher.decrypt(row.refresh_token_enc)
+            if not hmac.compare_digest(stored.encode(), refresh_token.encode()):
+                return
+            row.grant_status = "revoked"
+            row.refresh_token_enc = None
+            row.updated_at = self.now()
 
     def delete_user(self, user_id: int) -> None:
         """Every row about the user: sessions, login codes, the user and its grant."""
