@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from pathlib import Path
 
 import httpx
+import pytest
 
+from intro_coach.api import create_app
+from intro_coach.config import Settings
 from tests.conftest import start_server
 
 
@@ -56,3 +61,26 @@ def test_access_log_keeps_paths_but_not_query_strings(tmp_path: Path) -> None:
         log = server.stop()
     assert "/oauth/callback" in log
     assert secret not in log
+
+
+def test_an_unexpected_error_is_a_plain_500_logging_only_its_type(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    canary = f"CANARY{uuid.uuid4().hex}"
+    app = create_app(Settings())
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise ValueError(f"draft says {canary}")
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await client.get("/boom")
+
+    with caplog.at_level(logging.DEBUG):
+        response = asyncio.run(call())
+    assert response.status_code == 500
+    assert response.json() == {"detail": "internal error"}
+    assert "unexpected ValueError on GET /boom" in caplog.text
+    assert canary not in caplog.text and canary not in response.text
