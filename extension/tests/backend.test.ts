@@ -9,7 +9,7 @@ const json = (status: number, body: unknown) =>
 describe('POST /v1/analyze from the service worker', () => {
   test('sends exactly the request, as JSON, without cookies', async () => {
     const fetch = json(200, response([finding()]));
-    const result = await postAnalyze('http://127.0.0.1:8000', request, new AbortController().signal, {}, fetch);
+    const result = await postAnalyze('http://127.0.0.1:8000', request, new AbortController().signal, null, fetch);
     expect(result).toEqual({ kind: 'ok', response: response([finding()]) });
     const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe('http://127.0.0.1:8000/v1/analyze');
@@ -21,7 +21,7 @@ describe('POST /v1/analyze from the service worker', () => {
     const fetch = vi.fn(async () => {
       throw new TypeError('Failed to fetch');
     });
-    expect(await postAnalyze('http://127.0.0.1:1', request, new AbortController().signal, {}, fetch)).toEqual({
+    expect(await postAnalyze('http://127.0.0.1:1', request, new AbortController().signal, null, fetch)).toEqual({
       kind: 'unreachable',
       backendUrl: 'http://127.0.0.1:1',
     });
@@ -33,14 +33,14 @@ describe('POST /v1/analyze from the service worker', () => {
       (_url: string, init: RequestInit) =>
         new Promise<Response>((_ok, fail) => init.signal!.addEventListener('abort', () => fail(new DOMException('aborted', 'AbortError')))),
     );
-    const pending = postAnalyze('http://x', request, controller.signal, {}, fetch as unknown as typeof globalThis.fetch);
+    const pending = postAnalyze('http://x', request, controller.signal, null, fetch as unknown as typeof globalThis.fetch);
     controller.abort();
     expect(await pending).toEqual({ kind: 'cancelled' });
   });
 
   test('a 422 says which field was wrong', async () => {
     const fetch = json(422, { detail: [{ loc: ['body', 'options', 'grammar'], msg: 'Input should be a valid boolean' }] });
-    expect(await postAnalyze('http://x', request, new AbortController().signal, {}, fetch)).toEqual({
+    expect(await postAnalyze('http://x', request, new AbortController().signal, null, fetch)).toEqual({
       kind: 'refused',
       backendUrl: 'http://x',
       status: 422,
@@ -50,7 +50,7 @@ describe('POST /v1/analyze from the service worker', () => {
 
   test('some other service answering 200 is refused, not rendered', async () => {
     const fetch = vi.fn(async () => new Response('<html>hello</html>', { status: 200 }));
-    const result = await postAnalyze('http://x', request, new AbortController().signal, {}, fetch);
+    const result = await postAnalyze('http://x', request, new AbortController().signal, null, fetch);
     expect(result).toMatchObject({ kind: 'refused', status: 200 });
   });
 });

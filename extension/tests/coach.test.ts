@@ -111,4 +111,101 @@ describe('one compose window', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(analyze).toHaveBeenCalledTimes(1);
   });
+
+  test('an extension reloaded under the page leaves nothing running but the message', async () => {
+    const analyze = vi.fn(async (): Promise<AnalyzeResult> => ({ kind: 'extension-gone' }));
+    const { body } = start(analyze);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0); // no position poll, no layout frame, no retry
+    document.querySelector<HTMLInputElement>('input[name="subjectbox"]')!.setAttribute('value', 'changed');
+    type(body, ' more');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(analyze).toHaveBeenCalledTimes(1);
+    expect(coach!.host.isConnected).toBe(true); // the message stays readable
+  });
+
+  test('destroy leaves no timer, and later edits ask nothing', async () => {
+    const analyze = vi.fn(async (): Promise<AnalyzeResult> => ({ kind: 'ok', response: response([]) }));
+    const { body } = start(analyze);
+    await vi.advanceTimersByTimeAsync(0);
+    type(body, ' more'); // a pending run, a layout frame and the poll
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    coach!.destroy();
+    expect(vi.getTimerCount()).toBe(0);
+    type(body, ' and more');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(analyze).toHaveBeenCalledTimes(1);
+    expect(document.querySelector('intro-coach-panel')).toBeNull();
+  });
+
+  test('a recipient chip changing its address is checked again', async () => {
+    const drafts: DraftFields[] = [];
+    start(async (_id, draft) => {
+      drafts.push(draft);
+      return { kind: 'ok', response: response([]) };
+    });
+    const chip = document.createElement('span');
+    chip.setAttribute('data-hovercard-id', 'avatar-17');
+    document.querySelector('.M9')!.prepend(chip);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(drafts.at(-1)!.to).toEqual([]); // not an address yet
+    // Gmail fills in a chip by changing its attributes: no node is added or removed.
+    chip.setAttribute('data-hovercard-id', 'jordan@example.com');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(drafts.at(-1)!.to).toEqual([{ email: 'jordan@example.com', name: null }]);
+  });
+
+  test('a subject box Gmail replaced still triggers a check', async () => {
+    const drafts: DraftFields[] = [];
+    start(async (_id, draft) => {
+      drafts.push(draft);
+      return { kind: 'ok', response: response([]) };
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    const old = document.querySelector<HTMLInputElement>('input[name="subjectbox"]')!;
+    const fresh = document.createElement('input');
+    fresh.name = 'subjectbox';
+    old.replaceWith(fresh);
+    await vi.advanceTimersByTimeAsync(300); // the swap itself is a mutation: one check
+    const before = drafts.length;
+    fresh.value = 'Sally Smith suggested I contact you';
+    fresh.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    await vi.advanceTimersByTimeAsync(300);
+    expect(drafts).toHaveLength(before + 1);
+    expect(drafts.at(-1)!.subject).toBe('Sally Smith suggested I contact you');
+  });
+
+  test('a failure while analyzing is reported and shown, not left pending', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    let fail = true;
+    const { body, panel } = start(async () => {
+      if (fail) throw new TypeError('bug');
+      return { kind: 'ok', response: response([]) };
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(warn).toHaveBeenCalledWith('Intro Coach: analysis failed (TypeError)');
+    expect(panel.querySelector('.status.error')?.textContent).toBe('Intro Coach could not check this draft (internal error).');
+    fail = false;
+    type(body, ' again');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(panel.querySelector('.status')).toBeNull();
+    expect(panel.querySelector('.empty')).not.toBeNull();
+    warn.mockRestore();
+  });
+
+  test('"Use …" replaces a phrase that runs over a line break', async () => {
+    document.querySelector('[g_editable]')!.innerHTML = '<div>I would love an informational</div><div>interview about UX.</div>';
+    // The backend matched across the newline the extractor put between the two <div>s.
+    const f = finding({ start: 13, end: 39, match: 'an informational\ninterview' });
+    const analyze = vi.fn(async (_id: string, draft: DraftFields): Promise<AnalyzeResult> => {
+      expect(draft.body.text.slice(13, 39)).toBe(f.match);
+      return { kind: 'ok', response: response(draft.body.text.includes('informational') ? [f] : []) };
+    });
+    const { body, panel } = start(analyze);
+    await vi.advanceTimersByTimeAsync(0);
+    panel.querySelector<HTMLButtonElement>('button[data-key$=":replace:a 20-minute conversation"]')!.click();
+    expect(body.textContent).toContain('I would love a 20-minute conversation about UX.');
+    expect(body.textContent).not.toContain('informational');
+  });
 });

@@ -134,4 +134,35 @@ describe('status and announcements', () => {
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
     expect(toggle.getAttribute('aria-label')).toBe('Show Intro Coach findings');
   });
+
+  test('an action that throws is reported, never thrown into the page', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const thrown: unknown[] = [];
+    const onError = (e: Event) => thrown.push(e);
+    window.addEventListener('error', onError);
+    panel.render(state({ findings: [finding()], suggestions: [{ subject: 'Sally Smith suggested I contact you', referrer: null, reason: 'r' }] }));
+    for (const name of Object.keys(actions) as (keyof PanelActions)[]) {
+      actions[name].mockImplementation(() => {
+        throw new TypeError(name);
+      });
+    }
+    const item = root.querySelector<HTMLElement>('.finding')!;
+    for (const b of root.querySelectorAll<HTMLButtonElement>('button')) b.click();
+    for (const type of ['mouseenter', 'mouseleave', 'focusin', 'focusout']) item.dispatchEvent(new Event(type));
+    root.querySelector('details')!.dispatchEvent(new Event('toggle'));
+    const places = warn.mock.calls.map(([message]) => String(message));
+    expect(new Set(places)).toEqual(
+      new Set([
+        'Intro Coach: panel button failed (TypeError)',
+        'Intro Coach: subject suggestion failed (TypeError)',
+        'Intro Coach: toggle failed (TypeError)',
+        'Intro Coach: spotlight failed (TypeError)',
+        'Intro Coach: details failed (TypeError)',
+      ]),
+    );
+    expect(places.filter((p) => p.includes('spotlight'))).toHaveLength(4);
+    expect(thrown).toEqual([]);
+    window.removeEventListener('error', onError);
+    warn.mockRestore();
+  });
 });

@@ -1,5 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_SETTINGS, normalizeBackendUrl, normalizeSettings, toOptions } from '../src/shared/settings';
+import {
+  DEFAULT_SETTINGS,
+  IGNORED_BUDGET_BYTES,
+  MAX_IGNORED_MATCH,
+  fitIgnored,
+  normalizeBackendUrl,
+  normalizeSettings,
+  toOptions,
+} from '../src/shared/settings';
+import { RULES, listedRules } from '../src/shared/rules';
+import manifest from '../static/manifest.json';
 
 describe('settings', () => {
   test('stored values are coerced; junk falls back to defaults', () => {
@@ -22,11 +32,23 @@ describe('settings', () => {
   test.each([
     ['http://127.0.0.1:8000/', 'http://127.0.0.1:8000'],
     [' https://coach.example.com/api/ ', 'https://coach.example.com/api'],
+    ['http://localhost:8000', 'http://localhost:8000'],
+    ['http://[::1]:8000/', null],
+    // Plain http anywhere but this machine would send drafts and tokens in the clear.
+    ['http://coach.example.com', null],
+    ['http://192.168.1.5:8000', null],
+    ['http://127.0.0.1.example.com', null],
     ['ftp://x', null],
     ['not a url', null],
     ['', null],
   ])('backend URL %j', (input, expected) => {
     expect(normalizeBackendUrl(input)).toBe(expected);
+  });
+
+  test('Chrome lets the extension reach plain http on this machine only', () => {
+    const origins = [...manifest.host_permissions, ...manifest.optional_host_permissions];
+    expect(origins.filter((o) => o.startsWith('http:'))).toEqual(['http://127.0.0.1/*', 'http://localhost/*']);
+    expect(manifest.optional_host_permissions).toEqual(['https://*/*']);
   });
 
   test('options as the analyzer names them', () => {
@@ -35,5 +57,39 @@ describe('settings', () => {
       ignored: [{ rule: 'r', match: 'm' }],
       grammar: false,
     });
+  });
+
+  test('the ignore list is trimmed oldest first to fit one chrome.storage.sync item', () => {
+    const size = (l: unknown[]) => new TextEncoder().encode('ignored' + JSON.stringify(l)).length;
+    // 200 entries of this size are ~16 KB: twice what Chrome accepts for one item.
+    const list = Array.from({ length: 200 }, (_, i) => ({ rule: 'pick-your-brain', match: `phrase number ${i} ${'x'.repeat(40)}` }));
+    const kept = fitIgnored(list);
+    expect(size(kept)).toBeLessThan(IGNORED_BUDGET_BYTES);
+    expect(kept.length).toBeGreaterThan(50);
+    expect(kept).toEqual(list.slice(-kept.length)); // the newest stay
+    // Multi-byte text counts in bytes, not characters.
+    const wide = Array.from({ length: 100 }, (_, i) => ({ rule: 'r', match: `${i}${'語'.repeat(30)}` }));
+    expect(size(fitIgnored(wide))).toBeLessThan(IGNORED_BUDGET_BYTES);
+    // The longest match the backend accepts fits on its own, even in the worst escaping.
+    const longest = { rule: 'grammar:SOME_RULE_ID', match: '\u0001'.repeat(MAX_IGNORED_MATCH) };
+    const withLongest = fitIgnored([...list, longest]);
+    expect(withLongest.at(-1)).toBe(longest);
+    expect(size(withLongest)).toBeLessThan(IGNORED_BUDGET_BYTES);
+    expect(size([longest])).toBeGreaterThan(6000);
+  });
+
+  test('stored matches longer than the backend accepts are dropped, not sent', () => {
+    const long = { rule: 'r', match: 'x'.repeat(MAX_IGNORED_MATCH + 1) };
+    expect(normalizeSettings({ ignored: [long, { rule: 'r', match: 'ok' }] }).ignored).toEqual([{ rule: 'r', match: 'ok' }]);
+  });
+
+  test('the options page lists a grammar rule turned off from a finding, so it can be turned back on', () => {
+    const listed = listedRules(['too-long', 'grammar:MORFOLOGIK_RULE_EN_US', 'grammar:MORFOLOGIK_RULE_EN_US', 'retired-rule']);
+    expect(listed.slice(0, RULES.length)).toEqual(RULES);
+    expect(listed.slice(RULES.length)).toEqual([
+      { id: 'grammar:MORFOLOGIK_RULE_EN_US', label: 'Grammar and spelling' },
+      { id: 'retired-rule', label: 'retired-rule' },
+    ]);
+    expect(listedRules([])).toEqual(RULES);
   });
 });

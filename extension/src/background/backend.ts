@@ -1,5 +1,5 @@
 import { isAnalyzeResponse, type AnalyzeRequest } from '../shared/contract';
-import type { ApiAnswer } from '../shared/gmail';
+import { detailOf, type ApiAnswer } from '../shared/gmail';
 import type { AnalyzeResult } from '../shared/messages';
 
 /** The rules answer in milliseconds; grammar and Gmail context have their own deadlines
@@ -10,36 +10,20 @@ export async function postAnalyze(
   backendUrl: string,
   request: AnalyzeRequest,
   signal: AbortSignal,
-  headers: Record<string, string> = {},
+  token: string | null = null,
   fetchImpl: typeof fetch = fetch,
 ): Promise<AnalyzeResult> {
-  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-  let response: Response;
-  try {
-    response = await fetchImpl(`${backendUrl}/v1/analyze`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...headers },
-      body: JSON.stringify(request),
-      signal: AbortSignal.any([signal, timeout]),
-      // Drafts are private: no cookies to whatever the backend URL points at.
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-  } catch {
-    if (signal.aborted) return { kind: 'cancelled' };
-    return { kind: 'unreachable', backendUrl };
-  }
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    if (signal.aborted) return { kind: 'cancelled' };
-    body = null;
-  }
-  if (response.ok && isAnalyzeResponse(body)) return { kind: 'ok', response: body };
-  const refused = { kind: 'refused' as const, backendUrl, status: response.status, detail: detailOf(body) };
-  const retryAfter = retryAfterMs(response.headers.get('Retry-After'));
-  return retryAfter === null ? refused : { ...refused, retryAfterMs: retryAfter };
+  const answer = await callBackend(backendUrl, '/v1/analyze', { method: 'POST', token, json: request, signal }, fetchImpl);
+  if (signal.aborted) return { kind: 'cancelled' };
+  if (answer.status === 0) return { kind: 'unreachable', backendUrl };
+  if (answer.status >= 200 && answer.status < 300 && isAnalyzeResponse(answer.body)) return { kind: 'ok', response: answer.body };
+  const refused = {
+    kind: 'refused' as const,
+    backendUrl,
+    status: answer.status,
+    detail: detailOf(answer.body) ?? 'not an Intro Coach analyzer answer',
+  };
+  return answer.retryAfterMs === null ? refused : { ...refused, retryAfterMs: answer.retryAfterMs };
 }
 
 /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
@@ -54,9 +38,12 @@ export interface ApiCall {
   method: 'GET' | 'POST' | 'DELETE';
   token?: string | null;
   json?: unknown;
+  /** Cancels the call (a newer analysis started); the timeout applies either way. */
+  signal?: AbortSignal;
 }
 
-/** One call to the Gmail-connection endpoints. Never throws: status 0 is "nothing answered". */
+/** One call to the backend (analysis and the Gmail connection). Never throws: status 0 is
+ * "nothing answered" (or cancelled: the caller holds the signal). */
 export async function callBackend(
   backendUrl: string,
   path: string,
@@ -71,7 +58,8 @@ export async function callBackend(
       method: call.method,
       headers,
       body: call.json === undefined ? null : JSON.stringify(call.json),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: call.signal ? AbortSignal.any([call.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      // Drafts and tokens are private: no cookies to whatever the backend URL points at.
       credentials: 'omit',
       cache: 'no-store',
     });
@@ -86,21 +74,4 @@ export async function callBackend(
   } catch {
     return { status: 0, body: null, retryAfterMs: null };
   }
-}
-
-function detailOf(body: unknown): string {
-  if (typeof body === 'object' && body !== null && 'detail' in body) {
-    const detail = (body as { detail: unknown }).detail;
-    if (typeof detail === 'string') return detail;
-    if (Array.isArray(detail)) {
-      return detail
-        .map((d: { msg?: unknown; loc?: unknown }) =>
-          [Array.isArray(d.loc) ? d.loc.join('.') : '', typeof d.msg === 'string' ? d.msg : '']
-            .filter(Boolean)
-            .join(': '),
-        )
-        .join('; ');
-    }
-  }
-  return 'not an Intro Coach analyzer answer';
 }

@@ -177,14 +177,14 @@ export async function analyzeWithSession(
   signal: AbortSignal,
   env: GmailEnv,
 ): Promise<AnalyzeResult> {
-  const anonymous = (): Promise<AnalyzeResult> => postAnalyze(backendUrl, request, signal, {}, env.fetch);
+  const anonymous = (): Promise<AnalyzeResult> => postAnalyze(backendUrl, request, signal, null, env.fetch);
   const session = await loadSession(backendUrl, env.now());
   if (!session) {
     const ended = await loadEnded(backendUrl);
     return ended ? withNote(await anonymous(), PANEL_RECONNECT_NOTE) : anonymous();
   }
   if (env.now() < pausedUntil) return withNote(await anonymous(), panelPausedNote(pausedUntil - env.now()));
-  const result = await postAnalyze(backendUrl, request, signal, authHeaders(session), env.fetch);
+  const result = await postAnalyze(backendUrl, request, signal, session.token, env.fetch);
   if (result.kind !== 'refused') return result;
   if (result.status === 401) {
     await endSession(session);
@@ -196,10 +196,6 @@ export async function analyzeWithSession(
     return withNote(await anonymous(), panelPausedNote(wait));
   }
   return result;
-}
-
-export function authHeaders(session: StoredSession | null): Record<string, string> {
-  return session ? { Authorization: `Bearer ${session.token}` } : {};
 }
 
 /** For tests: forget a rate-limit pause. */

@@ -5,7 +5,7 @@ import { readDraft, type DraftSnapshot } from '../gmail/draft';
 import * as gmail from '../gmail/selectors';
 import { rangeFor } from '../text/extract';
 import { Debouncer } from './debounce';
-import { replaceInBody, setSubject } from './edits';
+import { holds, replaceInBody, setSubject } from './edits';
 import { clippingAncestors, inputTextBox, intersect, toBox, visibleBox, type Box } from './geometry';
 import { guarded, reportError, timed } from './guard';
 import { HighlightLayer, type Mark } from './highlights';
@@ -103,8 +103,9 @@ export class ComposeCoach {
     // Right after the editor, so that Tab from the message reaches the panel.
     body.after(this.host);
     this.panel.render(this.state);
-    this.listen(body, 'input', guarded('keystroke', () => this.onEdit('body')));
-    this.listenSubject();
+    // One listener on the whole window: Gmail may swap the subject box for a new one.
+    // Capturing, so that a handler of Gmail's stopping the event cannot hide an edit.
+    this.listen(root, 'input', guarded('keystroke', (e) => this.onInput(e)), true);
     this.listen(this.doc, 'scroll', guarded('scroll', () => this.requestLayout()), true);
     this.listen(this.doc.defaultView ?? window, 'resize', guarded('resize', () => this.requestLayout()));
     this.observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-hovercard-id', 'email', 'value'] });
@@ -124,6 +125,12 @@ export class ComposeCoach {
   }
 
   destroy(): void {
+    this.stop();
+    this.host.remove();
+  }
+
+  /** Stops all work but leaves the panel up, so a last message stays readable. */
+  private stop(): void {
     live.delete(this);
     this.stopped = true;
     this.debouncer.cancel();
@@ -131,8 +138,8 @@ export class ComposeCoach {
     this.resizeObserver.disconnect();
     clearInterval(this.poll);
     cancelAnimationFrame(this.frame);
+    this.frame = 0;
     for (const undo of this.cleanup.splice(0)) undo();
-    this.host.remove();
   }
 
   // --- Reading the draft and asking for findings -------------------------------------
@@ -142,10 +149,11 @@ export class ComposeCoach {
     this.cleanup.push(() => target.removeEventListener(type, handler, capture));
   }
 
-  private listenSubject(): void {
-    const subject = gmail.subjectInput(this.parts.root);
-    if (!subject) return;
-    this.listen(subject, 'input', guarded('keystroke', () => this.onEdit('subject')));
+  private onInput(event: Event): void {
+    const target = event.target;
+    if (!(target instanceof Node)) return;
+    if (this.parts.body.contains(target)) this.onEdit('body');
+    else if (target === gmail.subjectInput(this.parts.root)) this.onEdit('subject');
   }
 
   private onEdit(field: 'body' | 'subject'): void {
@@ -165,6 +173,17 @@ export class ComposeCoach {
   }
 
   private async run(signal: AbortSignal): Promise<void> {
+    try {
+      await this.analyzeNow(signal);
+    } catch (error) {
+      // A bug of ours, not the network (those come back as results): say so instead of
+      // leaving the panel pending, and try again on the next edit.
+      reportError('analysis', error);
+      if (!this.stopped && !signal.aborted) this.showStatus({ tone: 'error', text: 'Intro Coach could not check this draft (internal error).' });
+    }
+  }
+
+  private async analyzeNow(signal: AbortSignal): Promise<void> {
     if (this.stopped) return;
     const snapshot = timed('extract', () => readDraft(this.parts));
     const key = JSON.stringify(snapshot.fields);
@@ -202,8 +221,7 @@ export class ComposeCoach {
         return;
       case 'extension-gone':
         this.showStatus({ tone: 'error', text: 'Intro Coach was updated or turned off. Reload Gmail to keep coaching.' });
-        this.stopped = true;
-        this.debouncer.cancel();
+        this.stop();
         return;
     }
   }
@@ -282,7 +300,7 @@ export class ComposeCoach {
   /** The finding's text in the editor now: its live range, or found again at its offsets. */
   private bodyRange(f: Finding): Range | null {
     const range = this.ranges.get(f.id);
-    if (range && range.toString().replace(/\u00a0/g, ' ') === f.match) return range;
+    if (range && holds(range, f.match)) return range;
     const snapshot = readDraft(this.parts);
     return snapshot.body.text.slice(f.start, f.end) === f.match ? rangeFor(snapshot.body, f.start, f.end) : null;
   }
@@ -378,7 +396,9 @@ export class ComposeCoach {
 }
 
 function isOurs(record: MutationRecord, host: Element): boolean {
-  return [...record.addedNodes, ...record.removedNodes].every((n) => n === host);
+  // An attribute record has no nodes, and is never ours: it is a recipient chip changing.
+  const nodes = [...record.addedNodes, ...record.removedNodes];
+  return nodes.length > 0 && nodes.every((n) => n === host);
 }
 
 function rangeBoxes(range: Range): Box[] {

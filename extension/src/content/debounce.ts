@@ -1,6 +1,8 @@
 // Analysis runs after a pause in typing, and only the newest run matters: starting a run
 // aborts the one before it, so a slow answer to an old draft never overwrites a new one.
 
+import { reportError } from './guard';
+
 export type Run = (signal: AbortSignal) => void | Promise<void>;
 
 export class Debouncer {
@@ -27,7 +29,9 @@ export class Debouncer {
     this.current = controller;
     void Promise.resolve()
       .then(() => this.run(controller.signal))
-      .catch(() => undefined); // a run reports its own failures; never reject into the page
+      // A run should report its own failures; one that slips through is still reported,
+      // never rejected into the page.
+      .catch((error: unknown) => reportError('run', error));
   }
 
   get pending(): boolean {

@@ -30,9 +30,7 @@ export function setSubject(input: HTMLInputElement, value: string): void {
  * edit. Returns false if the range no longer holds `expected` (the draft changed since).
  */
 export function replaceInBody(body: HTMLElement, range: Range, expected: string, text: string): boolean {
-  if (!body.contains(range.commonAncestorContainer) || range.toString().replace(/\u00a0/g, ' ') !== expected) {
-    return false;
-  }
+  if (!body.contains(range.commonAncestorContainer) || !holds(range, expected)) return false;
   const doc = body.ownerDocument;
   const selection = doc.getSelection();
   if (!selection) return false;
@@ -46,6 +44,8 @@ export function replaceInBody(body: HTMLElement, range: Range, expected: string,
     done = false;
   }
   if (!done) {
+    // The page can refuse or move the selection (a focus handler, an extension).
+    if (selection.rangeCount === 0) return false;
     // Without editing commands the edit is not undoable, but it still happens.
     const r = selection.getRangeAt(0);
     r.deleteContents();
@@ -53,4 +53,13 @@ export function replaceInBody(body: HTMLElement, range: Range, expected: string,
     body.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertReplacementText', data: text }));
   }
   return true;
+}
+
+/**
+ * Whether `range` still covers `expected`, a match in the extracted text. That text has a
+ * newline between blocks and at each <br>, which belongs to no text node, so
+ * Range.toString() lacks it; Gmail's no-break spaces are spaces there.
+ */
+export function holds(range: Range, expected: string): boolean {
+  return range.toString().replace(/\u00a0/g, ' ') === expected.replace(/\n/g, '');
 }

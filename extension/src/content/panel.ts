@@ -1,5 +1,6 @@
 import { SEVERITIES, type Finding, type Severity, type SubjectSuggestion } from '../shared/contract';
 import { h } from './dom';
+import { guarded } from './guard';
 
 export interface Status {
   tone: 'info' | 'error' | 'ok';
@@ -76,7 +77,7 @@ export class Panel {
       title: 'Hide',
     });
     this.toggle.textContent = '▾';
-    this.toggle.addEventListener('click', () => this.setCollapsed(!this.collapsed));
+    this.toggle.addEventListener('click', guarded('toggle', () => this.setCollapsed(!this.collapsed)));
     this.content = h(doc, 'div', { class: 'body', id: `${id}-body` });
     this.live = h(doc, 'div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
     this.element = h(
@@ -159,7 +160,7 @@ export class Panel {
           { type: 'button', class: 'primary', 'data-key': `subject:${i}`, 'data-subject': s.subject, 'aria-label': `Use the subject: ${s.subject}` },
           s.subject,
         );
-        button.addEventListener('click', () => this.actions.applySubject(s.subject));
+        button.addEventListener('click', guarded('subject suggestion', () => this.actions.applySubject(s.subject)));
         return h(this.doc, 'div', {}, button, h(this.doc, 'p', { class: 'reason' }, s.reason));
       }),
     );
@@ -198,17 +199,18 @@ export class Panel {
       details,
       actions,
     );
-    item.addEventListener('mouseenter', () => this.actions.spotlight(f));
-    item.addEventListener('mouseleave', () => this.actions.spotlight(null));
-    item.addEventListener('focusin', () => this.actions.spotlight(f));
-    item.addEventListener('focusout', () => this.actions.spotlight(null));
-    details.addEventListener('toggle', () => this.actions.resized());
+    const spotlight = guarded('spotlight', (on: boolean) => this.actions.spotlight(on ? f : null));
+    item.addEventListener('mouseenter', () => spotlight(true));
+    item.addEventListener('mouseleave', () => spotlight(false));
+    item.addEventListener('focusin', () => spotlight(true));
+    item.addEventListener('focusout', () => spotlight(false));
+    details.addEventListener('toggle', guarded('details', () => this.actions.resized()));
     return item;
   }
 
   private button(key: string, label: string, ariaLabel: string, onClick: () => void): HTMLButtonElement {
     const b = h(this.doc, 'button', { type: 'button', 'data-key': key, 'aria-label': ariaLabel }, label);
-    b.addEventListener('click', onClick);
+    b.addEventListener('click', guarded('panel button', onClick));
     return b;
   }
 

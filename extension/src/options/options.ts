@@ -1,4 +1,4 @@
-import { RULES } from '../shared/rules';
+import { listedRules } from '../shared/rules';
 import { initGmailSection } from './gmail-section';
 import { DEFAULT_BACKEND_URL, loadSettings, normalizeBackendUrl, saveSettings, type Settings } from '../shared/settings';
 
@@ -38,7 +38,7 @@ async function testConnection(url: string): Promise<void> {
 function renderRules(settings: Settings): void {
   const fieldset = $<HTMLFieldSetElement>('rules');
   fieldset.querySelectorAll('label').forEach((l) => l.remove());
-  for (const rule of RULES) {
+  for (const rule of listedRules(settings.disabledRules)) {
     const label = document.createElement('label');
     label.className = 'check';
     const box = document.createElement('input');
@@ -93,7 +93,7 @@ $<HTMLFormElement>('backend-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const url = normalizeBackendUrl(urlInput.value);
   if (!url) {
-    say('Enter an http:// or https:// address, such as ' + DEFAULT_BACKEND_URL, true);
+    say('Enter an https:// address (http:// only for 127.0.0.1 or localhost), such as ' + DEFAULT_BACKEND_URL, true);
     return;
   }
   if (!(await ensurePermission(url))) {
@@ -108,7 +108,7 @@ $<HTMLFormElement>('backend-form').addEventListener('submit', async (event) => {
 $('backend-test').addEventListener('click', () => {
   const url = normalizeBackendUrl(urlInput.value);
   if (url) void testConnection(url);
-  else say('Enter an http:// or https:// address first.', true);
+  else say('Enter an https:// address (http:// only for 127.0.0.1 or localhost) first.', true);
 });
 
 $<HTMLInputElement>('grammar').addEventListener('change', (e) => {

@@ -132,11 +132,17 @@ export function asMe(body: unknown): Me | null {
   return { email: b.email, scopes, features, status: b.status, message: typeof b.message === 'string' ? b.message : null };
 }
 
+/** FastAPI's error detail: a message, or (for a 422) which fields were wrong and why. */
 export function detailOf(body: unknown): string | null {
-  if (typeof body === 'object' && body !== null && typeof (body as { detail?: unknown }).detail === 'string') {
-    return (body as { detail: string }).detail;
-  }
-  return null;
+  if (typeof body !== 'object' || body === null || !('detail' in body)) return null;
+  const detail = (body as { detail: unknown }).detail;
+  if (typeof detail === 'string') return detail;
+  if (!Array.isArray(detail)) return null;
+  return detail
+    .map((d: { msg?: unknown; loc?: unknown }) =>
+      [Array.isArray(d.loc) ? d.loc.join('.') : '', typeof d.msg === 'string' ? d.msg : ''].filter(Boolean).join(': '),
+    )
+    .join('; ');
 }
 
 /** The view for an answer that no flow handles on its own: 503, nothing answering, 429. */

@@ -24,3 +24,10 @@ export function ruleLabel(rule: string): string {
   if (rule.startsWith('grammar:')) return 'Grammar and spelling';
   return RULES.find((r) => r.id === rule)?.label ?? rule;
 }
+
+/** The rules the options page lists: the fixed ones, then any other rule turned off from a
+ * finding (a `grammar:<id>`), so that every switch the panel flips can be flipped back. */
+export function listedRules(disabledRules: readonly string[]): RuleInfo[] {
+  const extra = [...new Set(disabledRules)].filter((id) => !RULES.some((r) => r.id === id)).map((id) => ({ id, label: ruleLabel(id) }));
+  return [...RULES, ...extra];
+}
