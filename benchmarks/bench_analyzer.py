@@ -21,7 +21,8 @@ from intro_coach.analyzer import analyze
 from intro_coach.schema import AnalyzeRequest, Body
 from intro_coach.text import forget_paragraphs
 
-ROUNDS = 2000
+ROUNDS = 3000
+BATCHES = 7
 
 
 def median_us(requests: list[AnalyzeRequest], before: Callable[[], None] | None = None) -> float:
@@ -44,19 +45,26 @@ def typing(draft: AnalyzeRequest, rounds: int) -> list[AnalyzeRequest]:
     ]
 
 
+def _batches(measure: Callable[[], float], batches: int = BATCHES) -> str:
+    """Median of the batch medians, and their range: this machine's speed drifts from
+    one second to the next, so one long run would say more about the drift."""
+    results = sorted(measure() for _ in range(batches))
+    return (
+        f"median {statistics.median(results):5.0f} µs per draft "
+        f"(batch medians {results[0]:.0f}–{results[-1]:.0f})"
+    )
+
+
 def main() -> None:
     draft = typical()
     words = len((draft.body.text or "").split())
-    cold = median_us([draft] * ROUNDS, before=forget_paragraphs)
-    print(f"analyzer, {words}-word draft, cold:       median {cold:5.0f} µs per draft")
-    print(
-        f"analyzer, {words}-word draft, typing:     "
-        f"median {median_us(typing(draft, ROUNDS)):5.0f} µs per draft"
-    )
-    print(
-        f"analyzer, {words}-word draft, same draft: "
-        f"median {median_us([draft] * ROUNDS):5.0f} µs per draft"
-    )
+    rounds = ROUNDS // BATCHES
+    cold = _batches(lambda: median_us([draft] * rounds, before=forget_paragraphs))
+    print(f"analyzer, {words}-word draft, cold:       {cold}")
+    typed = _batches(lambda: median_us(typing(draft, rounds)))
+    print(f"analyzer, {words}-word draft, typing:     {typed}")
+    same = _batches(lambda: median_us([draft] * rounds))
+    print(f"analyzer, {words}-word draft, same draft: {same}")
     per_file = {
         name: median_us([request] * 300, before=forget_paragraphs)
         for name, request in corpus().items()

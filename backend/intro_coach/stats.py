@@ -53,13 +53,25 @@ def word_spans(paragraph: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in WORD.finditer(paragraph))
 
 
-def words_in(text: str) -> list[tuple[int, int]]:
-    """Where each word of the text starts and ends, from the remembered paragraphs."""
-    return [
-        (offset + start, offset + end)
-        for offset, paragraph in paragraphs(text)
-        for start, end in word_spans(paragraph)
-    ]
+def word_after(text: str, count: int) -> tuple[int, int] | None:
+    """Where word number `count` (from 0) starts and where the text's last word ends;
+    None when the text has no more words than that. Only the paragraphs holding those
+    two words are scanned for positions: the others' counts are remembered."""
+    seen = 0
+    start = None
+    last_end = None
+    for offset, paragraph in paragraphs(text):
+        words = _paragraph_counts(paragraph)[0]
+        if not words:
+            continue
+        if start is None and seen + words > count:
+            start = offset + word_spans(paragraph)[count - seen][0]
+        seen += words
+        last_end = (offset, paragraph)
+    if start is None or last_end is None:
+        return None
+    offset, paragraph = last_end
+    return start, offset + word_spans(paragraph)[-1][1]
 
 
 @per_paragraph
@@ -71,7 +83,9 @@ def _paragraph_counts(paragraph: str) -> tuple[int, int, int, int]:
     ends = len(_SENTENCE_END.findall(paragraph))
     # A paragraph that ends without punctuation (a greeting, a sign-off) still ends.
     sentences = ends or 1
-    questions = len(_QUESTION.findall(paragraph))
+    questions = paragraph.count("?")
+    if "??" in paragraph:
+        questions = len(_QUESTION.findall(paragraph))  # "??" asks one question
     return len(words), sentences, questions, count_syllables(paragraph, words)
 
 

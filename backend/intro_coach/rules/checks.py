@@ -16,7 +16,7 @@ from intro_coach.referrer import Person, subject_names
 from intro_coach.rules import Hit
 from intro_coach.rules.pack import Pack
 from intro_coach.schema import FieldName, Severity
-from intro_coach.stats import words_in
+from intro_coach.stats import word_after
 from intro_coach.text import paragraphs, per_paragraph
 
 # Below this many words the draft is still being started; advice about its shape
@@ -118,14 +118,16 @@ def too_long(draft: Draft, pack: Pack) -> list[Hit]:
     limit, hard_limit = int(settings["limit"]), int(settings["hard_limit"])
     if draft.stats.words <= limit:
         return []  # the common case, answered from the remembered per-paragraph counts
-    words = words_in(draft.own)
-    severity = settings["severity_over_limit"] if len(words) > hard_limit else None
+    count = draft.stats.words
+    severity = settings["severity_over_limit"] if count > hard_limit else None
     # Point at the words past the limit: that is what there is to cut.
-    start, end = words[limit][0], words[-1][1]
+    span = word_after(draft.own, limit)
+    assert span is not None  # there are more than `limit` words
+    start, end = span
     return [
         hit(
             pack, "too-long", "body", start, end, draft.body[start:end],
-            severity=severity, key="", words=len(words),
+            severity=severity, key="", words=count,
         )
     ]  # fmt: skip
 
