@@ -6,7 +6,7 @@ import pytest
 
 from intro_coach.analyzer import analyze
 from intro_coach.schema import AnalyzeRequest, AnalyzeResponse, Body, Finding
-from intro_coach.text import Utf16Index, html_to_text, quoted_spans, utf16_len
+from intro_coach.text import Utf16Index, find_quoted, html_to_text, utf16_len
 
 RULE = "informational-interview"
 
@@ -162,7 +162,7 @@ def test_a_sentence_ending_in_wrote_is_not_a_reply_header() -> None:
 
 def test_quoted_spans_keep_offsets() -> None:
     body = "Hi\n> quoted\nmine"
-    spans = quoted_spans(body)
+    spans = find_quoted(body).spans
     assert spans == [(3, 11)]
     assert body[3:11] == "> quoted"
 

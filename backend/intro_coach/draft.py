@@ -10,11 +10,10 @@ from intro_coach.schema import AnalyzeRequest, Attachment
 from intro_coach.stats import TextStats, measure
 from intro_coach.text import (
     Extracted,
-    has_history,
+    find_quoted,
     html_to_text,
     mask,
     merge_spans,
-    quoted_spans,
 )
 
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|antw|r|rif|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:", re.I)
@@ -51,17 +50,17 @@ def prepare(request: AnalyzeRequest) -> Draft:
     if request.body.html is not None:
         html = html_to_text(request.body.html)
         body = html.text
-        spans = merge_spans([*html.excluded, *quoted_spans(body)])
     else:
         body = request.body.text or ""
-        spans = quoted_spans(body)
+    found = find_quoted(body)
+    spans = merge_spans([*html.excluded, *found.spans]) if html else found.spans
     own = mask(body, spans)
     quoted = "\n".join(body[start:end] for start, end in spans)
     is_reply = (
         request.thread_id is not None
         or bool(_REPLY_SUBJECT.match(request.subject))
         or (html is not None and html.has_history)
-        or has_history(body)
+        or found.history
     )
     return Draft(
         subject=request.subject,

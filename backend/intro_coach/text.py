@@ -251,21 +251,25 @@ _SIGNATURE = re.compile(r"^-- ?$", re.MULTILINE)
 _QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
 
 
-def quoted_spans(text: str) -> list[Span]:
-    """Spans of plain text that are quoted history or a signature."""
+@dataclass(frozen=True)
+class Quoted:
+    spans: list[Span]  # quoted history and the signature, merged
+    history: bool  # quoted mail is there (a signature alone is not history)
+
+
+def find_quoted(text: str) -> Quoted:
+    """What of plain text is quoted history or a signature, each marker searched once."""
     if ">" not in text and ":" not in text and "--" not in text:
-        return []  # every marker below needs one of these; most drafts have none
-    spans: list[Span] = [(m.start(), m.end()) for m in _QUOTED_LINE.finditer(text)]
-    cut = len(text)
-    for pattern in (_FORWARD_HEADER, _SIGNATURE):
-        m = pattern.search(text)
-        if m:
-            cut = min(cut, m.start())
-    for m in _REPLY_HEADER.finditer(text):
+        return Quoted([], False)  # every marker below needs one of these; most drafts have none
+    quoted_lines = [(m.start(), m.end()) for m in _QUOTED_LINE.finditer(text)]
+    forward = _FORWARD_HEADER.search(text)
+    signature = _SIGNATURE.search(text)
+    headers = [m for m in _REPLY_HEADER.finditer(text) if _is_reply_header(m.group())]
+    spans = list(quoted_lines)
+    cut = min((m.start() for m in (forward, signature) if m), default=len(text))
+    for m in headers:
         if m.start() >= cut:
             break
-        if not _is_reply_header(m.group()):
-            continue
         after = text[m.end() :].lstrip("\n")
         if after.lstrip().startswith(">"):
             # Bottom-posting or inline replies: only the '>' lines are quotes, and the
@@ -276,24 +280,14 @@ def quoted_spans(text: str) -> list[Span]:
             break
     if cut < len(text):
         spans.append((cut, len(text)))
-    return merge_spans(spans)
+    history = bool(quoted_lines) or forward is not None or bool(headers)
+    return Quoted(merge_spans(spans), history)
 
 
 def _is_reply_header(line: str) -> bool:
     # Mail clients put a date or an address in the header; "On my blog I wrote:" has
     # neither and is the writer's own sentence.
     return "@" in line or any(c.isdigit() for c in line)
-
-
-def has_history(text: str) -> bool:
-    """Whether plain text carries quoted mail (a signature alone does not count)."""
-    if ">" not in text and ":" not in text:
-        return False  # quoted lines and reply or forward headers need one of these
-    return (
-        _QUOTED_LINE.search(text) is not None
-        or _FORWARD_HEADER.search(text) is not None
-        or any(_is_reply_header(m.group()) for m in _REPLY_HEADER.finditer(text))
-    )
 
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
