@@ -13,11 +13,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import _lru_cache_wrapper, lru_cache
+from functools import wraps
 from html.entities import name2codepoint
 from html.parser import HTMLParser
 from itertools import accumulate
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
+
+from intro_coach.cache import ByteLRU
 
 Span = tuple[int, int]
 
@@ -292,23 +294,39 @@ def _is_reply_header(line: str) -> bool:
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _T = TypeVar("_T")
-_MEMOS: list[_lru_cache_wrapper[Any]] = []
+# Every per-paragraph result of every rule shares this one budget: while someone types,
+# their other paragraphs stay remembered, and no stream of distinct drafts can grow it.
+PARAGRAPH_MEMO: ByteLRU[Any] = ByteLRU(32 * 2**20)
+_SPLITS: ByteLRU[tuple[tuple[int, str], ...]] = ByteLRU(4 * 2**20)
 
 
-def per_paragraph(function: Callable[..., _T]) -> _lru_cache_wrapper[_T]:
-    """Remember a function of one paragraph's text (see `paragraphs`), in memory only."""
-    cached = lru_cache(maxsize=4096)(function)
-    _MEMOS.append(cached)
-    return cached
+def per_paragraph(function: Callable[..., _T]) -> Callable[..., _T]:
+    """Remember a function of one paragraph's text (see `paragraphs`), in memory only.
+    On a method the instance is part of the key, so each pattern list has its own."""
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @wraps(function)
+    def remembered(*args: Any) -> _T:
+        key = (name, *args)
+        found = PARAGRAPH_MEMO.get(key, _MISSING)
+        if found is not _MISSING:
+            return cast(_T, found)
+        result = function(*args)
+        PARAGRAPH_MEMO.put(key, result)
+        return result
+
+    return remembered
+
+
+_MISSING: Any = object()
 
 
 def forget_paragraphs() -> None:
     """Drop every remembered paragraph result: for cold-start benchmarks and tests."""
-    for cached in (*_MEMOS, paragraphs):
-        cached.cache_clear()
+    PARAGRAPH_MEMO.clear()
+    _SPLITS.clear()
 
 
-@lru_cache(maxsize=16)
 def paragraphs(text: str) -> tuple[tuple[int, str], ...]:
     """The text's blank-line separated paragraphs, each with its offset.
 
@@ -316,13 +334,18 @@ def paragraphs(text: str) -> tuple[tuple[int, str], ...]:
     each request repeats every paragraph but the one being edited. The split itself is
     remembered too, since every rule asks for it on the same text.
     """
+    cached = _SPLITS.get(text)
+    if cached is not None:
+        return cached
     found = []
     start = 0
     for m in _BLANK_LINE.finditer(text):
         found.append((start, text[start : m.start()]))
         start = m.end()
     found.append((start, text[start:]))
-    return tuple(found)
+    result = tuple(found)
+    _SPLITS.put(text, result)
+    return result
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:
