@@ -48,7 +48,7 @@ def test_approx_size_grows_with_the_text() -> None:
 def _distinct_drafts(count: int, size: int) -> Iterator[AnalyzeRequest]:
     rng = random.Random(7)
     for _ in range(count):
-        paragraphs = []
+        paragraphs: list[str] = []
         while sum(len(p) for p in paragraphs) < size:
             words = ("".join(rng.choices(string.ascii_lowercase, k=6)) for _ in range(60))
             paragraphs.append(" ".join(words) + ".")
