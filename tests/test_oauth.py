@@ -397,3 +397,47 @@ def test_without_google_configuration_nothing_changes(tmp_path: Path) -> None:
         assert result.status_code == 200
         assert result.json()["checks"]["gmail"] == "not_connected"
     assert not (tmp_path / "data").exists()  # no database, no key file
+
+
+def test_disconnect_deletes_everything_even_when_the_keys_changed(
+    google: FakeGoogle, tmp_path: Path, http: httpx.Client
+) -> None:
+    database = sqlite_url(tmp_path)
+    with running(settings_for(google, tmp_path, database)) as (url, _):
+        token = connect(http, url)
+    # The operator replaced the encryption keys: the stored grant cannot be decrypted.
+    with running(settings_for(google, tmp_path, database)) as (url, app):
+        response = http.post(f"{url}/v1/disconnect", headers=auth(token))
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["disconnected"] and not body["revoked_at_google"]
+        assert "myaccount.google.com/permissions" in body["message"]
+        user = app.state.gmail.store.user_by_email(USER)
+        assert user is None
+        assert http.get(f"{url}/v1/me", headers=auth(token)).status_code == 401
+
+
+def test_oauth_start_is_limited_per_client(
+    google: FakeGoogle, tmp_path: Path, http: httpx.Client
+) -> None:
+    settings = settings_for(google, tmp_path, sqlite_url(tmp_path), oauth_starts_per_minute=8)
+    with running(settings) as (url, _):
+        codes = [http.get(start_url(url)).status_code for _ in range(4)]
+        assert codes[:2] == [302, 302] and codes[-1] == 429
+        limited = http.get(start_url(url))
+        assert "too many sign-ins" in limited.json()["detail"]
+        assert int(limited.headers["retry-after"]) >= 1
+
+
+def test_pending_sign_ins_are_capped(
+    google: FakeGoogle, tmp_path: Path, http: httpx.Client
+) -> None:
+    settings = settings_for(
+        google, tmp_path, sqlite_url(tmp_path), oauth_starts_per_minute=6000, max_pending_states=5
+    )
+    with running(settings) as (url, app):
+        codes = [http.get(start_url(url)).status_code for _ in range(7)]
+        assert codes == [302] * 5 + [429] * 2
+        with app.state.gmail.store.engine.connect() as conn:
+            count = conn.exec_driver_sql("select count(*) from oauth_states").scalar()
+        assert count == 5

@@ -4,6 +4,9 @@ single-use states and codes, hashed sessions, and deleting a user."""
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +14,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from intro_coach.auth.crypto import Cipher, KeyError_, generate_key, load_or_create_key_file
-from intro_coach.store import StateError, Store, create_db_engine, migrate
+from intro_coach.store import StateError, Store, TooManyPending, create_db_engine, migrate
 from intro_coach.store.models import Base
 from tests.google_fake.databases import BACKENDS, empty_tables, postgres_database, sqlite_url
 
@@ -68,7 +72,7 @@ def test_migrations_are_idempotent_and_match_the_models(db_url: str) -> None:
     migrate(engine)
     migrate(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0002"
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diff == []
@@ -188,3 +192,76 @@ def test_bad_keys_are_refused() -> None:
         Cipher([])
     with pytest.raises(KeyError_):
         Cipher(["not-a-key"])
+
+
+def test_user_ids_are_never_reused(store: Store) -> None:
+    first = store.save_grant("a@example.com", "1//a", (), ())
+    newest = store.save_grant("b@example.com", "1//b", (), ())
+    assert first is not None and newest is not None
+    store.delete_user(newest)
+    again = store.save_grant("c@example.com", "1//c", (), ())
+    assert again is not None and again > newest
+
+
+def test_sqlite_file_is_private(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    engine = create_db_engine(url)
+    migrate(engine)
+    engine.dispose()
+    database = Path(make_url(url).database or "")
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    database.chmod(0o644)  # made by an older version: narrowed on the next start
+    create_db_engine(url).dispose()
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
+def test_pending_states_are_capped(store: Store, clock: Clock) -> None:
+    for i in range(3):
+        store.create_state(f"s{i}", "v" * 43, "ext", (), ttl=600, max_pending=3)
+    with pytest.raises(TooManyPending):
+        store.create_state("s3", "v" * 43, "ext", (), ttl=600, max_pending=3)
+    store.consume_state("s0")  # a used state no longer counts
+    store.create_state("s4", "v" * 43, "ext", (), ttl=600, max_pending=3)
+    clock.now += 601  # expired ones neither
+    store.create_state("s5", "v" * 43, "ext", (), ttl=600, max_pending=3)
+
+
+STARTUP = """
+import sys, time
+from pathlib import Path
+from intro_coach.config import Settings
+from intro_coach.auth.connection import cipher_for
+from intro_coach.store import Store, create_db_engine, migrate
+start_at, data = float(sys.argv[1]), Path(sys.argv[2])
+settings = Settings(data_dir=data)
+time.sleep(max(0.0, start_at - time.time()))
+engine = create_db_engine(settings.resolved_database_url)
+migrate(engine)
+cipher = cipher_for(settings)
+Store(engine, cipher).save_grant("x@example.com", "1//x", (), ())
+print(cipher.encrypt("same key?"))
+"""
+
+
+def test_processes_starting_together_on_a_fresh_data_dir(tmp_path: Path) -> None:
+    data = tmp_path / "fresh"
+    start_at = time.time() + 2.0
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", STARTUP, str(start_at), str(data)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    outputs = [p.communicate(timeout=60) for p in processes]
+    for process, (_, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err
+    keys = load_or_create_key_file(data / "encryption.key")
+    assert len(keys) == 1
+    for out, _ in outputs:
+        assert Cipher(keys).decrypt(out.strip()) == "same key?"
+    assert stat.S_IMODE((data / "encryption.key").stat().st_mode) == 0o600
+    assert stat.S_IMODE((data / "intro-coach.db").stat().st_mode) == 0o600
+    assert not list(data.glob(".key-*"))

@@ -18,6 +18,7 @@ from intro_coach.analyzer import analyze
 from intro_coach.auth.router import connection_of, require_session
 from intro_coach.auth.router import router as gmail_router
 from intro_coach.config import Settings
+from intro_coach.guards import BodyDeadline, OriginGuard
 from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest, AnalyzeResponse
 
 log = logging.getLogger("intro_coach")
@@ -240,6 +241,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
-    app.add_middleware(ContainErrors)  # added last: the outermost of ours
+    app.add_middleware(BodyDeadline, seconds=settings.body_timeout_seconds)
+    app.add_middleware(ContainErrors)
+    # Outermost: a refused origin costs nothing else.
+    app.add_middleware(OriginGuard, extension_ids=settings.extension_ids)
     logging.getLogger("uvicorn.access").addFilter(_WithoutQuery())
     return app

@@ -53,11 +53,9 @@ def check(paths: Sequence[Path], fmt: str) -> int:
 
 
 def serve(host: str, port: int, log_level: str) -> int:
-    import uvicorn
+    from intro_coach import server
 
-    uvicorn.run(
-        "intro_coach.api:create_app", factory=True, host=host, port=port, log_level=log_level
-    )
+    server.serve(host, port, log_level)
     return 0
 
 

@@ -47,6 +47,12 @@ class Settings:
     max_request_bytes: int = 2 * 1024 * 1024
     # Mounts an endpoint that does no work, for the benchmark's baseline only.
     bench_endpoints: bool = False
+    # Connections and requests served at once; beyond, uvicorn answers 503.
+    max_connections: int = 256
+    # Time a client has to send a request's headers (the connection is closed beyond)
+    # and its body (408 beyond).
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 10.0
 
     # --- Gmail connection (opt-in). Nothing below is needed to run the analyzer. ---
     data_dir: Path = field(default_factory=default_data_dir)
@@ -75,6 +81,10 @@ class Settings:
     # Per-session limits: requests per minute (with a burst of a quarter of that).
     analyze_per_minute: int = 600
     gmail_lookups_per_minute: int = 60
+    # Per-client (IP address) limit on starting the Gmail connection, and a cap on the
+    # sign-ins in progress at once, so unauthenticated calls cannot fill the database.
+    oauth_starts_per_minute: int = 20
+    max_pending_states: int = 10_000
 
     @property
     def gmail_configured(self) -> bool:
@@ -103,6 +113,13 @@ class Settings:
             port=int(env.get("INTRO_COACH_PORT", cls.port)),
             max_request_bytes=int(env.get("INTRO_COACH_MAX_REQUEST_BYTES", cls.max_request_bytes)),
             bench_endpoints=env.get("INTRO_COACH_BENCH_ENDPOINTS", "") == "1",
+            max_connections=int(env.get("INTRO_COACH_MAX_CONNECTIONS", cls.max_connections)),
+            header_timeout_seconds=float(
+                env.get("INTRO_COACH_HEADER_TIMEOUT_SECONDS", cls.header_timeout_seconds)
+            ),
+            body_timeout_seconds=float(
+                env.get("INTRO_COACH_BODY_TIMEOUT_SECONDS", cls.body_timeout_seconds)
+            ),
             data_dir=Path(data_dir) if data_dir else default_data_dir(),
             database_url=env.get("INTRO_COACH_DATABASE_URL") or None,
             encryption_keys=_csv(env.get("INTRO_COACH_ENCRYPTION_KEYS", "")),
@@ -118,4 +135,5 @@ class Settings:
             gmail_deadline_seconds=float(env.get("INTRO_COACH_GMAIL_DEADLINE_MS", "800")) / 1000,
             analyze_per_minute=int(env.get("INTRO_COACH_ANALYZE_PER_MINUTE", "600")),
             gmail_lookups_per_minute=int(env.get("INTRO_COACH_GMAIL_LOOKUPS_PER_MINUTE", "60")),
+            oauth_starts_per_minute=int(env.get("INTRO_COACH_OAUTH_STARTS_PER_MINUTE", "20")),
         )

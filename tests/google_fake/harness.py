@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from intro_coach.api import create_app
 from intro_coach.auth.crypto import generate_key
 from intro_coach.config import Settings
+from intro_coach.server import uvicorn_options
 from tests.google_fake.server import FakeGoogle
 
 EXTENSION_ID = "abcdefghijklmnopabcdefghijklmnop"
@@ -58,7 +59,13 @@ def settings_for(
 @contextmanager
 def running(settings: Settings) -> Iterator[tuple[str, FastAPI]]:
     app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=settings.port,
+        log_level="warning",
+        **uvicorn_options(settings),
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -4,15 +4,18 @@ the store, the OAuth flow, sessions, and the context service."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 
-from intro_coach.auth.crypto import Cipher, load_or_create_key_file, token_hash
+from intro_coach.auth.crypto import Cipher, KeyError_, load_or_create_key_file, token_hash
 from intro_coach.auth.oauth import OAuthService
 from intro_coach.auth.ratelimit import RateLimiter
 from intro_coach.config import Settings
 from intro_coach.gmail.cache import TTLCache
 from intro_coach.gmail.service import ContextService
 from intro_coach.store import Store, create_db_engine, migrate
+
+log = logging.getLogger("intro_coach")
 
 # How long a checked session is trusted in memory. Revoking through this process
 # takes effect at once; through another process, within this many seconds.
@@ -45,6 +48,8 @@ class Connection:
         self.oauth = OAuthService(settings, store)
         self.context = ContextService(settings, store)
         self.analyze_limit = RateLimiter(settings.analyze_per_minute)
+        # Keyed by the client's address: starting needs no session.
+        self.start_limit = RateLimiter(settings.oauth_starts_per_minute)
         self._sessions: TTLCache[int] = TTLCache()
 
     def close(self) -> None:
@@ -68,8 +73,15 @@ class Connection:
     def disconnect(self, user_id: int) -> bool:
         """Revokes the grant at Google and deletes every row about the user; returns
         whether Google confirmed the revocation."""
-        refresh = self.store.refresh_token(user_id)
-        revoked = self.oauth.revoke(refresh) if refresh else True
+        try:
+            refresh = self.store.refresh_token(user_id)
+        except KeyError_:
+            # The keys changed since the grant was stored: Google cannot be asked to
+            # revoke it, but the user's rows are theirs to delete all the same.
+            log.warning("disconnect: stored grant cannot be decrypted; deleting anyway")
+            revoked = False
+        else:
+            revoked = self.oauth.revoke(refresh) if refresh else True
         self.store.delete_user(user_id)
         self.context.forget_user(user_id)
         self._sessions.drop(lambda k: True)

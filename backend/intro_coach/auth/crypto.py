@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,13 +53,8 @@ def load_or_create_key_file(path: Path) -> list[str]:
     """Keys from a file, one a line, newest first; a new file (0600) with one fresh key
     when there is none. A file others can read is refused."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(generate_key() + "\n")
+    if not path.exists():
+        _create_key_file(path)
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         raise KeyError_(f"{path} is readable by others (mode {mode:o}); chmod 600 it")
@@ -65,6 +62,23 @@ def load_or_create_key_file(path: Path) -> list[str]:
     if not keys:
         raise KeyError_(f"{path} holds no key")
     return keys
+
+
+def _create_key_file(path: Path) -> None:
+    """Writes the key in a private temporary file, then links it into place: another
+    process starting at the same moment sees either no file or the whole key, never an
+    empty one, and only the first link wins."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(generate_key() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Another process may have won; its key is the one.
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
 
 
 def new_token(prefix: str) -> str:

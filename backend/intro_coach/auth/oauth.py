@@ -117,7 +117,9 @@ class OAuthService:
             raise BadRequest(str(exc)) from exc
         state = secrets.token_urlsafe(32)
         verifier = secrets.token_urlsafe(64)  # 86 characters of [A-Za-z0-9_-]
-        self.store.create_state(state, verifier, extension_id, features, STATE_TTL)
+        self.store.create_state(
+            state, verifier, extension_id, features, STATE_TTL, self.settings.max_pending_states
+        )
         extra: dict[str, str] = {}
         if login_hint:
             extra["login_hint"] = login_hint

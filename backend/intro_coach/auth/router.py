@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from intro_coach.auth.connection import Connection, SessionInfo
 from intro_coach.auth.oauth import BadRequest, OAuthProblem, extension_redirect
+from intro_coach.store import TooManyPending
 
 NOT_CONFIGURED = "Gmail connection is not configured"
 
@@ -80,6 +81,11 @@ async def require_session(
     return session
 
 
+def _busy(detail: str, retry_after: float) -> JSONResponse:
+    headers = {"Retry-After": str(max(1, round(retry_after)))}
+    return JSONResponse({"detail": detail}, status_code=429, headers=headers)
+
+
 def _error_page(status: int, message: str) -> HTMLResponse:
     body = (
         "<!doctype html><html><head><meta charset='utf-8'><title>Intro Coach</title></head>"
@@ -95,16 +101,23 @@ router = APIRouter(tags=["gmail connection"])
 
 @router.get("/oauth/start", response_class=RedirectResponse, status_code=302)
 def oauth_start(
+    request: Request,
     connection: Annotated[Connection, Depends(connection_of)],
     extension_id: Annotated[str, Query(pattern=r"^[a-p]{32}$")],
     features: Annotated[str | None, Query(max_length=200)] = None,
     login_hint: Annotated[str | None, Query(max_length=320)] = None,
 ) -> Any:
     """Starts the Gmail connection; open it with chrome.identity.launchWebAuthFlow."""
+    client = request.client.host if request.client else "unknown"
+    allowed, retry = connection.start_limit.allow(client)
+    if not allowed:
+        return _busy("too many sign-ins started from this address; try again shortly", retry)
     try:
         url = connection.oauth.start(extension_id, features, login_hint)
     except BadRequest as exc:
         return JSONResponse({"detail": str(exc)}, status_code=400)
+    except TooManyPending:
+        return _busy("too many sign-ins are in progress; try again in a few minutes", 60)
     return RedirectResponse(url, status_code=302)
 
 

@@ -4,9 +4,18 @@ from intro_coach.store.db import (
     PendingAuth,
     StateError,
     Store,
+    TooManyPending,
     UserInfo,
     create_db_engine,
     migrate,
 )
 
-__all__ = ["PendingAuth", "StateError", "Store", "UserInfo", "create_db_engine", "migrate"]
+__all__ = [
+    "PendingAuth",
+    "StateError",
+    "Store",
+    "TooManyPending",
+    "UserInfo",
+    "create_db_engine",
+    "migrate",
+]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import hmac
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +13,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, select, text, update
+from sqlalchemy import Engine, create_engine, delete, event, func, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
@@ -22,6 +24,10 @@ from intro_coach.store.models import LoginCode, OAuthState, Session, User
 Clock = Callable[[], float]
 # Connection and statement deadlines for PostgreSQL, in seconds.
 DB_TIMEOUT = 5
+
+
+class TooManyPending(Exception):
+    """More sign-ins are in progress than the store keeps."""
 
 
 class StateError(Exception):
@@ -48,11 +54,24 @@ class UserInfo:
     grant_status: str
 
 
+def _private_file(path: Path) -> None:
+    """Creates `path` readable by its owner only, or narrows an existing one: it holds
+    users' emails and encrypted grants. SQLite gives its journal and WAL files the
+    main file's permissions."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def create_db_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _private_file(Path(parsed.database))
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": DB_TIMEOUT}
         )
@@ -73,10 +92,40 @@ def create_db_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
+@contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """Several processes starting on one fresh SQLite file: one migrates, the others
+    wait for it, then find nothing left to do. SQLite's own locking cannot do this, as
+    Alembic reads the schema version before it writes."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    lock_path = Path(database).with_name(Path(database).name + ".migrate-lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def migrate(engine: Engine) -> None:
     """Brings the schema to the newest revision (Alembic, configured in code)."""
     config = Config()
     config.set_main_option("script_location", "intro_coach.store:migrations")
+    if engine.dialect.name == "sqlite":
+        with _sqlite_migration_lock(engine), engine.connect() as connection:
+            # Rebuilding a table must not cascade its deletes to the rows that point at
+            # it; SQLite ignores this pragma inside a transaction, so it comes first.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+        return
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # Several workers starting at once: one migrates, the others wait.
@@ -107,11 +156,26 @@ class Store:
     # --- OAuth state: single use, short-lived, holds the PKCE verifier ---
 
     def create_state(
-        self, state: str, verifier: str, extension_id: str, features: tuple[str, ...], ttl: int
+        self,
+        state: str,
+        verifier: str,
+        extension_id: str,
+        features: tuple[str, ...],
+        ttl: int,
+        max_pending: int = 10_000,
     ) -> None:
         now = self.now()
         with self._tx() as db:
+            # Expired and used states are kept a day, to tell a replay or a late click
+            # from a forged state; pending ones are capped, as anyone may start.
             db.execute(delete(OAuthState).where(OAuthState.expires_at < now - 86_400))
+            pending = db.scalar(
+                select(func.count())
+                .select_from(OAuthState)
+                .where(OAuthState.expires_at >= now, OAuthState.used_at.is_(None))
+            )
+            if (pending or 0) >= max_pending:
+                raise TooManyPending
             db.add(
                 OAuthState(
                     state_hash=token_hash(state),
