@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intro_coach import __version__
+from intro_coach.addon.router import router as addon_router
 from intro_coach.analyzer import analyze
 from intro_coach.auth.router import connection_of, require_session
 from intro_coach.auth.router import router as gmail_router
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         app.state.gmail = Connection(settings)
     app.include_router(gmail_router)
+    app.include_router(addon_router(settings))
 
     @app.get("/healthz", tags=["service"])
     async def healthz() -> dict[str, str]:

@@ -10,6 +10,7 @@ GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/v2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
 GMAIL_API_ROOT = "https://gmail.googleapis.com/"
+GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
 
 
 def default_data_dir() -> Path:
@@ -86,6 +87,12 @@ class Settings:
     oauth_starts_per_minute: int = 20
     max_pending_states: int = 10_000
 
+    # --- Gmail add-on (HTTP runtime). Its endpoints answer 404 until the service
+    # account (from `gcloud workspace-add-ons get-authorization`) and public_url are set.
+    addon_service_account: str | None = None
+    addon_client_id: str | None = None  # the deployment's OAuth client id: userIdToken's aud
+    addon_certs_url: str = GOOGLE_CERTS_URL
+
     @property
     def gmail_configured(self) -> bool:
         return bool(self.google_client_id and self.google_client_secret)
@@ -136,4 +143,7 @@ class Settings:
             analyze_per_minute=int(env.get("INTRO_COACH_ANALYZE_PER_MINUTE", "600")),
             gmail_lookups_per_minute=int(env.get("INTRO_COACH_GMAIL_LOOKUPS_PER_MINUTE", "60")),
             oauth_starts_per_minute=int(env.get("INTRO_COACH_OAUTH_STARTS_PER_MINUTE", "20")),
+            addon_service_account=env.get("INTRO_COACH_ADDON_SERVICE_ACCOUNT") or None,
+            addon_client_id=env.get("INTRO_COACH_ADDON_CLIENT_ID") or None,
+            addon_certs_url=env.get("INTRO_COACH_ADDON_CERTS_URL") or GOOGLE_CERTS_URL,
         )

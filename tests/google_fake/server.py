@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import itertools
 import json
 import re
 import secrets
@@ -17,10 +18,12 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from tests.google_fake.mailbox import Message
 
+ADDON_READ = "https://www.googleapis.com/auth/gmail.addons.current.message.readonly"
+ADDON_COMPOSE = "https://www.googleapis.com/auth/gmail.addons.current.action.compose"
 GMAIL_READ_SCOPES = {
     "https://www.googleapis.com/auth/gmail.readonly",
     "https://www.googleapis.com/auth/gmail.modify",
@@ -112,6 +115,11 @@ class FakeGoogle:
         self.codes: dict[str, IssuedCode] = {}
         self.revoked: list[str] = []
         self.calls: list[tuple[str, str]] = []
+        # Workspace add-on: per-message Gmail tokens (X-Goog-Gmail-Access-Token) and
+        # the drafts add-ons created.
+        self.message_tokens: dict[str, str] = {}  # token -> message id
+        self.drafts: list[dict[str, Any]] = []
+        self.gmail_headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
@@ -168,6 +176,18 @@ class FakeGoogle:
 
     def wait(self, seconds: float) -> None:
         self._stop.wait(seconds)
+
+    def addon_tokens(
+        self, message_id: str | None, scopes: set[str] | None = None
+    ) -> tuple[str, str]:
+        """What Google puts in an add-on event: the user's OAuth token (add-on scopes
+        only) and the Gmail token for the open message."""
+        user = "ya29.addon" + secrets.token_urlsafe(40)
+        gmail = "AOaddon" + secrets.token_urlsafe(30)
+        with self._lock:
+            self.access_tokens[user] = (self.account, scopes or {ADDON_READ, ADDON_COMPOSE})
+            self.message_tokens[gmail] = message_id or ""
+        return user, gmail
 
     def revoke_all_at_google(self) -> None:
         """What the user does at myaccount.google.com/permissions."""
@@ -232,6 +252,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._revoke(form.get("token") or query.get("token", ""))
         elif path.startswith("/gmail/v1/users/") and method == "GET":
             self._gmail(path, query)
+        elif path.startswith("/gmail/v1/users/") and path.endswith("/drafts") and method == "POST":
+            self._gmail(path, query, method="POST")
         elif path == "/_fake/state" and method == "GET":
             # For browser tests, which run this fake in another process.
             with g._lock:
@@ -411,13 +433,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- Gmail ---
 
-    def _gmail(self, path: str, q: dict[str, str]) -> None:
+    def _gmail(self, path: str, q: dict[str, str], method: str = "GET") -> None:
         g = self.google
         if g.gmail_delay:
             g.wait(g.gmail_delay)
         auth = self.headers.get("Authorization", "")
         with g._lock:
             holder = g.access_tokens.get(auth.removeprefix("Bearer "))
+            g.gmail_headers.append({k.lower(): v for k, v in self.headers.items()})
         if holder is None:
             self._json(401, GMAIL_ERRORS[401])
             return
@@ -428,6 +451,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if isinstance(g.gmail_fault, int):
             self._json(g.gmail_fault, GMAIL_ERRORS[g.gmail_fault])
+            return
+        if not scopes & GMAIL_READ_SCOPES and scopes & {ADDON_READ, ADDON_COMPOSE}:
+            self._addon_gmail(path, scopes, method)
             return
         if not scopes & GMAIL_READ_SCOPES:
             self._json(403, GMAIL_ERRORS[403])
@@ -471,6 +497,65 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(200, {"id": thread_id, "historyId": "91234", "messages": messages})
         else:
             self._json(404, GMAIL_ERRORS[404])
+
+    def _addon_gmail(self, path: str, scopes: set[str], method: str) -> None:
+        """An add-on's per-message access: the user token is not enough; the Gmail
+        token for the open message must come too, and opens only that message."""
+        g = self.google
+        with g._lock:
+            granted = g.message_tokens.get(self.headers.get("X-Goog-Gmail-Access-Token", ""))
+            mailbox = list(g.mailbox)
+        if granted is None:
+            self._json(403, GMAIL_ERRORS[403])
+            return
+        opened = next((x for x in mailbox if x.id == _hex_id(granted)), None)
+        m = re.fullmatch(r"/gmail/v1/users/me/(messages|threads|drafts)(?:/([^/]+))?", path)
+        if m is None:
+            self._json(403, GMAIL_ERRORS[403])
+            return
+        kind, ident = m.group(1), unquote(m.group(2) or "")
+        if kind == "drafts" and method == "POST":
+            if ADDON_COMPOSE not in scopes:
+                self._json(403, GMAIL_ERRORS[403])
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length) or b"{}")
+            message = body.get("message", {})
+            draft_id = "r" + secrets.token_hex(8)
+            message_id = format(next(_draft_ids), "x")
+            thread_id = message.get("threadId") or message_id
+            with g._lock:
+                g.drafts.append({"id": draft_id, "message": message})
+            self._json(
+                200,
+                {
+                    "id": draft_id,
+                    "message": {"id": message_id, "threadId": thread_id, "labelIds": ["DRAFT"]},
+                },
+            )
+            return
+        allowed = opened is not None and (
+            (kind == "messages" and _hex_id(ident) == opened.id)
+            or (kind == "threads" and _hex_id(ident, "thread-f:") == opened.thread_id)
+        )
+        if method != "GET" or ADDON_READ not in scopes or not allowed or opened is None:
+            self._json(403, GMAIL_ERRORS[403])
+        elif kind == "messages":
+            self._json(200, opened.resource())
+        else:
+            messages = [x.resource() for x in mailbox if x.thread_id == opened.thread_id]
+            self._json(200, {"id": opened.thread_id, "historyId": "91234", "messages": messages})
+
+
+_draft_ids = itertools.count(0x19A0_0000_0000_0000)
+
+
+def _hex_id(value: str, prefix: str = "msg-f:") -> str:
+    """Add-on events name messages "msg-f:<decimal>"; the API's ids are the same number
+    in hex."""
+    if value.startswith(prefix) and value[len(prefix) :].isdigit():
+        return format(int(value[len(prefix) :]), "x")
+    return value
 
 
 _TERM = re.compile(r'\{[^}]*\}|"[^"]*"|\S+')

@@ -1,0 +1,283 @@
+"""The add-on's endpoints under /addon/gmail/: thin handlers from event to card.
+
+Every POST must carry Google's system ID token for the exact URL called; anything else
+gets a bare 401. Until the add-on is configured (service account and public URL) the
+endpoints answer 404, as if they did not exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+
+from intro_coach.addon import cards, deployment, views
+from intro_coach.addon.events import Event, parse
+from intro_coach.addon.mailbox import OpenMessage, introduction, reply_raw
+from intro_coach.addon.verify import Verifier
+from intro_coach.addon.views import Referral, Urls
+from intro_coach.analyzer import Context, analyze
+from intro_coach.config import Settings
+from intro_coach.gmail.cache import TTLCache
+from intro_coach.referrer import parse_person, referrer_subjects
+from intro_coach.schema import (
+    MAX_BODY_CHARS,
+    MAX_SUBJECT_CHARS,
+    AnalyzeRequest,
+    Body,
+    Options,
+    Recipient,
+)
+from intro_coach.store import UserInfo
+
+log = logging.getLogger("intro_coach.addon")
+
+LOGO = Path(__file__).with_name("logo.png")
+EXTENSION_URL = "https://chromewebstore.google.com/search/Intro%20Coach"
+USER_TTL = 60.0
+GMAIL_LATE = "Gmail didn't answer in time, so this card shows what Intro Coach knows without it."
+
+
+class Addon:
+    """What the endpoints share: settings, the token verifier, Gmail reads."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.verifier = Verifier(settings.addon_certs_url, settings.google_timeout_seconds)
+        self.open_message = OpenMessage(settings)
+        self._users: TTLCache[tuple[str, int | None]] = TTLCache(max_items=10_000)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.settings.addon_service_account and self.settings.public_url)
+
+    @property
+    def urls(self) -> Urls:
+        assert self.settings.public_url
+        return Urls(self.settings.public_url.rstrip("/") + deployment.PATH)
+
+    async def authorized(self, request: Request) -> bool:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return False
+        assert self.settings.public_url and self.settings.addon_service_account
+        # The audience is the URL Google called, as configured: behind a proxy the
+        # server sees another host, so it comes from the public URL, never the request.
+        audience = self.settings.public_url.rstrip("/") + request.url.path
+        return await asyncio.to_thread(
+            self.verifier.system, token.strip(), audience, self.settings.addon_service_account
+        )
+
+    async def user_email(self, event: Event) -> str | None:
+        client_id = self.settings.addon_client_id
+        if not client_id or not event.user_id_token:
+            return None
+        return await asyncio.to_thread(self.verifier.user_email, event.user_id_token, client_id)
+
+    async def connected_user(self, request: Request, email: str | None) -> UserInfo | None:
+        connection = request.app.state.gmail
+        if email is None or connection is None:
+            return None
+        cached = self._users.get(email)
+        if cached is None:
+            info = await asyncio.to_thread(connection.store.user_by_email, email)
+            cached = (email, info.id if info else None)
+            self._users.put(email, cached, USER_TTL)
+        if cached[1] is None:
+            return None
+        user: UserInfo | None = await connection.context.user(cached[1])
+        return user
+
+
+def _json(data: dict[str, Any]) -> Response:
+    return JSONResponse(data)
+
+
+def _recipients(event: Event) -> list[Recipient]:
+    return [Recipient(email=e) for e in event.recipients if len(e) <= 320]
+
+
+def router(settings: Settings) -> APIRouter:
+    addon = Addon(settings)
+    api = APIRouter(prefix=deployment.PATH, tags=["gmail add-on"], include_in_schema=False)
+
+    async def event_of(request: Request) -> Event | Response:
+        if not addon.configured:
+            return Response(status_code=404)
+        if not await addon.authorized(request):
+            return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return parse(await request.body())
+
+    @api.get("/logo.png")
+    async def logo() -> Response:
+        if not addon.configured or not LOGO.exists():
+            return Response(status_code=404)
+        return Response(
+            LOGO.read_bytes(), media_type="image/png", headers={"Cache-Control": "max-age=86400"}
+        )
+
+    @api.post("/homepage")
+    async def homepage(request: Request) -> Response:
+        event = await event_of(request)
+        if isinstance(event, Response):
+            return event
+        state: views.ConnectionState = "unavailable"
+        email = await addon.user_email(event)
+        if request.app.state.gmail is not None:
+            user = await addon.connected_user(request, email)
+            if user is None:
+                state = "not_connected"
+            else:
+                state = "connected" if user.grant_status == "active" else "reconnect"
+        card = views.homepage_card(addon.urls, state, email, EXTENSION_URL)
+        return _json(cards.push(card))
+
+    async def _mailbox_referrer(
+        request: Request, user: UserInfo | None, event: Event
+    ) -> tuple[str | None, bool]:
+        """The introducer of the user and these recipients found in the connected
+        mailbox, by the extension's context service (same deadline and cache)."""
+        if user is None or user.grant_status != "active" or not event.recipients:
+            return None, True
+        connection = request.app.state.gmail
+        draft = AnalyzeRequest(to=_recipients(event)[:3])
+        key = "addon:" + hashlib.sha256(str(user.id).encode()).hexdigest()[:16]
+        context, checks = await connection.context.context_for(user.id, key, draft)
+        return context.referrer, checks.gmail != "unavailable"
+
+    @api.post("/compose")
+    async def compose(request: Request) -> Response:
+        event = await event_of(request)
+        if isinstance(event, Response):
+            return event
+        email = await addon.user_email(event)
+        user = await addon.connected_user(request, email)
+        (from_mailbox, mailbox_ok), (message, thread_ok) = await asyncio.gather(
+            _mailbox_referrer(request, user, event), addon.open_message.read(event)
+        )
+        referral: Referral | None = None
+        intro = introduction(message, email) if message is not None else None
+        if intro is not None and (not event.recipients or intro.person_email in event.recipients):
+            referral = Referral(intro.introducer, "thread")
+        elif from_mailbox:
+            referral = Referral(from_mailbox, "mailbox")
+        subjects: list[str] = []
+        if referral is not None:
+            person = parse_person(referral.name)
+            subjects = [s for s, _ in referrer_subjects(person)] if person else []
+        notes = [] if mailbox_ok and thread_ok else [GMAIL_LATE]
+        card = views.compose_card(
+            addon.urls, event.recipients, referral, subjects, notes, connected=user is not None
+        )
+        return _json(cards.push(card))
+
+    @api.post("/actions/check")
+    async def check(request: Request) -> Response:
+        event = await event_of(request)
+        if isinstance(event, Response):
+            return event
+        text = event.form.get(views.DRAFT_INPUT, "")
+        subject = " ".join(event.form.get(views.SUBJECT_INPUT, "").split())
+        if not text.strip():
+            return _json(cards.notification("Paste your draft into the box first."))
+        if len(text) > MAX_BODY_CHARS or len(subject) > MAX_SUBJECT_CHARS:
+            return _json(cards.pushed_card(views.too_long_card(addon.urls, len(text))))
+        referrer = event.parameters.get("referrer")
+        # Without the subject, the subject rules would only guess.
+        disabled = [] if subject else ["missing-subject", "referrer-not-in-subject"]
+        try:
+            draft = AnalyzeRequest(
+                subject=subject,
+                body=Body(text=text),
+                to=_recipients(event),
+                options=Options(disabled_rules=disabled, grammar=False),
+            )
+        except ValidationError:
+            card = views.problem_card(
+                addon.urls, "Couldn't check that", "Something in this draft couldn't be read."
+            )
+            return _json(cards.pushed_card(card))
+        context = Context(referrer=referrer[:200]) if referrer else None
+        result = await asyncio.to_thread(analyze, draft, context=context)
+        return _json(cards.pushed_card(views.result_card(addon.urls, result, bool(subject))))
+
+    def _needs(event: Event, scope: str) -> Response | None:
+        return None if event.granted(scope) else _json(cards.request_scopes([scope]))
+
+    @api.post("/actions/subject")
+    async def subject(request: Request) -> Response:
+        event = await event_of(request)
+        if isinstance(event, Response):
+            return event
+        missing = _needs(event, deployment.COMPOSE)
+        if missing is not None:
+            return missing
+        value = " ".join(event.parameters.get("subject", "").split())
+        if not value or len(value) > MAX_SUBJECT_CHARS:
+            return _json(cards.notification("That button is out of date; open Intro Coach again."))
+        return _json(cards.set_subject(value, f"Subject set: {value}"))
+
+    @api.post("/actions/opener")
+    async def opener(request: Request) -> Response:
+        event = await event_of(request)
+        if isinstance(event, Response):
+            return event
+        missing = _needs(event, deployment.COMPOSE)
+        if missing is not None:
+            return missing
+        value = event.parameters.get("text", "").strip()
+        if not value:
+            return _json(cards.notification("That button is out of date; open Intro Coach again."))
+        return _json(cards.insert_text(value + " ", "Opening line inserted"))
+
+    @api.post("/message")
+    async def message(request: Request) -> Response:
+        event = await event_of(request)
+        if isinstance(event, Response):
+            return event
+        missing = _needs(event, deployment.READ_MESSAGE)
+        if missing is not None:
+            return missing
+        email, (mail, in_time) = await asyncio.gather(
+            addon.user_email(event), addon.open_message.read(event)
+        )
+        intro = introduction(mail, email) if mail is not None else None
+        note = None if in_time else "Gmail didn't answer in time; open the message again."
+        return _json(cards.push(views.message_card(addon.urls, intro, note)))
+
+    @api.post("/actions/reply")
+    async def reply(request: Request) -> Response:
+        event = await event_of(request)
+        if isinstance(event, Response):
+            return event
+        missing = _needs(event, deployment.COMPOSE)
+        if missing is not None:
+            return missing
+        email, (mail, _) = await asyncio.gather(
+            addon.user_email(event), addon.open_message.read(event)
+        )
+        intro = introduction(mail, email) if mail is not None else None
+        person = parse_person(intro.introducer) if intro else None
+        if intro is None or person is None:
+            return _json(cards.notification("Couldn't read the introduction; try again."))
+        subject_line = referrer_subjects(person)[0][0]
+        draft = await addon.open_message.create_draft(event, reply_raw(intro, subject_line, email))
+        message_info = draft.get("message") if draft else None
+        if draft is None or not isinstance(message_info, dict) or "id" not in draft:
+            return _json(cards.notification("Gmail didn't create the draft; try again."))
+        return _json(
+            cards.open_created_draft(
+                str(draft["id"]),
+                str(message_info.get("id", "")),
+                str(message_info.get("threadId", event.thread_id or "")),
+                f"Draft created: {subject_line}",
+            )
+        )
+
+    return api
