@@ -10,12 +10,15 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+import jsonschema  # type: ignore[import-untyped]
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import crypt, jwt
 
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "backend/intro_coach/addon/cards.schema.json"
 SERVICE_ACCOUNT = "service-123456789012@gcp-sa-gsuiteaddons.iam.gserviceaccount.com"
 CLIENT_ID = "123456789012-addon.apps.googleusercontent.com"
 PUBLIC_URL = "https://coach.example.test"
@@ -170,6 +173,21 @@ def event(
 def compose_event(to: list[str], **kwargs: Any) -> dict[str, Any]:
     gmail = {"toRecipients": to, "ccRecipients": [], "bccRecipients": [], **kwargs.pop("gmail", {})}
     return event(gmail=gmail, **kwargs)
+
+
+@cache
+def _validator() -> Any:
+    schema = json.loads(SCHEMA_PATH.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def valid_response(data: Any) -> list[str]:
+    """Why this add-on response is not valid card JSON (empty when it is)."""
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in _validator().iter_errors(data)
+    ]
 
 
 def widgets(card: dict[str, Any]) -> list[dict[str, Any]]:

@@ -73,8 +73,13 @@ def post(
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     if isinstance(body, bytes):
-        return httpx.post(server.url + path, content=body, headers=headers, timeout=10)
-    return httpx.post(server.url + path, json=body, headers=headers, timeout=10)
+        response = httpx.post(server.url + path, content=body, headers=headers, timeout=10)
+    else:
+        response = httpx.post(server.url + path, json=body, headers=headers, timeout=10)
+    if response.status_code == 200:
+        # Every answer the service gives is checked against the card schema.
+        assert g.valid_response(response.json()) == []
+    return response
 
 
 def card_of(response: httpx.Response) -> dict[str, Any]:
@@ -150,7 +155,10 @@ def test_homepage_explains_and_shows_the_connection(server: Server) -> None:
     card = card_of(post(server, "/addon/gmail/homepage", g.event(user_email=USER)))
     text = g.texts(card)
     assert card["header"]["title"] == "Intro Coach"
-    assert card["header"]["imageUrl"] == g.PUBLIC_URL + "/addon/gmail/logo.png"
+    assert card["header"]["imageUrl"] == g.PUBLIC_URL + "/addon/gmail/static/logo.png"
+    logo = httpx.get(server.url + "/addon/gmail/static/logo.png", timeout=10)
+    assert logo.status_code == 200
+    assert logo.content.startswith(b"\x89PNG")
     assert "informational interview" in text
     assert "Not connected" in text
     link = g.buttons(card)["Get the Chrome extension"]["onClick"]["openLink"]["url"]
@@ -474,6 +482,7 @@ def test_connected_user_gets_the_referrer_from_the_mailbox(certs: g.Certs, tmp_p
                 response = http.post(
                     url + path, json=body, headers={"Authorization": f"Bearer {token}"}
                 )
+                assert g.valid_response(response.json()) == []
                 return card_of(response)
 
             home = call("/addon/gmail/homepage", g.event(user_email=USER))

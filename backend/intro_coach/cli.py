@@ -33,6 +33,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=defaults.host)
     serve.add_argument("--port", type=int, default=defaults.port)
     serve.add_argument("--log-level", default="info")
+    addon = commands.add_parser("addon", help="the Gmail add-on")
+    addon_commands = addon.add_subparsers(dest="addon_command", required=True)
+    deployment = addon_commands.add_parser(
+        "deployment",
+        help="print the deployment descriptor (deployment.json)",
+        description="Print the deployment descriptor for "
+        "`gcloud workspace-add-ons deployments create NAME --deployment-file=deployment.json`.",
+    )
+    deployment.add_argument(
+        "--url", required=True, help="the service's public HTTPS URL (INTRO_COACH_PUBLIC_URL)"
+    )
     return parser
 
 
@@ -59,8 +70,28 @@ def serve(host: str, port: int, log_level: str) -> int:
     return 0
 
 
+def addon_deployment(url: str) -> int:
+    import json
+    from urllib.parse import urlsplit
+
+    from intro_coach.addon.deployment import descriptor
+
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        print(
+            "intro-coach: --url must be the public https:// URL Google can reach, "
+            "without a query (e.g. https://coach.example.org)",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
+    print(json.dumps(descriptor(url), indent=2))
+    return EXIT_CLEAN
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "addon":
+        return addon_deployment(args.url)
     if args.command == "check":
         return check(args.paths, args.format)
     return serve(args.host, args.port, args.log_level)

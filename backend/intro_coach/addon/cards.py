@@ -53,8 +53,14 @@ def paragraph(text: str) -> Json:
     return {"textParagraph": {"text": text}}
 
 
-def icon(material: str, alt: str) -> Json:
-    return {"materialIcon": {"name": material}, "altText": alt}
+def icon(alt: str, *, url: str | None = None, known: str | None = None) -> Json:
+    """A hosted PNG (`url`) or one of Google's built-in icons (`known`, e.g. PERSON)."""
+    result: Json = {"iconUrl": url} if url else {"knownIcon": known}
+    result["altText"] = alt
+    return result
+
+
+PRIMARY = {"red": 0.102, "green": 0.451, "blue": 0.910}  # the add-on's #1a73e8
 
 
 def decorated(
@@ -98,7 +104,7 @@ def button(
     elif link is not None:
         result["onClick"] = {"openLink": {"url": link}}
     if filled:
-        result["type"] = "FILLED"
+        result["color"] = PRIMARY
     if alt:
         result["altText"] = alt
     return result

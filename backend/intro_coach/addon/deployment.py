@@ -21,7 +21,7 @@ PATH = "/addon/gmail"
 
 def descriptor(public_url: str) -> dict[str, Any]:
     base = public_url.rstrip("/") + PATH
-    logo = base + "/logo.png"
+    logo = base + "/static/logo.png"
     return {
         "oauthScopes": list(SCOPES),
         "addOns": {

@@ -38,7 +38,8 @@ from intro_coach.store import UserInfo
 
 log = logging.getLogger("intro_coach.addon")
 
-LOGO = Path(__file__).with_name("logo.png")
+STATIC = Path(__file__).with_name("static")
+IMAGES = frozenset({"logo", "error", "warning", "suggestion"})
 EXTENSION_URL = "https://chromewebstore.google.com/search/Intro%20Coach"
 USER_TTL = 60.0
 GMAIL_LATE = "Gmail didn't answer in time, so this card shows what Intro Coach knows without it."
@@ -114,12 +115,15 @@ def router(settings: Settings) -> APIRouter:
             return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
         return parse(await request.body())
 
-    @api.get("/logo.png")
-    async def logo() -> Response:
-        if not addon.configured or not LOGO.exists():
+    @api.get("/static/{name}.png")
+    async def image(name: str) -> Response:
+        """The logo and icons: Google's servers fetch them without a token."""
+        if not addon.configured or name not in IMAGES:
             return Response(status_code=404)
         return Response(
-            LOGO.read_bytes(), media_type="image/png", headers={"Cache-Control": "max-age=86400"}
+            (STATIC / f"{name}.png").read_bytes(),
+            media_type="image/png",
+            headers={"Cache-Control": "public, max-age=86400"},
         )
 
     @api.post("/homepage")

@@ -18,11 +18,11 @@ MAX_FINDINGS_SHOWN = 25
 DRAFT_INPUT = "draft"
 SUBJECT_INPUT = "subject"
 
-SEVERITY: dict[str, tuple[str, str]] = {
-    # label, Material icon: the word carries the meaning, the icon only repeats it.
-    "error": ("Fix before sending", "error"),
-    "warning": ("Worth fixing", "warning"),
-    "suggestion": ("Suggestion", "lightbulb"),
+SEVERITY: dict[str, str] = {
+    # The word carries the meaning; the icon (a shape, not only a colour) repeats it.
+    "error": "Fix before sending",
+    "warning": "Worth fixing",
+    "suggestion": "Suggestion",
 }
 
 
@@ -32,7 +32,10 @@ class Urls:
 
     @property
     def logo(self) -> str:
-        return self.base + "/logo.png"
+        return self.static("logo")
+
+    def static(self, name: str) -> str:
+        return f"{self.base}/static/{name}.png"
 
     def action(self, name: str) -> str:
         return f"{self.base}/actions/{name}"
@@ -113,7 +116,7 @@ def compose_card(
                         referral.name,
                         top="Referred by",
                         bottom=where,
-                        start_icon=cards.icon("person", "Referrer"),
+                        start_icon=cards.icon("Referrer", known="PERSON"),
                     )
                 ],
                 "Who referred you",
@@ -163,8 +166,8 @@ def compose_card(
     return cards.card(_header(urls, subtitle), sections, name="compose")
 
 
-def _finding_section(finding: Finding) -> Json:
-    label, icon_name = SEVERITY[finding.severity]
+def _finding_section(urls: Urls, finding: Finding) -> Json:
+    label = SEVERITY[finding.severity]
     where = {"subject": "In the subject", "body": "In the body", "attachments": "Attachment"}[
         finding.field
     ]
@@ -177,7 +180,7 @@ def _finding_section(finding: Finding) -> Json:
             _e(finding.message),
             top=label,
             bottom=_e(quoted[:200]),
-            start_icon=cards.icon(icon_name, label),
+            start_icon=cards.icon(label, url=urls.static(finding.severity)),
         ),
         cards.paragraph(why),
     ]
@@ -198,7 +201,7 @@ def result_card(urls: Urls, result: AnalyzeResponse, subject_given: bool) -> Jso
             summary += f", {serious} worth fixing before you send"
         summary += "."
     sections = [cards.section([cards.paragraph(_e(summary))])]
-    sections += [_finding_section(f) for f in findings[:MAX_FINDINGS_SHOWN]]
+    sections += [_finding_section(urls, f) for f in findings[:MAX_FINDINGS_SHOWN]]
     if len(findings) > MAX_FINDINGS_SHOWN:
         hidden = len(findings) - MAX_FINDINGS_SHOWN
         sections.append(cards.section([cards.paragraph(f"And {hidden} more like these.")]))
@@ -257,7 +260,6 @@ def homepage_card(
         "and Intro Coach finds who introduced you.",
         "unavailable": "This Intro Coach server has no Gmail connection set up.",
     }[state]
-    icon_name = "check_circle" if state == "connected" else "link_off"
     return cards.card(
         _header(urls, "Networking emails that get answered"),
         [
@@ -267,7 +269,7 @@ def homepage_card(
                     cards.decorated(
                         _e(status),
                         top="Gmail connection",
-                        start_icon=cards.icon(icon_name, "Gmail connection status"),
+                        start_icon=cards.icon("Gmail connection", known="EMAIL"),
                     ),
                     cards.buttons(
                         cards.button("Get the Chrome extension", link=extension_url),
@@ -301,12 +303,12 @@ def message_card(urls: Urls, intro: Introduction | None, note: str | None = None
                         _e(intro.person),
                         top="Introduced you to",
                         bottom=email,
-                        start_icon=cards.icon("person", "Person introduced"),
+                        start_icon=cards.icon("Person introduced", known="PERSON"),
                     ),
                     cards.decorated(
                         _e(intro.introducer),
                         top="Introduced by",
-                        start_icon=cards.icon("handshake", "Introducer"),
+                        start_icon=cards.icon("Introducer", known="MULTIPLE_PEOPLE"),
                     ),
                     cards.paragraph(
                         _e(
