@@ -197,6 +197,8 @@ def test_short_drafts_skip_shape_checks() -> None:
 
 SHAPE = {"no-clear-ask", "no-time-frame", "no-opinion-ask", "no-thanks"}
 BARE = "Sounds good. I teach science in Portland and will see you at the office then. Alex"
+# Asks for a call with no time and no question for them: every shape rule but one fires.
+CALL = "I teach science in Portland. Would you be open to a call sometime soon? Best, Alex"
 
 
 @pytest.mark.parametrize(
@@ -210,8 +212,9 @@ BARE = "Sounds good. I teach science in Portland and will see you at the office 
     ],
 )
 def test_replies_skip_first_outreach_checks(extra: dict[str, str]) -> None:
-    assert set(by_rule(run(BARE))) >= SHAPE
+    assert set(by_rule(run(BARE))) | set(by_rule(run(CALL))) >= SHAPE
     assert not SHAPE & set(by_rule(run(BARE, **extra)))
+    assert not SHAPE & set(by_rule(run(CALL, **extra)))
 
 
 def test_quoted_history_makes_a_reply() -> None:

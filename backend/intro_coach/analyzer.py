@@ -204,9 +204,11 @@ def analyze(
     hits += checks.missing_subject(draft, pack)
     hits += checks.referrer_not_in_subject(draft, pack, person)
     hits += checks.too_long(draft, pack)
-    hits += checks.no_clear_ask(draft, pack)
-    hits += checks.time_frame(draft, pack)
-    hits += checks.no_opinion_ask(draft, pack)
+    reading = pack.asks.read(draft.own)
+    hits += checks.job_ask(draft, pack, reading)
+    hits += checks.no_clear_ask(draft, pack, reading)
+    hits += checks.time_frame(draft, pack, reading)
+    hits += checks.no_opinion_ask(draft, pack, reading)
     hits += checks.no_thanks(draft, pack)
     hits += extra_hits
 

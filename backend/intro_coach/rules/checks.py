@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from intro_coach.asks import Reading
 from intro_coach.draft import Draft
 from intro_coach.referrer import Person, subject_names
 from intro_coach.rules import Hit
@@ -137,8 +138,23 @@ def _shape_applies(draft: Draft) -> bool:
     return not draft.is_reply and draft.stats.words >= MIN_WORDS_FOR_SHAPE
 
 
-def no_clear_ask(draft: Draft, pack: Pack) -> list[Hit]:
-    if not _shape_applies(draft) or "?" in draft.own or pack.asks.search(draft.own):
+def job_ask(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
+    """Each request for a job, an opening, an interview or a referral, in the subject and
+    the body; a job ask is an ask, just the wrong one."""
+    found = [
+        hit(pack, "job-ask", "subject", a.start, a.end, draft.subject[a.start : a.end])
+        for a in pack.asks.read_subject(draft.subject)
+        if a.kind == "job"
+    ]
+    found += [
+        hit(pack, "job-ask", "body", a.start, a.end, draft.body[a.start : a.end])
+        for a in reading.of_kind("job")
+    ]
+    return found
+
+
+def no_clear_ask(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
+    if not _shape_applies(draft) or reading.has_ask:
         return []
     return [hit(pack, "no-clear-ask", "body")]
 
@@ -168,7 +184,7 @@ def _durations(paragraph: str) -> tuple[tuple[int, int, bool], ...]:
     return tuple(sorted(found))
 
 
-def time_frame(draft: Draft, pack: Pack) -> list[Hit]:
+def time_frame(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
     if not _shape_applies(draft):
         return []
     durations = [
@@ -180,13 +196,16 @@ def time_frame(draft: Draft, pack: Pack) -> list[Hit]:
         if too_long:
             text = draft.body[start:end]
             return [hit(pack, "long-time-frame", "body", start, end, text, match_text=text)]
-    if durations:
-        return []
+    if durations or "conversation" not in reading.kinds:
+        return []  # an introduction or advice by email takes no meeting to time
     return [hit(pack, "no-time-frame", "body")]
 
 
-def no_opinion_ask(draft: Draft, pack: Pack) -> list[Hit]:
-    if not _shape_applies(draft) or pack.opinion.search(draft.own):
+def no_opinion_ask(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
+    """Asking for their time deserves a reason they like to give: their take. An email
+    asking only for an introduction, or for nothing, is not asking for their time."""
+    kinds = reading.kinds
+    if not _shape_applies(draft) or "conversation" not in kinds or "advice" in kinds:
         return []
     return [hit(pack, "no-opinion-ask", "body")]
 

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 import yaml
 
+from intro_coach.asks import AskWords, AskWordsError
 from intro_coach.rules.prefilter import Phrases
 from intro_coach.schema import Severity
 
@@ -24,7 +25,7 @@ _GAP = r"[\s\u00a0\-\u2010\u2011\u2013\u2014]+"
 # The whole-email checks (rules/checks.py) that take their words from the pack.
 REQUIRED_CHECKS = (
     "missing-subject", "referrer-not-in-subject", "too-long", "no-clear-ask", "no-time-frame",
-    "long-time-frame", "no-opinion-ask", "no-thanks", "resume-attachment",
+    "long-time-frame", "no-opinion-ask", "no-thanks", "resume-attachment", "job-ask",
 )  # fmt: skip
 
 
@@ -105,8 +106,7 @@ class CheckText:
 class Pack:
     rules: tuple[PackRule, ...]
     checks: dict[str, CheckText]
-    asks: Phrases
-    opinion: Phrases
+    asks: AskWords  # what each sentence asks for (asks.py)
     thanks: Phrases
     resume_request: Phrases
 
@@ -213,6 +213,13 @@ def _phrase_list(phrases: dict[str, Any], key: str) -> Phrases:
         raise PackError(f"phrases: bad pattern in {key!r}: {exc}") from exc
 
 
+def _ask_words(section: dict[str, Any]) -> AskWords:
+    try:
+        return AskWords(section, compile_phrase)
+    except (AskWordsError, re.error) as exc:
+        raise PackError(str(exc)) from exc
+
+
 def parse_pack(source: str) -> Pack:
     data = yaml.safe_load(source)
     if not isinstance(data, dict):
@@ -237,8 +244,7 @@ def parse_pack(source: str) -> Pack:
         rules=rules,
         checks=checks,
         resume_request=_phrase_list(phrases, "resume_request"),
-        asks=_phrase_list(phrases, "asks"),
-        opinion=_phrase_list(phrases, "opinion"),
+        asks=_ask_words(_require(data, "asks", dict, "pack")),
         thanks=_phrase_list(phrases, "thanks"),
     )
 

@@ -1,0 +1,234 @@
+"""What the writer asks the reader for, read once per sentence.
+
+Several rules depend on one reading of the draft: `job-ask` fires on a request for a job,
+`no-clear-ask` when nothing is asked, `no-time-frame` only when a conversation is asked
+for, `no-opinion-ask` only when the reader's own time is. Reading it once, here, keeps
+them agreeing with each other.
+
+A sentence asks for something when it is a question or has a request frame ("would
+you", "I'd love", "I was hoping", "please"); what it asks for is read from the phrases
+naming each kind (a call, their take, an introduction, a role on their team). A phrase
+does not count when its clause says it is not asked for: a negation ("I'm not asking
+for a job"), reported speech ("friends told me to ask about openings") or the writer's
+own hypothetical ("if I were to apply"). Some job phrases are asks even in a plain
+statement ("I've already applied for the analyst role", "I'm interested in the
+designer position"). The words are data in the rule pack (`asks` section).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from intro_coach.rules.prefilter import Phrases
+from intro_coach.text import paragraphs
+
+Kind = Literal["advice", "conversation", "introduction", "job"]
+KINDS: tuple[Kind, ...] = ("advice", "conversation", "introduction", "job")
+_BLOCKERS = ("negation", "reported", "hypothetical")
+
+# Where a sentence ends: terminal punctuation followed by a space or the end, or a line
+# break after a line that reads as a unit of its own (a greeting, a sign-off).
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?:[ \t]+|\n|$)|\n")
+# A word before a full stop that does not end a sentence ("Dr. Patel", "e.g. design").
+_ABBREVIATIONS = frozenset(
+    "dr mr mrs ms mx prof st jr sr vs etc e.g i.e eg ie approx no inc ltd co corp".split()
+)
+# Where a clause ends, for the scope of a negation or of reported speech.
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|though|although|instead|rather|yet|so|and)\b",
+    re.IGNORECASE,
+)
+_LAST_WORD = re.compile(r"([\w.]+)$")
+
+
+class AskWordsError(ValueError):
+    """The `asks` section of the rule pack is malformed."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    kind: Kind
+    start: int  # the phrase that names what is asked for, in the text read
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    request: bool  # a question, or a request frame that is not blocked
+    asks: tuple[Ask, ...]
+
+
+@dataclass(frozen=True)
+class Reading:
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def asks(self) -> Iterator[Ask]:
+        for sentence in self.sentences:
+            yield from sentence.asks
+
+    @property
+    def kinds(self) -> frozenset[Kind]:
+        return frozenset(a.kind for a in self.asks)
+
+    @property
+    def has_ask(self) -> bool:
+        """Something the reader can say yes to: a request, or any ask (a job ask too)."""
+        return any(s.request or s.asks for s in self.sentences)
+
+    def of_kind(self, kind: Kind) -> list[Ask]:
+        return [a for a in self.asks if a.kind == kind]
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise AskWordsError(f"asks: '{where}' must be a list of strings")
+    return tuple(value)
+
+
+class AskWords:
+    """The `asks` section of the pack, compiled; reads paragraphs and remembers them."""
+
+    def __init__(self, section: Mapping[str, Any], compile_pattern: Any) -> None:
+        def phrases(value: Any, where: str) -> Phrases:
+            patterns = _strings(value, where)
+            if not patterns:
+                raise AskWordsError(f"asks: '{where}' must not be empty")
+            return Phrases([compile_pattern(p) for p in patterns])
+
+        kinds = section.get("kinds")
+        if not isinstance(kinds, Mapping) or set(kinds) != set(KINDS):
+            raise AskWordsError(f"asks: 'kinds' must list exactly {', '.join(KINDS)}")
+        self.kinds: dict[Kind, Phrases] = {k: phrases(kinds[k], f"kinds.{k}") for k in KINDS}
+        self.implicit_job = phrases(section.get("implicit_job"), "implicit_job")
+        self.requests = phrases(section.get("requests"), "requests")
+        self.not_asks = phrases(section.get("not_asks"), "not_asks")
+        blockers = section.get("blockers")
+        if not isinstance(blockers, Mapping) or set(blockers) != set(_BLOCKERS):
+            raise AskWordsError(f"asks: 'blockers' must list exactly {', '.join(_BLOCKERS)}")
+        self.blockers = tuple(phrases(blockers[b], f"blockers.{b}") for b in _BLOCKERS)
+        examples = section.get("examples", {})
+        if not isinstance(examples, Mapping):
+            raise AskWordsError("asks: 'examples' must be a mapping")
+        self.examples: dict[str, tuple[str, ...]] = {
+            key: _strings(value, f"examples.{key}") for key, value in examples.items()
+        }
+
+    def read(self, text: str) -> Reading:
+        """The sentences of `text` (the writer's own words) and what each asks for."""
+        sentences: list[Sentence] = []
+        for offset, paragraph in paragraphs(text):
+            for s in self._read_paragraph(paragraph):
+                sentences.append(
+                    Sentence(
+                        s.start + offset,
+                        s.end + offset,
+                        s.request,
+                        tuple(Ask(a.kind, a.start + offset, a.end + offset) for a in s.asks),
+                    )
+                )
+        return Reading(tuple(sentences))
+
+    def read_subject(self, subject: str) -> list[Ask]:
+        """Job asks in a subject line: a subject is a request by its nature."""
+        if not subject.strip():
+            return []
+        # One line, so offsets stay those of the subject; "Referral for the analyst role"
+        # asks without a question mark.
+        flat = subject.replace("\n", " ").replace("\r", " ")
+        return [a for s in self._read_paragraph(flat, subject=True) for a in s.asks]
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one instance per pack, kept for the process
+    def _read_paragraph(self, paragraph: str, subject: bool = False) -> tuple[Sentence, ...]:
+        if not paragraph.strip():
+            return ()
+        kind_hits = [
+            (kind, _Match(start, end))
+            for kind in KINDS
+            for _, start, end in self.kinds[kind].finditer(paragraph)
+        ]
+        implicit = [_Match(s, e) for _, s, e in self.implicit_job.finditer(paragraph)]
+        requests = [_Match(s, e) for _, s, e in self.requests.finditer(paragraph)]
+        not_asks = [_Match(s, e) for _, s, e in self.not_asks.finditer(paragraph)]
+        blocks = [_Match(s, e) for b in self.blockers for _, s, e in b.finditer(paragraph)]
+        out = []
+        for start, end in _sentences(paragraph):
+            text = paragraph[start:end]
+            breaks = [start + m.start() for m in _CLAUSE_BREAK.finditer(text)]
+
+            def inside(m: _Match, start: int = start, end: int = end) -> bool:
+                return start <= m.start < end
+
+            def blocked(m: _Match, breaks: list[int] = breaks, start: int = start) -> bool:
+                clause = max((b for b in breaks if b <= m.start), default=start)
+                return any(clause <= b.start <= m.start for b in blocks)
+
+            muted = [m for m in not_asks if inside(m)]
+
+            def quiet(m: _Match, muted: list[_Match] = muted) -> bool:
+                return blocked(m) or any(q.start <= m.start < q.end for q in muted)
+
+            question = text.rstrip(" \t\n\"'”’)").endswith("?")
+            request = subject or question or any(inside(m) and not quiet(m) for m in requests)
+            asks: list[Ask] = []
+            for m in implicit:
+                if inside(m) and not quiet(m):
+                    asks.append(Ask("job", m.start, m.end))
+            if request:
+                for kind, m in kind_hits:
+                    if inside(m) and not quiet(m):
+                        asks.append(Ask(kind, m.start, m.end))
+            kinds = {a.kind for a in asks}
+            if "introduction" in kinds:
+                # "so that I could talk to her": the conversation is with someone else.
+                asks = [a for a in asks if a.kind != "conversation"]
+            out.append(Sentence(start, end, request, tuple(_dedupe(asks))))
+        return tuple(out)
+
+
+def _dedupe(asks: list[Ask]) -> list[Ask]:
+    """One ask per kind and place: overlapping phrases of one kind are one ask."""
+    kept: list[Ask] = []
+    for ask in sorted(asks, key=lambda a: (a.start, -a.end)):
+        if any(k.kind == ask.kind and k.start <= ask.start < k.end for k in kept):
+            continue
+        kept.append(ask)
+    return kept
+
+
+def _sentences(paragraph: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for m in _SENTENCE_END.finditer(paragraph):
+        if m.group().startswith("."):
+            word = _LAST_WORD.search(paragraph, 0, m.start())
+            if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+                continue
+            if word and len(word.group(1)) == 1 and word.group(1).isupper():
+                continue  # an initial: "Sally J. Smith"
+        if m.group() == "\n" and _continues(paragraph, start, m.start()):
+            continue
+        if paragraph[start : m.start()].strip():
+            yield start, m.end()
+        start = m.end()
+    if paragraph[start:].strip():
+        yield start, len(paragraph)
+
+
+def _continues(paragraph: str, start: int, at: int) -> bool:
+    """A line break inside a sentence: hard-wrapped text, not a line of its own."""
+    line = paragraph[paragraph.rfind("\n", 0, at) + 1 : at].rstrip()
+    if not line or line.endswith(","):
+        return False  # "Hi Jordan," or "Best," stands alone
+    return len(line.split()) > 5
