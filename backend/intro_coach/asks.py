@@ -61,6 +61,7 @@ class Sentence:
     start: int
     end: int
     request: bool  # a question, or a request frame that is not blocked
+    question: bool
     asks: tuple[Ask, ...]
 
 
@@ -79,8 +80,10 @@ class Reading:
 
     @property
     def has_ask(self) -> bool:
-        """Something the reader can say yes to: a request, or any ask (a job ask too)."""
-        return any(s.request or s.asks for s in self.sentences)
+        """Something the reader can say yes to: a question, or a request for something
+        (a job ask too). A request for nothing in particular ("I'd love to connect", "let
+        me know if you could help") gives them nothing to answer."""
+        return any(s.question or s.asks for s in self.sentences)
 
     def of_kind(self, kind: Kind) -> list[Ask]:
         return [a for a in self.asks if a.kind == kind]
@@ -136,6 +139,7 @@ class AskWords:
                         s.start + offset,
                         s.end + offset,
                         s.request,
+                        s.question,
                         tuple(Ask(a.kind, a.start + offset, a.end + offset) for a in s.asks),
                     )
                 )
@@ -194,7 +198,7 @@ class AskWords:
             if "introduction" in kinds:
                 # "so that I could talk to her": the conversation is with someone else.
                 asks = [a for a in asks if a.kind != "conversation"]
-            out.append(Sentence(start, end, request, tuple(_dedupe(asks))))
+            out.append(Sentence(start, end, request, question, tuple(_dedupe(asks))))
         return tuple(out)
 
 
