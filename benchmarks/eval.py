@@ -100,7 +100,7 @@ def evaluate(name: str, directory: Path) -> CorpusScore:
             request = load_request(directory / draft)
             from intro_coach.draft import prepare
 
-            kinds = set(reader.read(prepare(request).own).kinds) or {"none"}
+            kinds: set[str] = set(reader.read(prepare(request).own).kinds) or {"none"}
             if kinds != set(labelled):
                 score.asks_wrong.append(f"{draft} (got {sorted(kinds)}, want {sorted(labelled)})")
     return score

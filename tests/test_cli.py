@@ -7,60 +7,71 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CORPUS
+from tests.conftest import ROOT
+
+CORPUS = ROOT / "tests" / "corpus" / "dev"
+CLASSIC = CORPUS / "002-classic-mistakes-phrase-resume-referrer.eml"
+GOOD = CORPUS / "001-referred-teacher-to-ux-good.eml"
+JOB = CORPUS / "003-student-internship-referral.eml"
+HTML = CORPUS / "023-html-split-tags-meeting.eml"
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str | Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "intro_coach", "check", *map(str, args)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=60, input=stdin,
     )  # fmt: skip
 
 
 def test_text_format_one_line_per_finding() -> None:
-    result = run(CORPUS / "01-classic-mistakes.eml")
+    result = run(CLASSIC)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert any(
-        line.startswith(f"{CORPUS / '01-classic-mistakes.eml'}:body:4:")
-        and ": warning informational-interview " in line
-        for line in lines
-    ), lines
+    assert f"{CLASSIC}:body:3:172: warning informational-interview" in result.stdout, lines
     assert any(":attachments:1:1: warning resume-attached " in line for line in lines)
     assert any(":subject:1:1: warning referrer-not-in-subject " in line for line in lines)
 
 
+def test_whole_email_findings_sit_where_the_writer_s_text_ends() -> None:
+    # The draft's own text ends on line 8 ("Tomás Herrera"), column 14.
+    lines = run(CLASSIC).stdout.splitlines()
+    for rule in ("no-time-frame", "no-opinion-ask"):
+        assert any(f"{CLASSIC}:body:8:14: suggestion {rule} " in line for line in lines), lines
+    assert not any(":body:1:1:" in line for line in lines)
+
+
 def test_clean_draft_exits_zero() -> None:
-    result = run(CORPUS / "02-good-email.eml")
+    result = run(GOOD)
     assert result.returncode == 0, result.stdout
     assert result.stdout == ""
 
 
 def test_json_format_single_file_is_the_response_with_file(tmp_path: Path) -> None:
-    result = run("--format", "json", CORPUS / "09-referred-by-title.eml")
+    result = run("--format", "json", CLASSIC)
     doc = json.loads(result.stdout)
-    assert doc["file"].endswith("09-referred-by-title.eml")
-    assert doc["referrer"] == {"name": "Priya Patel", "source": "body"}
+    assert doc["file"].endswith(CLASSIC.name)
+    assert doc["referrer"] == {"name": "Linda Osei", "source": "body"}
     assert {f["rule"] for f in doc["findings"]} >= {"referrer-not-in-subject"}
 
 
 def test_json_format_several_files_is_an_array() -> None:
-    result = run("--format", "json", CORPUS / "02-good-email.eml", CORPUS / "03-job-ask.eml")
+    result = run("--format", "json", GOOD, JOB)
     docs = json.loads(result.stdout)
-    assert [Path(d["file"]).name for d in docs] == ["02-good-email.eml", "03-job-ask.eml"]
+    assert [Path(d["file"]).name for d in docs] == [GOOD.name, JOB.name]
     assert result.returncode == 1
 
 
 def test_sarif_format() -> None:
-    result = run("--format", "sarif", CORPUS / "01-classic-mistakes.eml")
+    result = run("--format", "sarif", CLASSIC)
     sarif = json.loads(result.stdout)
     assert sarif["version"] == "2.1.0"
     run_ = sarif["runs"][0]
     rule_ids = {r["id"] for r in run_["tool"]["driver"]["rules"]}
     assert {"informational-interview", "resume-attached", "too-long", "no-thanks"} <= rule_ids
+    assert "job-ask" in rule_ids
     levels = {r["ruleId"]: r["level"] for r in run_["results"]}
     assert levels["informational-interview"] == "warning"
-    assert levels["no-thanks"] == "note"
+    assert levels["no-opinion-ask"] == "note"
     located = next(
         r
         for r in run_["results"]
@@ -68,8 +79,51 @@ def test_sarif_format() -> None:
         and r["locations"][0]["logicalLocations"][0]["name"] == "body"
     )
     region = located["locations"][0]["physicalLocation"]["region"]
-    assert region["startLine"] == 4 and region["snippet"]["text"] == "an\ninformational interview"
-    assert region["endLine"] == 5
+    assert region["startLine"] == 3 and region["snippet"]["text"] == "an informational interview"
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    # `| head -1`: the reader goes away after the first line.
+    many = [GOOD, JOB, CLASSIC] * 40
+    command = [sys.executable, "-m", "intro_coach", "check", "--format", "json", *map(str, many)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        assert process.wait(timeout=60) in (0, 1)
+    assert errors == ""
+
+
+def test_stdin_disable_and_referrer() -> None:
+    draft = "Subject: Hello\n\nHi Jordan, are there any openings on your team? Best, Alex\n"
+    result = run("--stdin", "--disable", "no-thanks", "--disable", "no-clear-ask", stdin=draft)
+    assert result.returncode == 1
+    assert "<stdin>:body:1:22: error job-ask " in result.stdout
+    assert "no-thanks" not in result.stdout
+    with_referrer = run("--stdin", "--referrer", "Sally Smith", "--format", "json", stdin=draft)
+    doc = json.loads(with_referrer.stdout)
+    assert doc["referrer"] == {"name": "Sally Smith", "source": "user"}
+    assert "referrer-not-in-subject" in {f["rule"] for f in doc["findings"]}
+
+
+def test_stdin_reads_an_eml() -> None:
+    result = run("--stdin", stdin=CLASSIC.read_text("utf-8"))
+    assert "<stdin>:body:3:172: warning informational-interview" in result.stdout
+
+
+def test_unknown_rule_in_disable_is_an_error() -> None:
+    result = run("--disable", "no-such-rule", GOOD)
+    assert result.returncode == 2 and "no-such-rule" in result.stderr
+
+
+def test_no_subject_skips_the_subject_rules(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.eml"
+    draft.write_bytes(CLASSIC.read_bytes().replace(b"Subject: ", b"X-Old-Subject: "))
+    assert ":subject:1:1: error missing-subject" in run(draft).stdout
+    quiet = run("--no-subject", draft).stdout
+    assert "missing-subject" not in quiet and "referrer-not-in-subject" not in quiet
+    assert "informational-interview" in quiet
 
 
 def test_txt_with_subject_line(tmp_path: Path) -> None:
@@ -79,12 +133,15 @@ def test_txt_with_subject_line(tmp_path: Path) -> None:
     assert f"{draft}:subject:1:1: warning informational-interview" in result.stdout
 
 
-def test_txt_without_subject_line(tmp_path: Path) -> None:
+def test_txt_without_subject_line_is_a_snippet(tmp_path: Path) -> None:
     draft = tmp_path / "draft.txt"
     draft.write_text("Hi Jordan,\nI'd love to pick your brain.\n")
     result = run(draft)
-    assert f"{draft}:subject:1:1: error missing-subject" in result.stdout
+    assert "missing-subject" not in result.stdout
     assert f"{draft}:body:2:13: warning pick-your-brain" in result.stdout
+    empty = tmp_path / "empty.txt"
+    empty.write_text("Subject:\n\nHi Jordan,\nI'd love to pick your brain.\n")
+    assert f"{empty}:subject:1:1: error missing-subject" in run(empty).stdout
 
 
 def test_json_request_file(tmp_path: Path) -> None:
@@ -95,8 +152,8 @@ def test_json_request_file(tmp_path: Path) -> None:
 
 
 def test_html_eml_reports_lines_in_the_extracted_text() -> None:
-    result = run(CORPUS / "05-html-split-tags.eml")
-    assert ":body:3:17: warning informational-interview" in result.stdout
+    result = run(HTML)
+    assert ":body:3:90: warning informational-interview" in result.stdout
 
 
 def test_unreadable_inputs_exit_2_with_one_line(tmp_path: Path) -> None:

@@ -1,18 +1,22 @@
-"""`intro-coach`: lint drafts from the shell, or run the service."""
+"""`intro-coach`: lint drafts from the shell, or run the service.
+
+Start-up time matters here (an editor or a hook runs this on every save), so modules
+are imported where they are needed, not at the top.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from intro_coach.analyzer import analyze
-from intro_coach.config import Settings
-from intro_coach.emails import UnreadableDraft, load_request
-from intro_coach.report import FORMATS, Result
-
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+FORMAT_NAMES = ("json", "sarif", "text")
+# Rules about the subject line, which a snippet without one cannot be judged on.
+SUBJECT_RULES = ("missing-subject", "referrer-not-in-subject")
+STDIN_NAME = "<stdin>"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,14 +28,32 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         help="lint drafts (.eml, .txt, .json)",
         description="Lint drafts. Exit status: 0 when nothing is at warning or error, "
-        "1 when something is, 2 when a file cannot be read.",
+        "1 when something is, 2 when a file cannot be read or an option is wrong.",
     )
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    check.add_argument("--format", choices=FORMAT_NAMES, default="text")
+    check.add_argument(
+        "--stdin",
+        action="store_true",
+        help="read one draft from standard input (.eml, JSON request, or text)",
+    )
+    check.add_argument(
+        "--no-subject",
+        action="store_true",
+        help="the drafts are snippets whose subject is unknown: skip the subject rules "
+        "(a .txt without a 'Subject:' first line is read this way anyway)",
+    )
+    check.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="turn a rule off (repeatable), e.g. --disable no-thanks",
+    )
+    check.add_argument("--referrer", metavar="NAME", help="who referred you, e.g. 'Sally Smith'")
     serve = commands.add_parser("serve", help="run the HTTP service")
-    defaults = Settings.from_env()
-    serve.add_argument("--host", default=defaults.host)
-    serve.add_argument("--port", type=int, default=defaults.port)
+    serve.add_argument("--host", default=None, help="default: INTRO_COACH_HOST or 127.0.0.1")
+    serve.add_argument("--port", type=int, default=None, help="default: INTRO_COACH_PORT or 8000")
     serve.add_argument("--log-level", default="info")
     addon = commands.add_parser("addon", help="the Gmail add-on")
     addon_commands = addon.add_subparsers(dest="addon_command", required=True)
@@ -47,26 +69,79 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check(paths: Sequence[Path], fmt: str) -> int:
+def _known_rules() -> set[str]:
+    from intro_coach.rules.pack import default_pack
+
+    pack = default_pack()
+    return {rule.id for rule in pack.rules} | {text.rule for text in pack.checks.values()}
+
+
+def check(
+    paths: Sequence[Path],
+    fmt: str,
+    *,
+    stdin: bool = False,
+    no_subject: bool = False,
+    disable: Sequence[str] = (),
+    referrer: str | None = None,
+) -> int:
+    from intro_coach.analyzer import analyze
+    from intro_coach.emails import UnreadableDraft, read_bytes, read_path
+    from intro_coach.report import FORMATS, Result
+
+    unknown = [r for r in disable if r not in _known_rules() and not r.startswith("grammar:")]
+    if unknown:
+        print(f"intro-coach: unknown rule {unknown[0]!r} in --disable", file=sys.stderr)
+        return EXIT_UNREADABLE
     results = []
-    for path in paths:
+    sources: list[tuple[str, Path | None]] = [(str(p), p) for p in paths]
+    if stdin:
+        sources.append((STDIN_NAME, None))
+    for name, path in sources:
         try:
-            request = load_request(path)
+            loaded = read_bytes(sys.stdin.buffer.read()) if path is None else read_path(path)
         except UnreadableDraft as exc:
-            print(f"intro-coach: {path}: {exc}", file=sys.stderr)
+            print(f"intro-coach: {name}: {exc}", file=sys.stderr)
             return EXIT_UNREADABLE
-        results.append(Result(str(path), request, analyze(request)))
+        request = loaded.request
+        off = [*request.options.disabled_rules, *disable]
+        if no_subject or not loaded.subject_known:
+            off += SUBJECT_RULES
+        options = request.options.model_copy(update={"disabled_rules": off})
+        update: dict[str, object] = {"options": options}
+        if referrer:
+            update["referrer"] = referrer
+        request = request.model_copy(update=update)
+        results.append(Result(name, request, analyze(request)))
     output = FORMATS[fmt](results)
-    if output:
-        print(output)
     serious = any(f.severity in ("error", "warning") for r in results for f in r.response.findings)
-    return EXIT_FINDINGS if serious else EXIT_CLEAN
+    status = EXIT_FINDINGS if serious else EXIT_CLEAN
+    if output:
+        _print(output)
+    return status
 
 
-def serve(host: str, port: int, log_level: str) -> int:
+def _print(output: str) -> None:
+    """Print, and end quietly when the reader has gone (`intro-coach check ... | head`)."""
+    try:
+        print(output)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would report the failed flush again at exit; point stdout at nothing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def serve(host: str | None, port: int | None, log_level: str) -> int:
     from intro_coach import server
+    from intro_coach.config import Settings
 
-    server.serve(host, port, log_level)
+    defaults = Settings.from_env()
+    server.serve(
+        defaults.host if host is None else host,
+        defaults.port if port is None else port,
+        log_level,
+    )
     return 0
 
 
@@ -89,9 +164,19 @@ def addon_deployment(url: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     if args.command == "addon":
         return addon_deployment(args.url)
     if args.command == "check":
-        return check(args.paths, args.format)
+        if not args.paths and not args.stdin:
+            parser.error("check: give at least one PATH, or --stdin")
+        return check(
+            args.paths,
+            args.format,
+            stdin=args.stdin,
+            no_subject=args.no_subject,
+            disable=args.disable,
+            referrer=args.referrer,
+        )
     return serve(args.host, args.port, args.log_level)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
 from pathlib import Path
@@ -60,29 +62,55 @@ def request_from_eml(data: bytes) -> AnalyzeRequest:
     )
 
 
-def request_from_txt(text: str) -> AnalyzeRequest:
-    subject = ""
+def _txt(text: str) -> Loaded:
     first, _, rest = text.partition("\n")
     if first.lower().startswith("subject:"):
         subject, text = first[len("subject:") :].strip(), rest.lstrip("\n")
-    return AnalyzeRequest(subject=subject, body=Body(text=text))
+        return Loaded(AnalyzeRequest(subject=subject, body=Body(text=text)), subject_known=True)
+    # A snippet: no subject line means the subject is unknown, not empty.
+    return Loaded(AnalyzeRequest(subject="", body=Body(text=text)), subject_known=False)
 
 
-def load_request(path: Path) -> AnalyzeRequest:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise UnreadableDraft(f"file is over {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableDraft(exc.strerror or str(exc)) from exc
-    suffix = path.suffix.lower()
+def request_from_txt(text: str) -> AnalyzeRequest:
+    return _txt(text).request
+
+
+@dataclass(frozen=True)
+class Loaded:
+    request: AnalyzeRequest
+    subject_known: bool  # False for a text snippet that has no "Subject:" line
+
+
+# An .eml starts with header lines ("Subject: ...", "MIME-Version: 1.0"); a text
+# snippet's first line is prose, or just "Subject: ...".
+_HEADER_LINE = re.compile(rb"[A-Za-z][A-Za-z0-9-]{0,76}:[ \t]")
+_MIME_HEADERS = (b"mime-version:", b"content-type:", b"from:", b"to:", b"date:", b"message-id:")
+
+
+def _looks_like_eml(data: bytes) -> bool:
+    head = data.lstrip()[:4096].split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
+    lines = [line for line in head.splitlines() if line.strip()]
+    if len(lines) < 2 or not all(
+        _HEADER_LINE.match(line) or line[:1] in (b" ", b"\t") for line in lines
+    ):
+        return False
+    return any(line.lower().startswith(_MIME_HEADERS) for line in lines)
+
+
+def read_bytes(data: bytes, suffix: str = "") -> Loaded:
+    """A draft from its bytes: by `suffix` when given, else sniffed (.eml, JSON, text)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableDraft(f"draft is over {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    if not suffix:
+        stripped = data.lstrip()
+        suffix = ".json" if stripped[:1] == b"{" else ".eml" if _looks_like_eml(data) else ".txt"
     try:
         if suffix == ".eml":
-            return request_from_eml(data)
+            return Loaded(request_from_eml(data), subject_known=True)
         text = data.decode("utf-8-sig")
         if suffix == ".json":
-            return AnalyzeRequest.model_validate(json.loads(text))
-        return request_from_txt(text)
+            return Loaded(AnalyzeRequest.model_validate(json.loads(text)), subject_known=True)
+        return _txt(text)
     except UnicodeDecodeError:
         raise UnreadableDraft("not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -91,3 +119,18 @@ def load_request(path: Path) -> AnalyzeRequest:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "request"
         raise UnreadableDraft(f"invalid request at {where}: {first['msg']}") from None
+
+
+def read_path(path: Path) -> Loaded:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise UnreadableDraft(f"file is over {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableDraft(exc.strerror or str(exc)) from exc
+    suffix = path.suffix.lower()
+    return read_bytes(data, suffix if suffix in (".eml", ".json") else ".txt")
+
+
+def load_request(path: Path) -> AnalyzeRequest:
+    return read_path(path).request

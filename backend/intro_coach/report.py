@@ -10,7 +10,7 @@ from typing import Any
 from intro_coach import __version__
 from intro_coach.rules.pack import default_pack
 from intro_coach.schema import AnalyzeRequest, AnalyzeResponse, Finding
-from intro_coach.text import LineIndex
+from intro_coach.text import LineIndex, utf16_len
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "suggestion": "note"}
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -32,17 +32,31 @@ class Result:
         return ""
 
     def position(self, finding: Finding) -> tuple[int, int, int, int]:
-        """Start line, start column, end line, end column (1-based, UTF-16 columns)."""
-        index = LineIndex(self.field_text(finding))
+        """Start line, start column, end line, end column (1-based, UTF-16 columns).
+
+        A finding about the whole body (no ask, no thanks) has no words of its own; it is
+        placed where the writer's text ends, where the missing sentence would go."""
+        text = self.field_text(finding)
+        index = LineIndex(text)
+        if finding.field == "body" and finding.start == finding.end == 0 and not finding.match:
+            end = utf16_len(self._own_text().rstrip())
+            return (*index.position(end), *index.position(end))
         return (*index.position(finding.start), *index.position(finding.end))
+
+    def _own_text(self) -> str:
+        """The body with quoted history and signature blanked out, offsets kept."""
+        from intro_coach.draft import prepare
+
+        return prepare(self.request).own
 
 
 def as_text(results: Sequence[Result]) -> str:
     lines = []
     for result in results:
-        ordered = sorted(result.response.findings, key=lambda f: (f.field, f.start))
-        for finding in ordered:
-            line, column, _, _ = result.position(finding)
+        placed = [(finding, result.position(finding)) for finding in result.response.findings]
+        for finding, (line, column, _, _) in sorted(
+            placed, key=lambda fp: (fp[0].field, fp[1][:2])
+        ):
             where = f"{result.file}:{finding.field}:{line}:{column}"
             lines.append(f"{where}: {finding.severity} {finding.rule} {finding.message}")
     return "\n".join(lines)

@@ -213,9 +213,11 @@ def no_opinion_ask(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
 def no_thanks(draft: Draft, pack: Pack) -> list[Hit]:
     if not _shape_applies(draft):
         return []
-    own = draft.own.rstrip()
-    if pack.thanks.search(own[-CLOSE_CHARS:]):
-        return []
+    close = draft.own.rstrip()[-CLOSE_CHARS:]
+    not_thanks = [(s, e) for _, s, e in pack.not_thanks.finditer(close)]
+    for _, start, _ in pack.thanks.finditer(close):
+        if not any(s <= start < e for s, e in not_thanks):
+            return []
     return [hit(pack, "no-thanks", "body")]
 
 

@@ -108,6 +108,7 @@ class Pack:
     checks: dict[str, CheckText]
     asks: AskWords  # what each sentence asks for (asks.py)
     thanks: Phrases
+    not_thanks: Phrases
     resume_request: Phrases
 
     def rule(self, rule_id: str) -> PackRule:
@@ -246,6 +247,7 @@ def parse_pack(source: str) -> Pack:
         resume_request=_phrase_list(phrases, "resume_request"),
         asks=_ask_words(_require(data, "asks", dict, "pack")),
         thanks=_phrase_list(phrases, "thanks"),
+        not_thanks=_phrase_list(phrases, "not_thanks"),
     )
 
 
