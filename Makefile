@@ -7,7 +7,7 @@ NPM_STAMP := extension/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test test-python test-extension lint bench extension clean
+.PHONY: install run serve test test-python test-extension lint bench eval extension clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ bench: install extension
 	$(BIN)/python benchmarks/bench_http.py
 	$(BIN)/python benchmarks/bench_gmail.py
 	npm --prefix extension run bench
+
+# Precision and recall of every rule on the labelled corpora (tests/corpus, and
+# ../shared/corpus when present), with the drafts behind each miss and false alarm.
+eval: install
+	$(BIN)/python benchmarks/eval.py
 
 clean:
 	rm -rf $(VENV) extension/node_modules extension/dist .pytest_cache .mypy_cache .ruff_cache

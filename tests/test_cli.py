@@ -99,7 +99,7 @@ def test_stdin_disable_and_referrer() -> None:
     draft = "Subject: Hello\n\nHi Jordan, are there any openings on your team? Best, Alex\n"
     result = run("--stdin", "--disable", "no-thanks", "--disable", "no-clear-ask", stdin=draft)
     assert result.returncode == 1
-    assert "<stdin>:body:1:22: error job-ask " in result.stdout
+    assert "<stdin>:body:1:26: error job-ask " in result.stdout
     assert "no-thanks" not in result.stdout
     with_referrer = run("--stdin", "--referrer", "Sally Smith", "--format", "json", stdin=draft)
     doc = json.loads(with_referrer.stdout)

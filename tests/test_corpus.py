@@ -8,8 +8,8 @@ fresh clone without it runs the rest, with nothing skipped.
 from __future__ import annotations
 
 import pytest
-
 from benchmarks.eval import CORPORA, TARGET, evaluate, expected_of, report
+
 from intro_coach.analyzer import analyze
 from intro_coach.emails import load_request
 

@@ -296,3 +296,40 @@ def test_topic_subjects_never_repeat_a_flagged_phrase(body: str) -> None:
     for s in result.subject_suggestions:
         assert "informational interview" not in s.subject.lower()
         assert "pick your brain" not in s.subject.lower()
+
+
+def _reply(body: str, subject: str = "Re: Intro: Camila <> Jonah") -> str | None:
+    request = AnalyzeRequest.model_validate(
+        {"subject": subject, "body": {"text": body}, "to": [{"name": "Camila Ruiz"}]}
+    )
+    found = analyze(request).referrer
+    return found.name if found else None
+
+
+QUOTED_INTRO = (
+    "\n\nOn Mon, Nov 2, 2026 at 8:41 AM Meredith Stone <meredith@example.net> wrote:\n"
+    "> Camila, meet Jonah. Jonah, meet Camila. I'll let you two take it from here!\n"
+)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Thanks Meredith (moved to bcc)!",
+        "Thank you, Meredith! Moving you to bcc.",
+        "Thanks so much for the intro, Meredith (moving you to bcc)!",
+        "Thanks Meredith for connecting us.",
+    ],
+)
+def test_reply_to_an_introduction_names_the_introducer(opening: str) -> None:
+    body = f"{opening}\n\nCamila, great to e-meet you. Would 20 minutes work?\n\nBest,\nJonah"
+    assert _reply(body + QUOTED_INTRO) == "Meredith Stone"
+    assert _reply(body) == "Meredith"  # no quote: the first name is all there is
+
+
+def test_quoted_introduction_alone_names_its_author() -> None:
+    body = "Camila, great to e-meet you. Would 20 minutes next week work?\n\nBest,\nJonah"
+    assert _reply(body + QUOTED_INTRO) == "Meredith Stone"
+    plain = QUOTED_INTRO.replace("Camila, meet Jonah. Jonah, meet Camila.", "See you then.")
+    plain = plain.replace(" I'll let you two take it from here!", "")
+    assert _reply(body + plain, subject="Re: Thursday") is None

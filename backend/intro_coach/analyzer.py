@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from intro_coach.draft import Draft, prepare
 from intro_coach.referrer import (
     Person,
+    find_introducer,
     find_referrer,
     find_topic,
     parse_person,
@@ -107,10 +108,24 @@ def _referrer(request: AnalyzeRequest, draft: Draft, context: Context) -> tuple[
         if person:
             return person, "gmail"
     found = find_referrer(draft.own, exclude=draft.recipient_names)
+    if draft.is_reply:
+        introducer = find_introducer(
+            draft.own, draft.quoted, draft.subject, exclude=draft.recipient_names
+        )
+        # "Thanks Meredith (moved to bcc)" over a quoted "Meredith Stone <...> wrote:"
+        # names the same person as "Meredith said you...": keep the full name.
+        if introducer and (found is None or _first(found.name) == _first(introducer.name)):
+            return introducer, "body"
     return (found, "body") if found else None
 
 
+def _first(name: str) -> str:
+    return name.split()[0].casefold()
+
+
 def _suggestions(draft: Draft, person: Person | None, pack: Pack) -> list[SubjectSuggestion]:
+    if draft.is_reply:
+        return []  # a reply keeps the thread's subject
     if person is not None:
         return [
             SubjectSuggestion(subject=s, referrer=person.name, reason=r)

@@ -194,12 +194,21 @@ class AskWords:
                 for kind, m in kind_hits:
                     if inside(m) and not quiet(m):
                         asks.append(Ask(kind, m.start, m.end))
+            jobs = [a for a in asks if a.kind == "job"]
+            # "pass my name along to the hiring manager" reads as both: it is a job ask.
+            asks = [
+                a for a in asks if a.kind != "introduction" or not any(_overlap(a, j) for j in jobs)
+            ]
             kinds = {a.kind for a in asks}
             if "introduction" in kinds:
                 # "so that I could talk to her": the conversation is with someone else.
                 asks = [a for a in asks if a.kind != "conversation"]
             out.append(Sentence(start, end, request, question, tuple(_dedupe(asks))))
         return tuple(out)
+
+
+def _overlap(a: Ask, b: Ask) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _dedupe(asks: list[Ask]) -> list[Ask]:

@@ -44,7 +44,8 @@ _AFTER_NAME = (
     r"""(?:gave|passed\ +along|passed\ +on|passed|shared|forwarded|sent|provided)\ +(?:me\ +)?
     (?:your|along\ +your)\ +(?:name|e-?mail|contact|details|info|information|address|number)""",
     r"(?:mentioned|spoke\ highly\ of|speaks\ highly\ of|raved\ about)\ +(?:you|your|that\ you)",
-    r"thought\ +(?:that\ +)?(?:you|it\ would|i\ should|we\ should)",
+    r"""thought\ +(?:that\ +)?(?:you|it\ would|i\ should|we\ should|we\ (?:might|could|would)
+    |the\ two\ of\ us)""",
     r"(?:put|got)\ +(?:me|us)\ +in\ +touch",
     r"(?:connected|introduced)\ +(?:me|us)",
     r"(?:says|tells\ me)\ +(?:that\ +)?you",
@@ -53,7 +54,8 @@ _AFTER_NAME = (
 # "Sally Smith from Acme", or just the comma closing "My manager, Sally Smith,".
 _APPOSITIVE = (
     r"(?:,[ \t]+(?:my|our|a|an|who|the)\b[^,.!?\n]{1,60},"
-    rf"|[ \t]+(?:from|at|of)[ \t]+{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
+    rf"|[ \t]+(?:from|at|of)[ \t]+(?:the[ \t]+)?{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
+    r"(?:[ \t]+[a-z]+){0,3}"  # "Lauren Hayes at the Kellogg alumni office"
     r"|,)?"
 )
 # Searching for the verb first and then reading the name just before it is several
@@ -191,6 +193,58 @@ def find_referrer(text: str, exclude: frozenset[str] = frozenset()) -> Person | 
         if candidates:
             first = min(candidates, key=lambda p: p.start)
             return replace(first, start=first.start + offset, end=first.end + offset)
+    return None
+
+
+# Replies to an introduction: the writer thanks the introducer in the opening line
+# ("Thanks Sally (moved to bcc)!", "Thank you, Anika!", "Thanks so much for the intro,
+# Sophie") and the quoted mail is the introduction, its header naming its author.
+_THANKED = re.compile(
+    r"(?i:thanks|thank\s+you|many\s+thanks)(?:\s+(?i:so\s+much|a\s+lot|again|very\s+much))?"
+    r"(?:\s+(?i:for)\s+(?i:the|this|your)?\s*(?i:kind\s+|warm\s+)?"
+    r"(?i:intro|introduction|connection|connecting\s+us|introducing\s+us))?"
+    rf"[ \t]*,?[ \t]+(?P<name>{_WORD})(?!\w)"
+)
+_QUOTE_AUTHOR = re.compile(
+    rf"(?P<name>{_NAME})[ \t\"']*(?:<|\[mailto:|\()[^\s<>()\[\]]+@[^\s<>()\[\]]+(?:>|\]|\))"
+    r"[^\n]{0,120}\n?[^\n]{0,120}?wrote:"
+    rf"|^[ \t>]*From:[ \t]*[\"']?(?P<from>{_NAME})",
+    re.MULTILINE,
+)
+_INTRO_CUES = re.compile(
+    r"(?i)\b(?:meet|e-meet|introduc\w*|connecting\s+you|connect\s+you|you\s+two|you\s+both|"
+    r"both\s+of\s+you|take\s+it\s+from\s+here|over\s+to\s+you)\b|<>"
+)
+_OPENING_CHARS = 300
+
+
+def find_introducer(
+    own: str, quoted: str, subject: str = "", exclude: frozenset[str] = frozenset()
+) -> Person | None:
+    """In a reply to an introduction, the introducer: thanked in the opening line, or the
+    author of the quoted introduction (full name from its header when it has one)."""
+    opening = own.lstrip()[:_OPENING_CHARS]
+    thanked_match = _THANKED.search(opening)
+    thanked = thanked_match.group("name") if thanked_match else None
+    if thanked and _fold(thanked) in _NOT_NAMES:
+        thanked = None
+    author = None
+    found = _QUOTE_AUTHOR.search(quoted) if quoted.strip() else None
+    if found:
+        raw = found.group("name") or found.group("from") or ""
+        # "On Mon, Nov 2, 2026 at 8:41 AM Meredith Stone <...>": the time is not the name.
+        raw = re.sub(r"^(?:[AaPp]\.?[Mm]\.?|UTC|GMT|CET|EST|PST)\s+", "", raw)
+        person = _clean(None, raw, 0) if raw else None
+        if person and _fold(person.name) not in exclude:
+            author = person.name
+    if thanked and author and _fold(author).split()[0] == _fold(thanked):
+        return Person(author)
+    if thanked and (re.search(r"(?i)\bbcc", opening) or _INTRO_CUES.search(quoted + subject)):
+        folded = _fold(thanked)
+        if folded not in exclude:
+            return Person(thanked)
+    if author and _INTRO_CUES.search(quoted + " " + subject):
+        return Person(author)
     return None
 
 

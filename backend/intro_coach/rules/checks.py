@@ -97,8 +97,8 @@ def missing_subject(draft: Draft, pack: Pack) -> list[Hit]:
 
 
 def referrer_not_in_subject(draft: Draft, pack: Pack, person: Person | None) -> list[Hit]:
-    if person is None or subject_names(draft.subject, person):
-        return []
+    if person is None or draft.is_reply or subject_names(draft.subject, person):
+        return []  # a reply's subject belongs to the thread, where the referrer already is
     subject = draft.subject
     return [
         hit(
@@ -175,9 +175,9 @@ def _durations(paragraph: str) -> tuple[tuple[int, int, bool], ...]:
     # Every duration names its unit; most paragraphs have none, and a substring test
     # is far cheaper than these patterns' lookarounds at every position.
     if "min" in lowered:
-        found += [
-            (m.start(), m.end(), (_minutes(m) or 0) > 30) for m in _MINUTES.finditer(paragraph)
-        ]
+        # "A few minutes" names no length: it is no time frame at all.
+        counted = [(m, _minutes(m)) for m in _MINUTES.finditer(paragraph)]
+        found += [(m.start(), m.end(), n > 30) for m, n in counted if n is not None]
     if "hour" in lowered:
         found += [(m.start(), m.end(), True) for m in _HOURS.finditer(paragraph)]
         found += [(m.start(), m.end(), False) for m in _SHORT_PHRASES.finditer(paragraph)]
