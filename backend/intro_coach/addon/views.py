@@ -199,7 +199,7 @@ def result_card(urls: Urls, result: AnalyzeResponse, subject_given: bool) -> Jso
         summary = f"{len(findings)} thing{'s' if len(findings) != 1 else ''} to look at"
         if serious:
             summary += f", {serious} worth fixing before you send"
-        summary += "."
+        summary += ". Unfold one to see why it matters."
     sections = [cards.section([cards.paragraph(_e(summary))])]
     sections += [_finding_section(urls, f) for f in findings[:MAX_FINDINGS_SHOWN]]
     if len(findings) > MAX_FINDINGS_SHOWN:
