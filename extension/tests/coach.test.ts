@@ -9,7 +9,7 @@ let coach: ComposeCoach | null = null;
 
 beforeEach(() => {
   vi.useFakeTimers();
-  document.body.innerHTML = `<div role="dialog"><div class="M9"><input name="subjectbox" value="Hello">
+  document.body.innerHTML = `<div role="dialog"><div class="M9"><div name="to" role="listbox" id="to-row"></div><input name="subjectbox" value="Hello">
     <div g_editable="true" contenteditable="true"><div>Hi Jordan,</div></div></div></div>`;
 });
 afterEach(() => {
@@ -147,7 +147,7 @@ describe('one compose window', () => {
     });
     const chip = document.createElement('span');
     chip.setAttribute('data-hovercard-id', 'avatar-17');
-    document.querySelector('.M9')!.prepend(chip);
+    document.getElementById('to-row')!.prepend(chip);
     await vi.advanceTimersByTimeAsync(300);
     expect(drafts.at(-1)!.to).toEqual([]); // not an address yet
     // Gmail fills in a chip by changing its attributes: no node is added or removed.

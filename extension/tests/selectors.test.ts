@@ -75,9 +75,9 @@ describe('recipients', () => {
 
   test('the older span[email] markup, duplicates and people chips in the message', () => {
     document.body.innerHTML = `<div class="M9"><input name="subjectbox">
-      <span class="vN" email="ana@example.com" name="Ana Núñez">Ana Núñez</span>
+      <div class="row"><textarea name="to" hidden></textarea><span class="vN" email="ana@example.com" name="Ana Núñez">Ana Núñez</span>
       <span class="vN" email="ana@example.com">Ana</span>
-      <div data-hovercard-id="12345">avatar</div>
+      <div data-hovercard-id="12345">avatar</div></div>
       <div g_editable="true" contenteditable="true"><span data-hovercard-id="lee@example.com">Lee</span></div></div>`;
     const [c] = findComposes(document);
     expect(recipients(c!.root, c!.body)).toEqual({ to: [{ email: 'ana@example.com', name: 'Ana Núñez' }], cc: [] });

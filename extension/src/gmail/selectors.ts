@@ -8,8 +8,14 @@ import type { Attachment, Recipient } from '../shared/contract';
 /** The message body: `g_editable` marks Gmail's editor; role=textbox is the newer marker. */
 const BODY = '[g_editable="true"], [contenteditable="true"][role="textbox"]';
 const SUBJECT = 'input[name="subjectbox"]';
-/** The compose container in every variant (popup, full screen, inline reply). */
-const COMPOSE_CONTAINER = '.M9, [role="dialog"]';
+/**
+ * What makes a compose window: Gmail's compose form (its hidden `composeid` field) or a
+ * subject box. A rich-text editor without them (a Settings signature or vacation reply
+ * editor, a chat box) is not one.
+ */
+const COMPOSE_MARKER = 'input[name="composeid"], input[name="subjectbox"]';
+/** Gmail's compose container, when its class is the long-standing one; not relied upon. */
+const COMPOSE_CONTAINER = '.M9';
 
 /** Parts of the body that are not the writer's new words. */
 export const NOT_WRITTEN_HERE = [
@@ -21,18 +27,23 @@ export const NOT_WRITTEN_HERE = [
   '.gmail_extra',
 ].join(', ');
 
-const RECIPIENT_CHIP = '[data-hovercard-id], span[email]';
+/** A person in a recipient row: today's `role=option` chips, older hovercard chips. */
+const RECIPIENT_CHIP = '[role="option"], [data-hovercard-id], span[email]';
 const RECIPIENT_FIELDS = ['to', 'cc', 'bcc'] as const;
 type RecipientField = (typeof RECIPIENT_FIELDS)[number];
+const FIELD_MARKER = '[name="to"], [name="cc"], [name="bcc"]';
 
 /** An uploaded attachment in a compose window (`.dL`), its name (`.vI`) and size (`.vJ`). */
 const ATTACHMENT_CHIP = '.dL';
 const ATTACHMENT_NAME = '.vI';
 const ATTACHMENT_SIZE = '.vJ';
-/** Hidden checkbox Gmail keeps for each attachment; a fallback when the chip class moves. */
+/** Hidden checkbox Gmail keeps for each attachment: found even when classes change. */
 const ATTACHMENT_INPUT = 'input[name="attach"]';
 
-const THREAD_ID = '[data-legacy-thread-id]';
+/** The conversation id among a compose form's hidden fields. */
+const THREAD_FIELD = 'input[name="lts"]';
+/** An open conversation's heading; list rows carry the attribute on other elements. */
+const THREAD_HEADING = 'h2[data-legacy-thread-id]';
 
 export interface ComposeParts {
   /** The container of this compose window: recipients, subject, body, attachments. */
@@ -40,15 +51,39 @@ export interface ComposeParts {
   body: HTMLElement;
 }
 
-/** Every compose body on the page, each with its own container. */
+/** Every compose window on the page, each with its own container and body. */
 export function findComposes(doc: Document): ComposeParts[] {
   const found: ComposeParts[] = [];
-  for (const el of doc.querySelectorAll<HTMLElement>(BODY)) {
-    if (!isComposeBody(el)) continue;
-    const root = composeRoot(el);
-    if (root) found.push({ root, body: el });
+  const seen = new Set<Element>();
+  for (const marker of doc.querySelectorAll(COMPOSE_MARKER)) {
+    const parts = composeOf(marker);
+    if (!parts || seen.has(parts.body)) continue;
+    seen.add(parts.body);
+    found.push(parts);
   }
   return found;
+}
+
+/**
+ * From a compose marker up to the first ancestor that also holds an editor: that editor
+ * is the window's body. An ancestor holding two editors holds two windows, and the
+ * marker belongs to neither.
+ */
+function composeOf(marker: Element): ComposeParts | null {
+  for (let el = marker.parentElement; el; el = el.parentElement) {
+    const bodies = topLevelBodies(el);
+    if (bodies.length === 0) continue;
+    if (bodies.length > 1) return null;
+    const body = bodies[0]!;
+    const container = el.closest(COMPOSE_CONTAINER) ?? el.closest('[role="dialog"]');
+    const root = container && topLevelBodies(container).length === 1 ? container : el;
+    return { root, body };
+  }
+  return null;
+}
+
+function topLevelBodies(el: Element): HTMLElement[] {
+  return [...el.querySelectorAll<HTMLElement>(BODY)].filter(isComposeBody);
 }
 
 function isComposeBody(el: HTMLElement): boolean {
@@ -57,18 +92,23 @@ function isComposeBody(el: HTMLElement): boolean {
   return !el.parentElement?.closest(BODY);
 }
 
-/**
- * The compose container of a body: Gmail's `.M9` or the popup dialog; failing those, the
- * nearest ancestor holding a subject box. A lone role=textbox with neither (a chat box,
- * a comment field) is not a compose window.
- */
+/** The compose container of a body, or null when the body is not in a compose window. */
 export function composeRoot(body: Element): Element | null {
-  const container = body.closest(COMPOSE_CONTAINER);
-  if (container) return container;
   for (let el = body.parentElement; el; el = el.parentElement) {
-    if (el.querySelector(SUBJECT)) return el;
+    const marker = el.querySelector(COMPOSE_MARKER);
+    if (!marker) continue;
+    const parts = composeOf(marker);
+    return parts?.body === body ? parts.root : null;
   }
-  return body.hasAttribute('g_editable') ? body.parentElement : null;
+  return null;
+}
+
+/**
+ * What the user sees as the compose window: the popup or full-screen dialog, else the
+ * container itself (an inline reply, a popped-out window).
+ */
+export function composeWindow(root: Element): Element {
+  return root.closest('[role="dialog"]') ?? root;
 }
 
 export function subjectInput(root: Element): HTMLInputElement | null {
@@ -87,17 +127,42 @@ export function isNotWrittenHere(el: Element): boolean {
 export function recipients(root: Element, body: Element): Record<'to' | 'cc', Recipient[]> {
   const result: Record<RecipientField, Recipient[]> = { to: [], cc: [], bcc: [] };
   const seen = new Set<string>();
-  for (const chip of root.querySelectorAll(RECIPIENT_CHIP)) {
-    if (body.contains(chip)) continue; // a person chip inside the message text
-    const email = (chip.getAttribute('data-hovercard-id') ?? chip.getAttribute('email') ?? '').trim();
-    if (!email.includes('@')) continue; // hovercards also mark avatars by obfuscated id
-    const field = recipientField(root, chip);
-    const key = `${field}:${email.toLowerCase()}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    result[field].push({ email, name: recipientName(chip, email) });
+  for (const marked of root.querySelectorAll(FIELD_MARKER)) {
+    if (body.contains(marked)) continue;
+    const field = marked.getAttribute('name') as RecipientField;
+    const row = recipientRow(marked, root);
+    if (!row) continue;
+    for (const chip of row.querySelectorAll(RECIPIENT_CHIP)) {
+      const email = chipEmail(chip);
+      if (!email) continue;
+      const key = `${field}:${email.toLowerCase()}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      result[field].push({ email, name: recipientName(chip, email) });
+    }
   }
   return { to: result.to, cc: result.cc };
+}
+
+/**
+ * The row of one recipient field. Today's Gmail names the row itself
+ * (`div[name=to]`); older markup keeps a hidden input or textarea in the row, whose row
+ * is its nearest ancestor holding chips but no other field. Chips anywhere else (the
+ * collapsed "To: ..." summary, the message text) belong to no field.
+ */
+function recipientRow(marked: Element, root: Element): Element | null {
+  if (!(marked instanceof HTMLInputElement || marked instanceof HTMLTextAreaElement)) return marked;
+  for (let el = marked.parentElement; el && el !== root; el = el.parentElement) {
+    if (el.querySelectorAll(FIELD_MARKER).length > 1) return null;
+    if (el.querySelector(RECIPIENT_CHIP)) return el;
+  }
+  return null;
+}
+
+function chipEmail(chip: Element): string | null {
+  const email = (chip.getAttribute('data-hovercard-id') ?? chip.getAttribute('email') ?? chip.querySelector('[data-hovercard-id]')?.getAttribute('data-hovercard-id') ?? '').trim();
+  // Hovercards also mark avatars by an obfuscated id.
+  return email.includes('@') ? email : null;
 }
 
 function recipientName(chip: Element, email: string): string | null {
@@ -106,33 +171,23 @@ function recipientName(chip: Element, email: string): string | null {
   return trimmed && trimmed !== email ? trimmed : null;
 }
 
-/**
- * Which row a chip sits in: the nearest ancestor that also holds a field marked
- * name=to/cc/bcc (Gmail's hidden inputs). Chips in no recognizable row count as "to".
- */
-function recipientField(root: Element, chip: Element): RecipientField {
-  for (let el = chip.parentElement; el && el !== root; el = el.parentElement) {
-    const marked = el.querySelector('[name="to"], [name="cc"], [name="bcc"]');
-    if (marked) {
-      const name = marked.getAttribute('name') as RecipientField;
-      return RECIPIENT_FIELDS.includes(name) ? name : 'to';
-    }
-  }
-  return 'to';
+export function attachments(root: Element): Attachment[] {
+  return attachmentChips(root).map(({ attachment }) => attachment);
 }
 
-export function attachments(root: Element): Attachment[] {
+/** Each attachment with the chip that shows it (to point at it from the panel). */
+export function attachmentChips(root: Element): { chip: Element; attachment: Attachment }[] {
   const chips = new Set<Element>(root.querySelectorAll(ATTACHMENT_CHIP));
   for (const input of root.querySelectorAll(ATTACHMENT_INPUT)) {
     const chip = input.closest(ATTACHMENT_CHIP) ?? input.parentElement;
     if (chip) chips.add(chip);
   }
-  const result: Attachment[] = [];
+  const result: { chip: Element; attachment: Attachment }[] = [];
   for (const chip of chips) {
     const filename = attachmentName(chip);
     if (!filename) continue;
-    const sizeText = chip.querySelector(ATTACHMENT_SIZE)?.textContent ?? '';
-    result.push({ filename, mime_type: mimeTypeFor(filename), size: parseSize(sizeText) });
+    const sizeText = attachmentSize(chip);
+    result.push({ chip, attachment: { filename, mime_type: mimeTypeFor(filename), size: parseSize(sizeText) } });
   }
   return result;
 }
@@ -140,11 +195,26 @@ export function attachments(root: Element): Attachment[] {
 function attachmentName(chip: Element): string | null {
   const named = chip.querySelector(ATTACHMENT_NAME)?.textContent?.trim();
   if (named) return named;
-  // Without the name element, the link's title or the chip's first line holds the name.
+  // Without the name's class: the link's title, else the first piece of text that looks
+  // like a file name.
   const title = chip.querySelector('[title]')?.getAttribute('title')?.trim();
   if (title) return title;
-  const text = chip.textContent?.trim().split('\n')[0]?.trim();
-  return text ? text : null;
+  for (const el of chip.querySelectorAll('*')) {
+    if (el.children.length > 0) continue;
+    const text = el.textContent?.trim() ?? '';
+    if (/\.[a-z0-9]{1,5}$/i.test(text)) return text;
+  }
+  return null;
+}
+
+function attachmentSize(chip: Element): string {
+  const sized = chip.querySelector(ATTACHMENT_SIZE)?.textContent;
+  if (sized) return sized;
+  for (const el of chip.querySelectorAll('*')) {
+    const text = el.children.length === 0 ? (el.textContent?.trim() ?? '') : '';
+    if (/^\(?\d/.test(text)) return text;
+  }
+  return '';
 }
 
 const UNITS: Record<string, number> = { '': 1, b: 1, o: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
@@ -176,9 +246,18 @@ export function mimeTypeFor(filename: string): string | null {
   return (ext && MIME_TYPES[ext]) ?? null;
 }
 
-/** The conversation a reply belongs to; a new message (a popup outside a thread) has none. */
+/**
+ * The conversation a reply belongs to: the compose form's own hidden field, else (an
+ * inline reply) the heading of the conversation it sits in. A new message has none.
+ */
 export function threadId(root: Element): string | null {
-  const main = root.closest('[role="main"]');
-  const id = main?.querySelector(THREAD_ID)?.getAttribute('data-legacy-thread-id');
-  return id ? id : null;
+  const field = root.querySelector<HTMLInputElement>(THREAD_FIELD)?.value.trim();
+  if (field && /^[0-9a-f]{8,24}$/i.test(field)) return field;
+  if (root.closest('[role="dialog"]')) return null;
+  for (let el = root.parentElement; el; el = el.parentElement) {
+    const id = el.querySelector(THREAD_HEADING)?.getAttribute('data-legacy-thread-id');
+    if (id) return id;
+    if (el.matches('[role="main"]')) break;
+  }
+  return null;
 }
