@@ -1,5 +1,5 @@
 import type { DraftFields } from '../shared/contract';
-import type { AnalyzeResult, ToWorker } from '../shared/messages';
+import { isAnalyzeResult, type AnalyzeResult, type ToWorker } from '../shared/messages';
 
 /** Asks the service worker to analyze a draft; aborting the signal cancels the request. */
 export async function requestAnalysis(composeId: string, draft: DraftFields, signal: AbortSignal): Promise<AnalyzeResult> {
@@ -8,18 +8,33 @@ export async function requestAnalysis(composeId: string, draft: DraftFields, sig
   };
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const result = (await send({ type: 'analyze', composeId, draft })) as AnalyzeResult | undefined;
+    const result = await send({ type: 'analyze', composeId, draft });
     if (signal.aborted) return { kind: 'cancelled' };
-    return result ?? { kind: 'extension-gone' };
+    // No answer, or one we cannot read: the worker restarted mid-request, or speaks
+    // another version. Asking again is the cure either way.
+    return isAnalyzeResult(result) ? result : { kind: 'transient' };
   } catch {
-    // "Extension context invalidated": the extension was reloaded under this page.
-    return signal.aborted ? { kind: 'cancelled' } : { kind: 'extension-gone' };
+    if (signal.aborted) return { kind: 'cancelled' };
+    return extensionGone() ? { kind: 'extension-gone' } : { kind: 'transient' };
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
 }
 
+/**
+ * Reloaded, updated or removed: this content script's context is invalidated, and
+ * `chrome.runtime.id` is gone with it. Anything else ("receiving end does not exist"
+ * while the worker starts, a closed port) passes.
+ */
+export function extensionGone(): boolean {
+  try {
+    return !chrome.runtime?.id;
+  } catch {
+    return true;
+  }
+}
+
 function send(message: ToWorker): Promise<unknown> {
-  if (!chrome.runtime?.id) return Promise.reject(new Error('extension context invalidated'));
+  if (extensionGone()) return Promise.reject(new Error('extension context invalidated'));
   return chrome.runtime.sendMessage(message);
 }

@@ -79,31 +79,67 @@ export interface AnalyzeResponse {
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'suggestion'];
 
-/** Checks the parts of a response the panel relies on, so a wrong backend URL (some other
- * service answering 200) shows as a status line instead of a crash while rendering. */
+/**
+ * Checks every field of a response the extension reads, so that a wrong backend URL (some
+ * other service answering 200) or an older backend shows as a status line, never as a
+ * crash or a garbled panel (a string where a list belongs is not a list of characters).
+ */
 export function isAnalyzeResponse(value: unknown): value is AnalyzeResponse {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
+  if (!isObject(value)) return false;
   return (
-    Array.isArray(v.findings) &&
-    v.findings.every(isFinding) &&
-    Array.isArray(v.subject_suggestions) &&
-    typeof v.checks === 'object' &&
-    v.checks !== null
+    Array.isArray(value.findings) &&
+    value.findings.every(isFinding) &&
+    Array.isArray(value.subject_suggestions) &&
+    value.subject_suggestions.every(isSuggestion) &&
+    (value.referrer === null || value.referrer === undefined || (isObject(value.referrer) && typeof value.referrer.name === 'string')) &&
+    (value.stats === undefined || value.stats === null || (isObject(value.stats) && isCount(value.stats.words))) &&
+    isChecks(value.checks)
   );
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function isStringOrNull(value: unknown): value is string | null {
+  return value === null || typeof value === 'string';
+}
+
+function isChecks(value: unknown): value is Checks {
+  if (!isObject(value)) return false;
+  const states = (v: unknown, allowed: readonly string[]) => v === undefined || (typeof v === 'string' && allowed.includes(v));
+  return (
+    states(value.grammar, ['ok', 'unavailable', 'off']) &&
+    states(value.gmail, ['ok', 'not_connected', 'unavailable']) &&
+    (value.notes === undefined || (Array.isArray(value.notes) && value.notes.every((n) => typeof n === 'string')))
+  );
+}
+
+function isSuggestion(value: unknown): value is SubjectSuggestion {
+  return isObject(value) && typeof value.subject === 'string' && typeof value.reason === 'string' && isStringOrNull(value.referrer ?? null);
+}
+
 function isFinding(value: unknown): value is Finding {
-  if (typeof value !== 'object' || value === null) return false;
-  const f = value as Record<string, unknown>;
+  if (!isObject(value)) return false;
+  const f = value;
   return (
     typeof f.id === 'string' &&
     typeof f.rule === 'string' &&
     SEVERITIES.includes(f.severity as Severity) &&
     (f.field === 'subject' || f.field === 'body' || f.field === 'attachments') &&
-    typeof f.start === 'number' &&
-    typeof f.end === 'number' &&
+    isCount(f.start) &&
+    isCount(f.end) &&
+    f.end >= f.start &&
+    typeof f.match === 'string' &&
     typeof f.message === 'string' &&
-    Array.isArray(f.replacements)
+    typeof f.explanation === 'string' &&
+    isStringOrNull(f.link ?? null) &&
+    Array.isArray(f.replacements) &&
+    f.replacements.every((r) => typeof r === 'string') &&
+    isStringOrNull(f.attachment ?? null)
   );
 }

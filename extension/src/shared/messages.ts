@@ -1,4 +1,4 @@
-import type { AnalyzeResponse, DraftFields } from './contract';
+import { isAnalyzeResponse, type AnalyzeResponse, type DraftFields } from './contract';
 
 // Messages between the content script and the service worker. Each compose window has its
 // own id so that a newer request cancels only that window's request in flight.
@@ -30,5 +30,41 @@ export type AnalyzeResult =
   | { kind: 'unreachable'; backendUrl: string }
   /** Something answered, but not with findings. */
   | { kind: 'refused'; backendUrl: string; status: number; detail: string; retryAfterMs?: number }
-  /** The extension was reloaded or updated under this page; only a reload of Gmail helps. */
+  /** The service worker did not answer this time (starting up, restarted); try again. */
+  | { kind: 'transient' }
+  /** The extension was reloaded, updated or removed under this page; only a reload of
+   * Gmail helps. */
   | { kind: 'extension-gone' };
+
+/** Focus the panel of the compose window in use (the keyboard shortcut). */
+export interface FocusPanelMessage {
+  type: 'focus-panel';
+}
+
+/**
+ * Checks an answer from the service worker field by field: it crosses a process
+ * boundary, and a half-updated extension may speak an older shape.
+ */
+export function isAnalyzeResult(value: unknown): value is AnalyzeResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  switch (v.kind) {
+    case 'ok':
+      return isAnalyzeResponse(v.response);
+    case 'cancelled':
+    case 'transient':
+    case 'extension-gone':
+      return true;
+    case 'unreachable':
+      return typeof v.backendUrl === 'string';
+    case 'refused':
+      return (
+        typeof v.backendUrl === 'string' &&
+        typeof v.status === 'number' &&
+        typeof v.detail === 'string' &&
+        (v.retryAfterMs === undefined || (typeof v.retryAfterMs === 'number' && Number.isFinite(v.retryAfterMs) && v.retryAfterMs >= 0))
+      );
+    default:
+      return false;
+  }
+}
