@@ -30,6 +30,7 @@ beforeEach(() => {
     disableRule: vi.fn<PanelActions['disableRule']>(),
     spotlight: vi.fn<PanelActions['spotlight']>(),
     resized: vi.fn<PanelActions['resized']>(),
+    escape: vi.fn<PanelActions['escape']>(),
   };
   panel = new Panel(document, actions);
   root.append(panel.element);
@@ -43,7 +44,7 @@ describe('rendering findings', () => {
     panel.render(state({ findings: [noThanks, finding(), subjectFinding, resume] }));
     expect(rules()).toEqual(['missing-subject', 'informational-interview', 'resume-attached', 'no-thanks']);
     expect([...root.querySelectorAll('h3')].map((h) => h.textContent)).toEqual(['Fix first', 'Worth changing', 'Suggestions']);
-    expect(root.querySelector('.counts')!.textContent).toBe('1 error2 warnings1 suggestion');
+    expect([...root.querySelectorAll('.header .counts .sr-only')].map((c) => c.textContent)).toEqual(['1 error', '2 warnings', '1 suggestion']);
   });
 
   test('message, where, explanation with its source link, and the actions that apply', () => {

@@ -16,7 +16,7 @@ export interface Mark {
 export class HighlightLayer {
   readonly element: HTMLDivElement;
   /** The finding the user points at in the panel; its boxes are drawn stronger. */
-  focus: string | null = null;
+  focus: ReadonlySet<string> = new Set();
   private marks: Mark[] = [];
   private pool: HTMLDivElement[] = [];
 
@@ -59,7 +59,7 @@ export class HighlightLayer {
         if (seen.has(key)) continue; // a range reports a nested element and its text alike
         seen.add(key);
         const div = this.box(used++);
-        div.className = mark.key === this.focus ? `mark ${mark.severity} focus` : `mark ${mark.severity}`;
+        div.className = this.focus.has(mark.key) ? `mark ${mark.severity} focus` : `mark ${mark.severity}`;
         div.dataset.key = mark.key;
         div.style.left = `${box.left - clip.left}px`;
         div.style.top = `${box.top - clip.top}px`;

@@ -11,7 +11,7 @@ export const PANEL_CSS = `
 .mark.focus { background: rgba(255, 214, 0, .45); }
 
 .panel {
-  position: absolute; display: flex; flex-direction: column;
+  position: absolute; z-index: 1; display: flex; flex-direction: column;
   font: 13px/1.4 "Google Sans Text", Roboto, "Segoe UI", Arial, sans-serif; color: #202124;
   background: #fff; border: 1px solid #dadce0; border-radius: 10px;
   box-shadow: 0 2px 6px rgba(60, 64, 67, .28), 0 1px 2px rgba(60, 64, 67, .2);
@@ -22,9 +22,10 @@ export const PANEL_CSS = `
 .header { display: flex; align-items: center; gap: 8px; padding: 6px 6px 6px 12px; border-bottom: 1px solid #e8eaed; }
 .collapsed .header { border-bottom: 0; padding: 2px 4px 2px 10px; }
 .title { font-weight: 600; font-size: 13px; white-space: nowrap; }
-.counts { display: flex; gap: 6px; flex: 1; font-size: 12px; color: #5f6368; white-space: nowrap; }
+.counts { display: flex; gap: 8px; flex: 1; min-width: 0; font-size: 12px; color: #5f6368; white-space: nowrap; overflow: hidden; }
 .count::before { content: ""; display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 4px; background: currentColor; }
-.count.error { color: #d93025; } .count.warning { color: #b06000; } .count.suggestion { color: #1a73e8; }
+.count { display: inline-flex; align-items: center; font-weight: 600; }
+.count.error { color: #c5221f; } .count.warning { color: #9a4c00; } .count.suggestion { color: #1557b0; }
 .body { overflow-y: auto; overscroll-behavior: contain; padding: 4px 0 8px; }
 .collapsed .body { display: none; }
 .status { margin: 6px 12px; padding: 6px 8px; border-radius: 6px; background: #f1f3f4; color: #3c4043; font-size: 12px; }
@@ -39,23 +40,58 @@ ul { list-style: none; margin: 0; padding: 0; }
 .message { margin: 0; font-weight: 500; }
 .where { margin: 2px 0 0; color: #5f6368; font-size: 12px; overflow-wrap: anywhere; }
 details { margin-top: 4px; font-size: 12px; color: #3c4043; }
-summary { cursor: pointer; color: #1a73e8; width: max-content; border-radius: 4px; }
+summary { cursor: pointer; color: #1557b0; width: max-content; border-radius: 4px; }
 details p { margin: 4px 0; }
-a { color: #1a73e8; }
+a { color: #1557b0; }
 .actions { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; }
 button {
   font: inherit; font-size: 12px; cursor: pointer; border-radius: 14px; padding: 3px 10px;
-  border: 1px solid #dadce0; background: #fff; color: #1a73e8;
+  border: 1px solid #dadce0; background: #fff; color: #1557b0;
 }
 button:hover { background: #f1f3f4; }
 button.primary { background: #e8f0fe; border-color: #d2e3fc; color: #174ea6; font-weight: 500; }
 button.primary:hover { background: #d2e3fc; }
 button.icon { border: 0; padding: 2px 8px; color: #5f6368; font-size: 14px; line-height: 1; }
-:focus-visible { outline: 2px solid #1a73e8; outline-offset: 1px; }
+:focus-visible { outline: 2px solid #1557b0; outline-offset: 1px; }
+.panel:focus { outline: none; }
 .suggestions { margin: 0 12px; }
 .suggestions button { display: block; width: 100%; text-align: left; margin-top: 4px; white-space: normal; }
 .reason { margin: 2px 0 0; font-size: 12px; color: #5f6368; }
 .empty { margin: 8px 12px; color: #137333; }
 .stats { margin: 8px 12px 0; font-size: 11px; color: #5f6368; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.suggestions .more summary { margin-top: 6px; font-size: 12px; }
+.pill {
+  position: absolute; display: inline-flex; align-items: center; gap: 6px; width: 120px; height: 28px;
+  padding: 0 10px; border-radius: 14px; border: 1px solid #dadce0; background: #fff; color: #202124;
+  font: 600 12px/1 "Google Sans Text", Roboto, Arial, sans-serif; pointer-events: auto; overflow: hidden; white-space: nowrap;
+  box-shadow: 0 1px 3px rgba(60, 64, 67, .3);
+}
+.pill[hidden] { display: none; }
+.pill .logo { color: #fff; background: #1557b0; border-radius: 8px; padding: 2px 4px; font-size: 10px; }
+.pill .counts { color: #3c4043; }
+.pill:hover { background: #f1f3f4; }
+
+/* Gmail's dark themes. */
+.panel.dark { background: #2d2e30; color: #e8eaed; border-color: #5f6368; }
+.dark .header { border-color: #5f6368; }
+.dark .counts, .dark h3, .dark .where, .dark .reason, .dark .stats, .dark button.icon { color: #bdc1c6; }
+.dark details { color: #e8eaed; }
+.dark .count.error { color: #f6aea9; } .dark .count.warning { color: #fdd663; } .dark .count.suggestion { color: #8ab4f8; }
+.dark summary, .dark a { color: #8ab4f8; }
+.dark .finding:hover, .dark .finding:focus-within { background: #3c4043; }
+.dark .finding.error { border-color: #f28b82; } .dark .finding.warning { border-color: #fdd663; } .dark .finding.suggestion { border-color: #8ab4f8; }
+.dark button { background: #2d2e30; border-color: #5f6368; color: #8ab4f8; }
+.dark button:hover { background: #3c4043; }
+.dark button.primary { background: #394457; border-color: #394457; color: #d2e3fc; }
+.dark button.primary:hover { background: #44516a; }
+.dark .status { background: #3c4043; color: #e8eaed; }
+.dark .status.error { background: #5c2b29; color: #fad2cf; }
+.dark .empty { color: #81c995; }
+.dark :focus-visible { outline-color: #8ab4f8; }
+.pill.dark { background: #2d2e30; color: #e8eaed; border-color: #5f6368; }
+.pill.dark .counts { color: #e8eaed; }
+.pill.dark .logo { background: #8ab4f8; color: #202124; }
+.pill.dark:hover { background: #3c4043; }
+.pill.dark .count.error { color: #f6aea9; } .pill.dark .count.warning { color: #fdd663; } .pill.dark .count.suggestion { color: #8ab4f8; }
 `;

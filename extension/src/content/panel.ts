@@ -1,4 +1,5 @@
 import { SEVERITIES, type Finding, type Severity, type SubjectSuggestion } from '../shared/contract';
+import { t, type MessageKey } from '../shared/i18n';
 import { h } from './dom';
 import { guarded } from './guard';
 
@@ -24,39 +25,104 @@ export interface PanelActions {
   applyReplacement(finding: Finding, replacement: string): void;
   ignore(finding: Finding): void;
   disableRule(finding: Finding): void;
-  /** The pointer or focus is on a finding: point at its text. */
-  spotlight(finding: Finding | null): void;
-  /** The panel changed size (collapsed, expanded or re-rendered). */
+  /** The pointer or focus is on a card: point at its text (all its places). */
+  spotlight(findings: readonly Finding[] | null): void;
+  /** The panel changed size (collapsed, expanded, opened, closed or re-rendered). */
   resized(): void;
+  /** Escape pressed in the panel or on the pill. */
+  escape(): void;
 }
 
-const HEADINGS: Record<Severity, [string, string]> = {
-  error: ['Fix first', 'error'],
-  warning: ['Worth changing', 'warning'],
-  suggestion: ['Suggestions', 'suggestion'],
+/** One card: a problem, found in one place or several (a resume attached and announced). */
+export interface Card {
+  key: string;
+  severity: Severity;
+  rule: string;
+  findings: Finding[];
+}
+
+/**
+ * The panel's sections, top to bottom: what to fix first, then the subject, then the
+ * rest. A new kind of finding (grammar, say) is one more entry here with its own
+ * `pick`; the cards it picks leave the later sections.
+ */
+interface Section {
+  id: string;
+  heading: MessageKey;
+  /** Cards of this section; each card is shown in the first section that picks it. */
+  pick?: (card: Card) => boolean;
+  /** The subject suggestions go here. */
+  subjects?: true;
+}
+
+const SECTIONS: readonly Section[] = [
+  { id: 'error', heading: 'headingError', pick: (c) => c.severity === 'error' },
+  { id: 'warning', heading: 'headingWarning', pick: (c) => c.severity === 'warning' },
+  { id: 'subject', heading: 'headingSubject', subjects: true },
+  { id: 'suggestion', heading: 'headingSuggestion', pick: (c) => c.severity === 'suggestion' },
+];
+
+const COUNT_LABEL: Record<Severity, [MessageKey, MessageKey]> = {
+  error: ['errorOne', 'errorMany'],
+  warning: ['warningOne', 'warningMany'],
+  suggestion: ['suggestionOne', 'suggestionMany'],
 };
 
-const COUNT_LABEL: Record<Severity, [string, string]> = {
-  error: ['error', 'errors'],
-  warning: ['warning', 'warnings'],
-  suggestion: ['suggestion', 'suggestions'],
-};
+const RANK: Record<Severity, number> = { error: 0, warning: 1, suggestion: 2 };
+
+/**
+ * Findings as cards: one card per problem. The findings of one rule that point at an
+ * attachment and at words in the email ("I've attached my resume") are one problem.
+ */
+export function cardsFor(findings: readonly Finding[]): Card[] {
+  const cards: Card[] = [];
+  const byRule = new Map<string, Card>();
+  const attachmentRules = new Set(findings.filter((f) => f.field === 'attachments').map((f) => f.rule));
+  for (const f of findings) {
+    const merged = attachmentRules.has(f.rule) ? byRule.get(f.rule) : undefined;
+    if (merged) {
+      merged.findings.push(f);
+      if (RANK[f.severity] < RANK[merged.severity]) merged.severity = f.severity;
+      continue;
+    }
+    const card: Card = { key: f.id, severity: f.severity, rule: f.rule, findings: [f] };
+    cards.push(card);
+    if (attachmentRules.has(f.rule)) byRule.set(f.rule, card);
+  }
+  for (const c of cards) c.findings.sort((a, b) => (a.field === 'attachments' ? 0 : 1) - (b.field === 'attachments' ? 0 : 1));
+  return cards;
+}
+
+export function countText(findings: readonly Finding[]): string {
+  const cards = cardsFor(findings);
+  const parts = SEVERITIES.map((s) => {
+    const n = cards.filter((c) => c.severity === s).length;
+    return n ? `${n} ${t(COUNT_LABEL[s][n === 1 ? 0 : 1])}` : null;
+  }).filter((x): x is string => x !== null);
+  return parts.length ? parts.join(', ') : t('noFindings');
+}
 
 let panelCount = 0;
 
 /**
- * The findings list for one compose window. Renders from a state object; each render
- * keeps keyboard focus and open explanations where they were, and new findings and
- * status changes are announced through a live region.
+ * The findings list for one compose window, and the pill that stands for it when there
+ * is no room beside the window. Renders from a state object; each render keeps keyboard
+ * focus and open explanations where they were, and new findings and status changes are
+ * announced through a live region.
  */
 export class Panel {
   readonly element: HTMLElement;
+  readonly pill: HTMLButtonElement;
   private readonly doc: Document;
   private readonly live: HTMLElement;
   private readonly counts: HTMLElement;
+  private readonly pillCounts: HTMLElement;
   private readonly content: HTMLElement;
   private readonly toggle: HTMLButtonElement;
   private collapsed = false;
+  /** Docked: the panel shows only when opened from the pill. */
+  private mode: 'beside' | 'docked' = 'beside';
+  private opened = false;
   private known = new Set<string>();
   private lastStatus = '';
   private state: PanelState | null = null;
@@ -67,139 +133,202 @@ export class Panel {
   ) {
     this.doc = doc;
     const id = `intro-coach-${++panelCount}`;
-    this.counts = h(doc, 'span', { class: 'counts' });
-    this.toggle = h(doc, 'button', {
-      class: 'icon',
-      type: 'button',
-      'aria-expanded': 'true',
-      'aria-controls': `${id}-body`,
-      'aria-label': 'Hide Intro Coach findings',
-      title: 'Hide',
-    });
-    this.toggle.textContent = '▾';
-    this.toggle.addEventListener('click', guarded('toggle', () => this.setCollapsed(!this.collapsed)));
+    this.counts = h(doc, 'span', { class: 'counts', id: `${id}-counts` });
+    this.toggle = h(doc, 'button', { class: 'icon', type: 'button', 'aria-expanded': 'true', 'aria-controls': `${id}-body` });
+    this.toggle.addEventListener('click', guarded('toggle', () => this.onToggle()));
     this.content = h(doc, 'div', { class: 'body', id: `${id}-body` });
     this.live = h(doc, 'div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
     this.element = h(
       doc,
       'section',
-      { class: 'panel', 'aria-label': 'Intro Coach', 'aria-describedby': `${id}-counts` },
-      h(doc, 'div', { class: 'header' }, h(doc, 'span', { class: 'title' }, 'Intro Coach'), this.counts, this.toggle),
+      { class: 'panel', 'aria-label': t('panelLabel'), 'aria-describedby': `${id}-counts`, tabindex: '-1' },
+      h(doc, 'div', { class: 'header' }, h(doc, 'span', { class: 'title' }, t('panelLabel')), this.counts, this.toggle),
       this.content,
       this.live,
     );
-    this.counts.id = `${id}-counts`;
+    this.pillCounts = h(doc, 'span', { class: 'counts' });
+    this.pill = h(doc, 'button', { class: 'pill', type: 'button', 'aria-expanded': 'false', 'aria-controls': this.element.id || `${id}-panel`, hidden: true }, h(doc, 'span', { class: 'logo', 'aria-hidden': 'true' }, 'IC'), this.pillCounts);
+    this.element.id = `${id}-panel`;
+    this.pill.addEventListener('click', guarded('pill', () => (this.opened ? this.close() : this.open())));
+    const onKey = guarded('keydown', (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      // Ours: Gmail would otherwise take Escape to leave full screen or close a menu.
+      e.stopPropagation();
+      e.preventDefault();
+      this.actions.escape();
+    });
+    this.element.addEventListener('keydown', onKey);
+    this.pill.addEventListener('keydown', onKey);
+    this.updateToggle();
   }
 
   get isCollapsed(): boolean {
     return this.collapsed;
   }
 
+  get isOpen(): boolean {
+    return this.opened;
+  }
+
   setCollapsed(collapsed: boolean): void {
     this.collapsed = collapsed;
     this.element.classList.toggle('collapsed', collapsed);
-    this.toggle.setAttribute('aria-expanded', String(!collapsed));
-    this.toggle.setAttribute('aria-label', collapsed ? 'Show Intro Coach findings' : 'Hide Intro Coach findings');
-    this.toggle.title = collapsed ? 'Show' : 'Hide';
-    this.toggle.textContent = collapsed ? '▴' : '▾';
+    this.updateToggle();
     this.actions.resized();
+  }
+
+  /** Beside its window, or docked as a pill; set by the layout on every frame. */
+  setMode(mode: 'beside' | 'docked'): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    if (mode === 'docked' && this.collapsed) this.setCollapsed(false);
+    this.element.classList.toggle('docked', mode === 'docked');
+    this.updateToggle();
+  }
+
+  open(): void {
+    this.opened = true;
+    this.updateToggle();
+    this.actions.resized();
+  }
+
+  close(): void {
+    this.opened = false;
+    this.updateToggle();
+    this.actions.resized();
+  }
+
+  setTheme(dark: boolean): void {
+    this.element.classList.toggle('dark', dark);
+    this.pill.classList.toggle('dark', dark);
+  }
+
+  /** Keyboard focus to the first thing to act on, else the panel itself. */
+  focus(): void {
+    const first = this.content.querySelector<HTMLElement>('button, summary, a[href]');
+    (first ?? this.element).focus();
+  }
+
+  private onToggle(): void {
+    if (this.mode === 'docked') {
+      this.close();
+      this.pill.focus();
+    } else {
+      this.setCollapsed(!this.collapsed);
+    }
+  }
+
+  private updateToggle(): void {
+    const docked = this.mode === 'docked';
+    const expanded = docked ? this.opened : !this.collapsed;
+    this.toggle.setAttribute('aria-expanded', String(expanded));
+    this.toggle.setAttribute('aria-label', docked ? t('closePanel') : expanded ? t('hideFindings') : t('showFindings'));
+    this.toggle.title = docked ? t('hide') : expanded ? t('hide') : t('show');
+    this.toggle.textContent = docked ? '✕' : expanded ? '▾' : '▴';
+    this.pill.setAttribute('aria-expanded', String(this.opened));
+    this.pill.setAttribute('aria-label', t(this.opened ? 'pillLabelOpen' : 'pillLabel', this.state ? countText(this.state.findings) : t('noFindings')));
   }
 
   render(state: PanelState): void {
     this.state = state;
     const focusKey = this.focusedKey();
-    const open = new Set(
-      [...this.content.querySelectorAll<HTMLDetailsElement>('details[open]')].map((d) => d.dataset.key ?? ''),
-    );
+    const open = new Set([...this.content.querySelectorAll<HTMLDetailsElement>('details[open]')].map((d) => d.dataset.key ?? ''));
 
-    this.renderCounts(state.findings);
+    const cards = cardsFor(state.findings);
+    this.renderCounts(cards);
     const children: Node[] = state.status.map((s) => h(this.doc, 'p', { class: `status ${s.tone}` }, s.text));
-    if (state.subjectEditable && state.suggestions.length > 0) children.push(this.renderSuggestions(state.suggestions));
-    for (const severity of SEVERITIES) {
-      const group = state.findings.filter((f) => f.severity === severity);
-      if (group.length === 0) continue;
-      const [heading, cls] = HEADINGS[severity];
+    const shown = new Set<Card>();
+    for (const section of SECTIONS) {
+      if (section.subjects) {
+        if (state.subjectEditable && state.suggestions.length > 0) children.push(this.renderSuggestions(section, state.suggestions, open));
+        continue;
+      }
+      const picked = cards.filter((c) => !shown.has(c) && section.pick?.(c));
+      if (picked.length === 0) continue;
+      for (const c of picked) shown.add(c);
       children.push(
-        h(this.doc, 'h3', { class: cls }, heading),
-        h(this.doc, 'ul', {}, ...group.map((f) => this.renderFinding(f, open.has(f.id)))),
+        h(this.doc, 'h3', { class: section.id }, t(section.heading)),
+        h(this.doc, 'ul', { class: `group ${section.id}` }, ...picked.map((c) => this.renderCard(c, open.has(c.key)))),
       );
     }
     if (!state.pending && state.findings.length === 0 && !state.status.some((s) => s.tone === 'error')) {
-      children.push(h(this.doc, 'p', { class: 'empty' }, 'Nothing to fix. This reads like an email that gets answered.'));
+      children.push(h(this.doc, 'p', { class: 'empty' }, t('nothingToFix')));
     }
     if (state.words !== null) {
-      children.push(h(this.doc, 'p', { class: 'stats' }, `${state.words} ${state.words === 1 ? 'word' : 'words'} (50–125 get the most replies)`));
+      children.push(h(this.doc, 'p', { class: 'stats' }, state.words === 1 ? t('wordOne') : t('words', state.words)));
     }
     this.content.replaceChildren(...children);
     this.restoreFocus(focusKey);
     this.announce(state);
+    this.updateToggle();
     this.actions.resized();
   }
 
-  private renderCounts(findings: Finding[]): void {
+  /** A dot and a number per severity: the header stays one short line at any width. */
+  private renderCounts(cards: readonly Card[]): void {
     const parts = SEVERITIES.map((severity) => {
-      const n = findings.filter((f) => f.severity === severity).length;
+      const n = cards.filter((c) => c.severity === severity).length;
       if (n === 0) return null;
-      const [one, many] = COUNT_LABEL[severity];
-      return h(this.doc, 'span', { class: `count ${severity}` }, `${n} ${n === 1 ? one : many}`);
+      const label = `${n} ${t(COUNT_LABEL[severity][n === 1 ? 0 : 1])}`;
+      return h(this.doc, 'span', { class: `count ${severity}`, title: label }, h(this.doc, 'span', { 'aria-hidden': 'true' }, String(n)), h(this.doc, 'span', { class: 'sr-only' }, label));
     }).filter((x): x is HTMLSpanElement => x !== null);
     const allGood = this.state && !this.state.pending && !this.state.status.some((s) => s.tone === 'error');
-    this.counts.replaceChildren(...(parts.length ? parts : [allGood ? 'all good' : '']));
+    const fallback = allGood ? t('allGood') : '';
+    this.counts.replaceChildren(...(parts.length ? parts : [fallback]));
+    this.pillCounts.replaceChildren(...(parts.length ? parts.map((p) => p.cloneNode(true)) : [allGood ? '✓' : '…']));
   }
 
-  private renderSuggestions(suggestions: SubjectSuggestion[]): HTMLElement {
-    return h(
-      this.doc,
-      'div',
-      { class: 'suggestions' },
-      h(this.doc, 'h3', {}, 'Suggested subject'),
-      ...suggestions.map((s, i) => {
-        const button = h(
-          this.doc,
-          'button',
-          { type: 'button', class: 'primary', 'data-key': `subject:${i}`, 'data-subject': s.subject, 'aria-label': `Use the subject: ${s.subject}` },
-          s.subject,
-        );
-        button.addEventListener('click', guarded('subject suggestion', () => this.actions.applySubject(s.subject)));
-        return h(this.doc, 'div', {}, button, h(this.doc, 'p', { class: 'reason' }, s.reason));
-      }),
-    );
-  }
-
-  private renderFinding(f: Finding, open: boolean): HTMLElement {
+  private renderSuggestions(section: Section, suggestions: SubjectSuggestion[], open: Set<string>): HTMLElement {
     const doc = this.doc;
+    const item = (s: SubjectSuggestion, i: number): HTMLElement => {
+      const button = h(doc, 'button', { type: 'button', class: 'primary', 'data-key': `subject:${i}`, 'data-subject': s.subject, 'aria-label': t('useSubject', s.subject) }, s.subject);
+      button.addEventListener('click', guarded('subject suggestion', () => this.actions.applySubject(s.subject)));
+      return h(doc, 'div', { class: 'subject' }, button, h(doc, 'p', { class: 'reason' }, s.reason));
+    };
+    const [best, ...more] = suggestions;
+    const details = more.length
+      ? h(doc, 'details', { class: 'more', 'data-key': 'subjects:more', open: open.has('subjects:more') }, h(doc, 'summary', {}, t('moreSubjects', more.length)), ...more.map((s, i) => item(s, i + 1)))
+      : null;
+    if (details) details.addEventListener('toggle', guarded('details', () => this.actions.resized()));
+    return h(doc, 'div', { class: 'suggestions' }, h(doc, 'h3', { class: section.id }, t(section.heading)), best ? item(best, 0) : null, details);
+  }
+
+  private renderCard(card: Card, open: boolean): HTMLElement {
+    const doc = this.doc;
+    const [first] = card.findings;
+    const f = first!;
     const actions = h(doc, 'div', { class: 'actions' });
-    for (const replacement of f.replacements.slice(0, 3)) {
-      if (f.field !== 'body' && !(f.field === 'subject' && this.state?.subjectEditable)) break;
-      actions.append(
-        this.button(`${f.id}:replace:${replacement}`, `Use “${replacement}”`, `Replace “${f.match}” with “${replacement}”`, () =>
-          this.actions.applyReplacement(f, replacement),
-        ),
-      );
+    for (const g of card.findings) {
+      if (g.field !== 'body' && !(g.field === 'subject' && this.state?.subjectEditable)) continue;
+      for (const replacement of g.replacements.slice(0, 3)) {
+        actions.append(this.button(`${g.id}:replace:${replacement}`, t('use', replacement), t('replaceWith', g.match, replacement), () => this.actions.applyReplacement(g, replacement)));
+      }
     }
-    if (f.match) {
-      actions.append(this.button(`${f.id}:ignore`, 'Ignore', `Ignore “${f.match}” from now on`, () => this.actions.ignore(f)));
+    const matched = card.findings.filter((g) => g.match);
+    if (matched.length > 0) {
+      const label = matched.map((g) => g.match).join(', ');
+      actions.append(this.button(`${card.key}:ignore`, t('ignore'), t('ignoreLabel', label), () => matched.forEach((g) => this.actions.ignore(g))));
     }
-    actions.append(this.button(`${f.id}:disable`, 'Turn this rule off', `Turn off the rule: ${f.message}`, () => this.actions.disableRule(f)));
+    actions.append(this.button(`${card.key}:disable`, t('turnOff'), t('turnOffLabel', f.message), () => this.actions.disableRule(f)));
 
     const details = h(
       doc,
       'details',
-      { 'data-key': f.id, open },
-      h(doc, 'summary', {}, 'Why?'),
+      { 'data-key': card.key, open },
+      h(doc, 'summary', {}, t('why')),
       h(doc, 'p', {}, f.explanation),
-      f.link && safeLink(f.link) ? h(doc, 'a', { href: f.link, target: '_blank', rel: 'noopener noreferrer' }, 'Source of this advice') : null,
+      f.link && safeLink(f.link) ? h(doc, 'a', { href: f.link, target: '_blank', rel: 'noopener noreferrer' }, t('source')) : null,
     );
     const item = h(
       doc,
       'li',
-      { class: `finding ${f.severity}`, 'data-id': f.id, 'data-rule': f.rule, 'data-field': f.field },
-      h(doc, 'p', { class: 'message' }, h(doc, 'span', { class: 'sr-only' }, `${COUNT_LABEL[f.severity][0]}: `), f.message),
-      where(doc, f),
+      { class: `finding ${card.severity}`, 'data-id': f.id, 'data-rule': card.rule, 'data-field': card.findings.map((g) => g.field).join(' ') },
+      h(doc, 'p', { class: 'message' }, h(doc, 'span', { class: 'sr-only' }, `${t(COUNT_LABEL[card.severity][0])}: `), f.message),
+      ...card.findings.map((g) => where(doc, g)),
       details,
       actions,
     );
-    const spotlight = guarded('spotlight', (on: boolean) => this.actions.spotlight(on ? f : null));
+    const spotlight = guarded('spotlight', (on: boolean) => this.actions.spotlight(on ? card.findings : null));
     item.addEventListener('mouseenter', () => spotlight(true));
     item.addEventListener('mouseleave', () => spotlight(false));
     item.addEventListener('focusin', () => spotlight(true));
@@ -236,16 +365,16 @@ export class Panel {
     const parts: string[] = [];
     if (status !== this.lastStatus && status) parts.push(status);
     this.lastStatus = status;
-    if (fresh.length === 1) parts.push(`Intro Coach: ${fresh[0]!.message}`);
-    else if (fresh.length > 1) parts.push(`Intro Coach: ${fresh.length} new findings. ${fresh[0]!.message}`);
+    if (fresh.length === 1) parts.push(t('announceOne', fresh[0]!.message));
+    else if (fresh.length > 1) parts.push(t('announceMany', fresh.length, fresh[0]!.message));
     if (parts.length > 0) this.live.textContent = parts.join(' ');
   }
 }
 
 function where(doc: Document, f: Finding): HTMLElement | null {
-  if (f.field === 'attachments') return h(doc, 'p', { class: 'where' }, `Attachment: ${f.attachment ?? f.match}`);
+  if (f.field === 'attachments') return h(doc, 'p', { class: 'where' }, t('attachmentPlace', f.attachment ?? f.match));
   if (!f.match) return null;
-  return h(doc, 'p', { class: 'where' }, `“${f.match}” in the ${f.field}`);
+  return h(doc, 'p', { class: 'where' }, t(f.field === 'subject' ? 'inSubject' : 'inBody', f.match));
 }
 
 function safeLink(link: string): boolean {
