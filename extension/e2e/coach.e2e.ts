@@ -176,6 +176,7 @@ describe.skipIf(!CHROMIUM)('Intro Coach in a Gmail compose window', () => {
 
   test('"Turn this rule off" silences the rule in every window', async () => {
     const one = compose(page, first);
+    await one.showPanel();
     await one.finding('no-opinion-ask').getByRole('button', { name: /Turn off/ }).click();
     await one.finding('no-opinion-ask').waitFor({ state: 'detached', ...WAIT });
     expect((await getSettings(browser.worker)).disabledRules).toEqual(['no-opinion-ask']);
@@ -191,22 +192,46 @@ describe.skipIf(!CHROMIUM)('Intro Coach in a Gmail compose window', () => {
       buttons.filter((b) => !(b.getAttribute('aria-label') || b.textContent?.trim())).length,
     );
     expect(unlabelled).toBe(0);
-    // Collapsing leaves only the header, so the panel can always be put out of the way.
-    await c.panel.getByRole('button', { name: 'Hide Intro Coach findings' }).click();
-    expect(await c.panel.locator('.body').isVisible()).toBe(false);
-    await c.panel.getByRole('button', { name: 'Show Intro Coach findings' }).click();
-    expect(await c.panel.locator('.body').isVisible()).toBe(true);
+    // Two windows leave no room beside this one: its panel opens from a pill and closes
+    // again, with the button or with Escape, which returns to the message.
+    await c.showPanel();
+    await c.panel.getByRole('button', { name: 'Close the Intro Coach panel' }).click();
+    await c.panel.waitFor({ state: 'hidden', ...WAIT });
+    expect(await c.pill.getAttribute('aria-expanded')).toBe('false');
+    await c.pill.click();
+    await c.panel.waitFor(WAIT);
+    await c.panel.locator('button').first().focus();
+    await page.keyboard.press('Escape');
+    await c.panel.waitFor({ state: 'hidden', ...WAIT });
+    expect(await c.body.evaluate((b) => b === document.activeElement)).toBe(true);
+  });
+
+  test('the keyboard shortcut moves focus to the panel of the window in use', async () => {
+    const manifest = await browser.worker.evaluate(() => chrome.runtime.getManifest());
+    expect(Object.keys(manifest.commands ?? {})).toContain('focus-panel');
+    const c = compose(page, second);
+    await page.bringToFront();
+    await c.body.click({ position: { x: 4, y: 4 } });
+    // What Chrome does on the shortcut: the service worker's onCommand sends this.
+    await browser.worker.evaluate(async () => {
+      const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+      await chrome.tabs.sendMessage(tab!.id!, { type: 'focus-panel' });
+    });
+    await c.panel.waitFor(WAIT);
+    await expect.poll(() => c.panel.evaluate((p) => p.contains((p.getRootNode() as ShadowRoot).activeElement)), WAIT).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => c.body.evaluate((b) => b === document.activeElement), WAIT).toBe(true);
   });
 
   test('closing the compose windows removes their panels', async () => {
     for (const id of [second, first]) {
-      await compose(page, id).root.locator('.Ha').click();
+      await compose(page, id).root.locator('[data-fx=close]').click();
     }
     expect(await page.locator('intro-coach-panel').count()).toBe(0);
   });
 
   test('an inline reply leaves the quoted text and the signature out', async () => {
-    await page.click('#reply');
+    await page.click('[data-fx=reply]');
     const c = compose(page, 'reply');
     await c.body.click({ position: { x: 4, y: 4 } });
     await page.keyboard.type('Thanks so much, Jordan! Could we talk for 20 minutes next week?');

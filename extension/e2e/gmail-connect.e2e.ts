@@ -73,8 +73,8 @@ describe.skipIf(!CHROMIUM)('Connect Gmail from the options page', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     const id = await openCompose(page);
     const c = compose(page, id);
-    await c.root.locator('.aoD .agP').first().fill('Jordan Lee <jordan@example.com>');
-    await c.root.locator('.aoD .agP').first().press('Enter');
+    await c.root.locator('[data-fx=to-input]').fill('Jordan Lee <jordan@example.com>');
+    await c.root.locator('[data-fx=to-input]').press('Enter');
     await c.body.click({ position: { x: 4, y: 4 } });
     await page.keyboard.type('Hi Jordan, could I get your take on UX research in Portland? Thanks!');
     // Only Gmail knows Sally introduced them: the draft never names her.

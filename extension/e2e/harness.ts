@@ -177,6 +177,9 @@ export interface LaunchOptions {
   backendUrl?: string;
   /** Marks the page so the content script times its handlers (see src/content/guard.ts). */
   profile?: boolean;
+  /** The browser's language (Chromium's --lang), for the extension's own words. */
+  lang?: string;
+  viewport?: { width: number; height: number };
 }
 
 /** Chromium with the unpacked extension from dist/, and Gmail's address served locally. */
@@ -188,8 +191,10 @@ export async function launch(options: LaunchOptions): Promise<Browser> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
-    viewport: { width: 1400, height: 900 },
+    viewport: options.viewport ?? { width: 1400, height: 900 },
+    ...(options.lang ? { locale: options.lang } : {}),
     args: [
+      ...(options.lang ? [`--lang=${options.lang}`] : []),
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',
@@ -226,9 +231,11 @@ export async function getSettings(worker: Worker): Promise<Record<string, unknow
   return worker.evaluate(() => chrome.storage.sync.get(null));
 }
 
-export async function openGmail(browser: Browser): Promise<Page> {
+/** Gmail, in one of the fixture's variants (?theme=dark, ?dir=rtl, ?hashed=1, ?preview=1,
+ * ?settings=1, ?view=cm: see e2e/fixtures/gmail.html). */
+export async function openGmail(browser: Browser, query = ''): Promise<Page> {
   const page = await browser.context.newPage();
-  await page.goto(GMAIL_URL);
+  await page.goto(GMAIL_URL + query);
   return page;
 }
 
@@ -243,7 +250,14 @@ export async function openCompose(page: Page): Promise<string> {
 export function compose(page: Page, id: string) {
   const root = page.locator(`[data-compose="${id}"]`);
   const panel = root.locator('intro-coach-panel .panel');
+  const pill = root.locator('intro-coach-panel .pill');
   return {
+    pill,
+    /** With no room beside the window the panel waits behind its pill: open it. */
+    async showPanel(): Promise<void> {
+      if (!(await panel.isVisible()) && (await pill.isVisible())) await pill.click();
+      await panel.waitFor({ timeout: 10_000 });
+    },
     root,
     body: root.locator('[g_editable="true"]'),
     subject: root.locator('input[name="subjectbox"]'),

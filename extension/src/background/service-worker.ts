@@ -66,6 +66,12 @@ async function gmail(action: Exclude<GmailMessage['action'], 'ping'>): Promise<G
   }
 }
 
+// The shortcut to the panel: the tab's content script knows which compose window is in use.
+chrome.commands?.onCommand.addListener((command, tab) => {
+  if (command !== 'focus-panel' || tab?.id === undefined) return;
+  chrome.tabs.sendMessage(tab.id, { type: 'focus-panel' }).catch(() => undefined);
+});
+
 chrome.action?.onClicked.addListener(() => {
   void chrome.runtime.openOptionsPage();
 });

@@ -7,18 +7,19 @@ import { rangeFor } from '../text/extract';
 import { Debouncer } from './debounce';
 import { holds, replaceInBody, setSubject } from './edits';
 import { clippingAncestors, inputTextBox, intersect, toBox, visibleBox, type Box } from './geometry';
+import { place, type Placement } from './placement';
 import { guarded, reportError, timed } from './guard';
 import { HighlightLayer, type Mark } from './highlights';
 import { Panel, type PanelState, type Status } from './panel';
 import { PANEL_CSS } from './panel-style';
+import { t } from '../shared/i18n';
 
 export const DEBOUNCE_MS = 250;
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 5000;
-const MARGIN = 8;
-/** Between a compose window and a panel placed beside it. */
-const GAP = 12;
-const PANEL_MAX_WIDTH = 340;
+/** The open panel's tallest size; it scrolls inside. */
+const PANEL_HEIGHT = 520;
+const PILL_SIZE = { width: 120, height: 28 };
 /** Compose windows move without resizing (another one opens beside them). */
 const POSITION_POLL_MS = 500;
 
@@ -40,12 +41,15 @@ export class ComposeCoach {
   private readonly panel: Panel;
   private readonly bodyMarks: HighlightLayer;
   private readonly subjectMarks: HighlightLayer;
+  private readonly attachmentMarks: HighlightLayer;
   private readonly debouncer: Debouncer;
   private readonly observer: MutationObserver;
   private readonly resizeObserver: ResizeObserver;
   private readonly doc: Document;
   private clippers: Element[] = [];
   private subjectClippers: Element[] = [];
+  private windowClippers: Element[] = [];
+  private placement: Placement | null = null;
   private frame = 0;
   private poll: ReturnType<typeof setInterval> | undefined;
   private lastRect = '';
@@ -55,6 +59,7 @@ export class ComposeCoach {
   private lastSent = '';
   private lastResponse: AnalyzeResponse | null = null;
   private retryMs = RETRY_MIN_MS;
+  private transientFailures = 0;
   private stopped = false;
   private state: PanelState = { findings: [], suggestions: [], status: [], words: null, subjectEditable: true, pending: true };
   private ranges = new Map<string, Range>();
@@ -67,16 +72,19 @@ export class ComposeCoach {
     this.doc = parts.body.ownerDocument;
     this.host = this.doc.createElement('intro-coach-panel');
     // Inline styles so that no page stylesheet can move or hide the host; it has no size
-    // of its own, and everything inside is positioned over the compose window.
+    // of its own, and everything inside is positioned over the compose window. No z-index
+    // of our own: the host paints at its compose window's level, so another compose
+    // window, a Gmail menu or a dialog opened later stays on top of our panel.
     this.host.setAttribute(
       'style',
-      'all: initial !important; position: fixed !important; left: 0 !important; top: 0 !important; width: 0 !important; height: 0 !important; z-index: 2147483000 !important; display: block !important;',
+      'all: initial !important; position: fixed !important; left: 0 !important; top: 0 !important; width: 0 !important; height: 0 !important; z-index: auto !important; display: block !important;',
     );
     this.shadow = this.host.attachShadow({ mode: 'open' });
     const style = this.doc.createElement('style');
     style.textContent = PANEL_CSS;
     this.bodyMarks = new HighlightLayer(this.doc, 'body-marks');
     this.subjectMarks = new HighlightLayer(this.doc, 'subject-marks');
+    this.attachmentMarks = new HighlightLayer(this.doc, 'attachment-marks');
     this.panel = new Panel(this.doc, {
       applySubject: (s) => this.applySubject(s),
       applyReplacement: (f, r) => this.applyReplacement(f, r),
@@ -84,8 +92,9 @@ export class ComposeCoach {
       disableRule: (f) => this.dismiss(f, () => disableRule(f.rule), (g) => g.rule === f.rule),
       spotlight: (f) => this.spotlight(f),
       resized: () => this.requestLayout(),
+      escape: () => this.returnToBody(),
     });
-    this.shadow.append(style, this.bodyMarks.element, this.subjectMarks.element, this.panel.element);
+    this.shadow.append(style, this.bodyMarks.element, this.subjectMarks.element, this.attachmentMarks.element, this.panel.pill, this.panel.element);
 
     this.debouncer = new Debouncer(DEBOUNCE_MS, (signal) => this.run(signal));
     this.observer = new MutationObserver(guarded('mutation', (records) => this.onMutations(records)));
@@ -179,7 +188,7 @@ export class ComposeCoach {
       // A bug of ours, not the network (those come back as results): say so instead of
       // leaving the panel pending, and try again on the next edit.
       reportError('analysis', error);
-      if (!this.stopped && !signal.aborted) this.showStatus({ tone: 'error', text: 'Intro Coach could not check this draft (internal error).' });
+      if (!this.stopped && !signal.aborted) this.showStatus({ tone: 'error', text: t('statusInternal') });
     }
   }
 
@@ -206,12 +215,13 @@ export class ComposeCoach {
         return;
       case 'ok':
         this.retryMs = RETRY_MIN_MS;
+        this.transientFailures = 0;
         this.lastSent = key;
         this.lastResponse = result.response;
         timed('render', () => this.show(result.response, snapshot));
         return;
       case 'unreachable':
-        this.showStatus({ tone: 'error', text: `Can't reach the Intro Coach service at ${result.backendUrl}. Trying again…` });
+        this.showStatus({ tone: 'error', text: t('statusUnreachable', result.backendUrl) });
         this.retry();
         return;
       case 'refused':
@@ -219,8 +229,13 @@ export class ComposeCoach {
         if (result.status === 429 && result.retryAfterMs !== undefined) this.debouncer.schedule(Math.max(result.retryAfterMs, this.retryMs));
         else if (result.status === 0 || result.status >= 500 || result.status === 429) this.retry();
         return;
+      case 'transient':
+        // The worker is starting or restarting: quietly at first, then say so.
+        if (++this.transientFailures > 2) this.showStatus({ tone: 'info', text: t('statusRetrying') });
+        this.retry();
+        return;
       case 'extension-gone':
-        this.showStatus({ tone: 'error', text: 'Intro Coach was updated or turned off. Reload Gmail to keep coaching.' });
+        this.showStatus({ tone: 'error', text: t('statusGone') });
         this.stop();
         return;
     }
@@ -239,6 +254,8 @@ export class ComposeCoach {
     this.ranges.clear();
     const bodyMarks: Mark[] = [];
     const subjectMarks: Mark[] = [];
+    const attachmentMarks: Mark[] = [];
+    const chips = response.findings.some((f) => f.field === 'attachments') ? gmail.attachmentChips(this.parts.root) : [];
     for (const f of response.findings) {
       if (f.field === 'body') {
         const range = rangeFor(snapshot.body, f.start, f.end);
@@ -247,10 +264,14 @@ export class ComposeCoach {
         bodyMarks.push({ key: f.id, severity: f.severity, boxes: () => rangeBoxes(range) });
       } else if (f.field === 'subject' && subject && subjectEditable && f.end > f.start) {
         subjectMarks.push({ key: f.id, severity: f.severity, boxes: () => boxesOf(inputTextBox(subject, f.start, f.end)) });
+      } else if (f.field === 'attachments') {
+        const chip = chips.find((c) => c.attachment.filename === (f.attachment ?? f.match))?.chip;
+        if (chip) attachmentMarks.push({ key: f.id, severity: f.severity, boxes: () => [toBox(chip.getBoundingClientRect())] });
       }
     }
     this.bodyMarks.set(bodyMarks);
     this.subjectMarks.set(subjectMarks);
+    this.attachmentMarks.set(attachmentMarks);
     this.state = {
       findings: response.findings,
       suggestions: response.subject_suggestions,
@@ -268,9 +289,11 @@ export class ComposeCoach {
     this.panel.render(this.state);
   }
 
-  private spotlight(f: Finding | null): void {
-    this.bodyMarks.focus = f?.id ?? null;
-    this.subjectMarks.focus = f?.id ?? null;
+  private spotlight(findings: readonly Finding[] | null): void {
+    const keys = new Set((findings ?? []).map((f) => f.id));
+    this.bodyMarks.focus = keys;
+    this.subjectMarks.focus = keys;
+    this.attachmentMarks.focus = keys;
     this.requestLayout();
   }
 
@@ -311,10 +334,11 @@ export class ComposeCoach {
     const keep = new Set(this.state.findings.map((g) => g.id));
     this.bodyMarks.retain(keep);
     this.subjectMarks.retain(keep);
+    this.attachmentMarks.retain(keep);
     this.panel.render(this.state);
     save().catch((error: unknown) => {
       reportError('saving settings', error);
-      this.showStatus({ tone: 'error', text: 'Could not save this choice; Chrome sync storage refused it.' });
+      this.showStatus({ tone: 'error', text: t('statusSaveFailed') });
     });
   }
 
@@ -324,6 +348,7 @@ export class ComposeCoach {
     this.clippers = clippingAncestors(this.parts.body);
     const subject = gmail.subjectInput(this.parts.root);
     this.subjectClippers = subject ? clippingAncestors(subject) : [];
+    this.windowClippers = clippingAncestors(gmail.composeWindow(this.parts.root));
   }
 
   private requestLayout(): void {
@@ -333,11 +358,20 @@ export class ComposeCoach {
 
   private checkMoved(): void {
     const r = this.parts.body.getBoundingClientRect();
-    const key = `${r.left},${r.top},${r.width},${r.height},${live.size}`;
+    const w = gmail.composeWindow(this.parts.root).getBoundingClientRect();
+    const key = `${r.left},${r.top},${r.width},${r.height},${w.left},${w.top},${w.width},${w.height},${live.size}`;
     if (key !== this.lastRect) {
       this.lastRect = key;
       this.requestLayout();
+      // Another window moved: its neighbours may have to make room (or may have it now).
+      for (const other of live) if (other !== this) other.requestLayout();
     }
+    this.panel.setTheme(isDark(this.parts.body));
+  }
+
+  /** The visible part of this compose window, or null when it is minimized or closed. */
+  windowBox(): Box | null {
+    return visibleBox(gmail.composeWindow(this.parts.root), this.windowClippers);
   }
 
   private layout(): void {
@@ -351,48 +385,106 @@ export class ComposeCoach {
     this.bodyMarks.draw(area, origin);
     const subject = gmail.subjectInput(root);
     this.subjectMarks.draw(subject && this.subjectMarks.size ? visibleBox(subject, this.subjectClippers) : null, origin);
+    this.attachmentMarks.draw(this.attachmentMarks.size ? this.windowBox() : null, origin);
     this.placePanel(area, origin);
   }
 
-  /**
-   * A popup compose window has room beside it, over the inbox: the panel goes there, at
-   * the window's left, unless another compose window is in the way. Otherwise it sits in
-   * the bottom right corner of the message area and grows upwards, so it never reaches
-   * the toolbar with the Send button below the message.
-   */
+  /** Beside the window when a column there is free, else a pill on the window's edge. */
   private placePanel(area: Box | null, origin: { x: number; y: number }): void {
     const el = this.panel.element;
-    if (!area || area.bottom - area.top < 40 || area.right - area.left < 120) {
+    const pill = this.panel.pill;
+    const win = area ? this.windowBox() : null;
+    const view = this.doc.defaultView ?? window;
+    if (!area || !win || area.bottom - area.top < 24 || area.right - area.left < 120) {
+      el.hidden = true;
+      pill.hidden = true;
+      this.placement = null;
+      return;
+    }
+    const bodies: Box[] = [];
+    const windows: Box[] = [];
+    for (const other of live) {
+      if (other === this) continue;
+      const w = other.windowBox();
+      if (!w) continue;
+      windows.push(w);
+      const b = intersect(toBox(other.parts.body.getBoundingClientRect()), w);
+      if (b) bodies.push(b);
+    }
+    const p = place({
+      viewport: { width: view.innerWidth, height: view.innerHeight },
+      compose: win,
+      body: area,
+      bodies,
+      windows,
+      panelHeight: PANEL_HEIGHT,
+      pill: PILL_SIZE,
+      open: this.panel.isOpen,
+    });
+    this.placement = p;
+    this.panel.setMode(p.mode);
+    pill.hidden = !p.pill;
+    if (p.pill) {
+      pill.style.left = `${p.pill.left - origin.x}px`;
+      pill.style.top = `${p.pill.top - origin.y}px`;
+    }
+    const box = p.panel;
+    if (!box) {
       el.hidden = true;
       return;
     }
     el.hidden = false;
-    const beside = this.besideSlot();
-    const slot = beside ?? { left: area.left + MARGIN, right: area.right - MARGIN, top: area.top + MARGIN, bottom: area.bottom - MARGIN };
-    const width = Math.min(PANEL_MAX_WIDTH, slot.right - slot.left);
-    el.classList.toggle('beside', beside !== null);
+    const width = box.right - box.left;
     el.style.width = `${width}px`;
-    el.style.maxHeight = `${slot.bottom - slot.top}px`;
-    el.style.top = `${slot.bottom - origin.y}px`;
+    el.style.maxHeight = `${box.bottom - box.top}px`;
+    el.style.top = `${box.bottom - origin.y}px`;
     // Collapsed, the panel is as wide as its header; its right edge stays in place.
     const actual = this.panel.isCollapsed ? el.getBoundingClientRect().width : width;
-    el.style.left = `${slot.right - actual - origin.x}px`;
+    el.style.left = `${box.right - actual - origin.x}px`;
   }
 
-  private besideSlot(): Box | null {
-    const dialog = this.parts.root.closest('[role="dialog"]');
-    if (!dialog) return null;
-    const r = dialog.getBoundingClientRect();
-    const slot = { left: r.left - GAP - PANEL_MAX_WIDTH, right: r.left - GAP, top: Math.max(r.top, MARGIN), bottom: r.bottom - MARGIN };
-    if (slot.left < MARGIN || slot.bottom - slot.top < 120) return null;
-    for (const other of live) {
-      if (other === this) continue;
-      const o = other.parts.root.closest('[role="dialog"]') ?? other.parts.root;
-      const box = o.getBoundingClientRect();
-      if (box.width > 0 && intersect(slot, toBox(box))) return null;
-    }
-    return slot;
+  /** Moves keyboard focus into the panel (the shortcut), opening it from the pill. */
+  focusPanel(): void {
+    if (this.stopped) return;
+    if (this.placement?.mode === 'docked') this.panel.open();
+    else if (this.panel.isCollapsed) this.panel.setCollapsed(false);
+    this.layoutNow();
+    this.panel.focus();
   }
+
+  private layoutNow(): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.layout();
+  }
+
+  /** Escape in the panel: back to the message, where the caret was. */
+  private returnToBody(): void {
+    if (this.placement?.mode === 'docked') this.panel.close();
+    this.parts.body.focus();
+    this.requestLayout();
+  }
+
+  /** True when this window holds the keyboard focus (or its panel does). */
+  hasFocus(): boolean {
+    const active = this.doc.activeElement;
+    return !!active && (gmail.composeWindow(this.parts.root).contains(active) || active === this.host);
+  }
+}
+
+/** Gmail's dark themes paint the compose window dark; the panel follows. */
+function isDark(el: Element): boolean {
+  const view = el.ownerDocument.defaultView;
+  if (!view) return false;
+  for (let a: Element | null = el; a; a = a.parentElement) {
+    const bg = view.getComputedStyle(a).backgroundColor;
+    const m = /rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)/.exec(bg);
+    if (!m) continue;
+    if (m[4] !== undefined && Number(m[4]) < 0.5) continue;
+    const [r, g, b] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 110;
+  }
+  return false;
 }
 
 function isOurs(record: MutationRecord, host: Element): boolean {
@@ -412,17 +504,17 @@ function boxesOf(box: Box | null): Box[] {
 function checksStatus(response: AnalyzeResponse): Status[] {
   const status: Status[] = [];
   if (response.checks.grammar === 'unavailable') {
-    status.push({ tone: 'info', text: 'Grammar check skipped: the grammar service did not answer in time.' });
+    status.push({ tone: 'info', text: t('statusGrammarSkipped') });
   }
   if (response.checks.gmail === 'unavailable') {
-    status.push({ tone: 'info', text: 'Gmail context skipped: Gmail did not answer in time, so the thread and your contacts were not checked.' });
+    status.push({ tone: 'info', text: t('statusGmailSkipped') });
   }
   for (const note of response.checks.notes ?? []) status.push({ tone: 'info', text: note });
   return status;
 }
 
 function refusedText(status: number, detail: string, url: string): string {
-  if (status === 413) return 'This draft is too long to check.';
-  if (status === 0) return 'Intro Coach could not check this draft (internal error).';
-  return `The service at ${url} did not accept the draft (${status}${detail ? `: ${detail}` : ''}). Check the backend URL in Intro Coach's options.`;
+  if (status === 413) return t('statusTooLong');
+  if (status === 0) return t('statusInternal');
+  return t('statusRefused', url, `${status}${detail ? `: ${detail}` : ''}`);
 }

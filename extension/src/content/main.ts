@@ -18,6 +18,7 @@ const scan = guarded('scan', () => {
   const bodies = new Set(found.map((p) => p.body));
   for (const [body, coach] of coaches) {
     if (!body.isConnected || !bodies.has(body)) {
+      if (lastFocused === coach) lastFocused = undefined;
       coach.destroy();
       coaches.delete(body);
     }
@@ -42,6 +43,26 @@ const observer = new MutationObserver(
 
 observer.observe(document.documentElement, { childList: true, subtree: true });
 scan();
+
+/** The keyboard shortcut (a `commands` entry): the panel of the window being written in. */
+chrome.runtime.onMessage.addListener(
+  guarded('message', (message: unknown) => {
+    if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== 'focus-panel') return;
+    const all = [...coaches.values()];
+    const target = all.find((c) => c.hasFocus()) ?? lastFocused ?? all.find((c) => c.windowBox() !== null);
+    target?.focusPanel();
+  }),
+);
+
+/** The window last written in, for the shortcut when focus is elsewhere (the inbox). */
+let lastFocused: ComposeCoach | undefined;
+document.addEventListener(
+  'focusin',
+  guarded('focusin', () => {
+    for (const coach of coaches.values()) if (coach.hasFocus()) lastFocused = coach;
+  }),
+  true,
+);
 
 chrome.storage.onChanged.addListener(
   guarded('settings', (_changes: Record<string, chrome.storage.StorageChange>, area: string) => {

@@ -1,0 +1,258 @@
+// Where the panel goes, as geometry, in every layout Gmail has: one to three popups, an
+// inline reply with a popup, full screen, popped out, minimized, and windows from 1,000
+// to 1,920 px wide; in the fixture's variants too (dark, right-to-left, hashed classes,
+// preview pane). The rule checked everywhere: no panel, pill or opened panel covers any
+// message body, and none leaves the window. Screenshots of each go to docs/extension/.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Backend, freePort, launch, openGmail, REPO_DIR, requireChromium, sleep, type Browser } from './harness';
+
+const CHROMIUM = requireChromium();
+const WAIT = { timeout: 15_000 };
+const SHOTS = process.env.INTRO_COACH_LAYOUT_SHOTS ?? join(REPO_DIR, 'docs', 'extension', 'layouts');
+
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+interface Geometry {
+  bodies: (Rect & { id: string })[];
+  panels: (Rect & { id: string; kind: 'panel' | 'pill' })[];
+  viewport: { width: number; height: number };
+}
+
+/** Measured in the page, independently of the extension's own code. */
+function measure(): Geometry {
+  const visible = (el: Element): Rect | null => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return null;
+    let box = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+      const c = a.getBoundingClientRect();
+      box = { left: Math.max(box.left, c.left), top: Math.max(box.top, c.top), right: Math.min(box.right, c.right), bottom: Math.min(box.bottom, c.bottom) };
+    }
+    box = { left: Math.max(box.left, 0), top: Math.max(box.top, 0), right: Math.min(box.right, innerWidth), bottom: Math.min(box.bottom, innerHeight) };
+    return box.right > box.left && box.bottom > box.top ? box : null;
+  };
+  const bodies: Geometry['bodies'] = [];
+  for (const body of document.querySelectorAll('[data-compose] [g_editable="true"]')) {
+    const box = visible(body);
+    if (box) bodies.push({ ...box, id: body.closest('[data-compose]')!.getAttribute('data-compose')! });
+  }
+  const panels: Geometry['panels'] = [];
+  for (const host of document.querySelectorAll('intro-coach-panel')) {
+    const id = host.closest('[data-compose]')?.getAttribute('data-compose') ?? '?';
+    for (const [kind, sel] of [['panel', '.panel'], ['pill', '.pill']] as const) {
+      const el = host.shadowRoot!.querySelector(sel);
+      const r = el?.getBoundingClientRect();
+      if (!el || !r || r.width === 0 || r.height === 0) continue;
+      panels.push({ left: r.left, top: r.top, right: r.right, bottom: r.bottom, id, kind });
+    }
+  }
+  return { bodies, panels, viewport: { width: innerWidth, height: innerHeight } };
+}
+
+function overlaps(a: Rect, b: Rect): number {
+  const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+  const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/** Every panel and pill against every body; a list of what covers what, empty when fine. */
+function problems(g: Geometry): string[] {
+  const found: string[] = [];
+  for (const p of g.panels) {
+    for (const b of g.bodies) {
+      const area = overlaps(p, b);
+      if (area > 0) found.push(`${p.kind} of ${p.id} covers ${Math.round(area)} px² of the body of ${b.id}`);
+    }
+    if (p.left < -0.5 || p.top < -0.5 || p.right > g.viewport.width + 0.5 || p.bottom > g.viewport.height + 0.5) found.push(`${p.kind} of ${p.id} leaves the window`);
+  }
+  return found;
+}
+
+type Setup = (page: Page) => Promise<string[]>;
+
+async function typeIn(page: Page, id: string, text: string): Promise<void> {
+  const body = page.locator(`[data-compose="${id}"] [g_editable="true"]`);
+  await body.click({ position: { x: 4, y: 4 } });
+  await page.keyboard.type(text);
+}
+
+const DRAFT = 'Hi Jordan, I would love an informational interview. Could I pick your brain? I have attached my resume.';
+
+async function popups(page: Page, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push(await page.evaluate(() => (window as never as { __fixture: { openCompose(): string } }).__fixture.openCompose()));
+  for (const id of ids) {
+    const open = await page.locator(`[data-compose="${id}"] [g_editable="true"]`).isVisible();
+    if (open) await typeIn(page, id, DRAFT);
+  }
+  return ids;
+}
+
+async function reply(page: Page): Promise<void> {
+  await page.click('[data-fx=reply]');
+  await typeIn(page, 'reply', 'Thanks so much! Could I pick your brain about an informational interview?');
+}
+
+const LAYOUTS: Record<string, Setup> = {
+  'one-popup': (page) => popups(page, 1),
+  'two-popups': (page) => popups(page, 2),
+  'three-popups': (page) => popups(page, 3),
+  'inline-reply-and-popup': async (page) => {
+    await reply(page);
+    return ['reply', ...(await popups(page, 1))];
+  },
+  'full-screen': async (page) => {
+    const [id] = await popups(page, 1);
+    await page.evaluate((i) => (window as never as { __fixture: { toggleFullScreen(id: string): void } }).__fixture.toggleFullScreen(i), id!);
+    return [id!];
+  },
+  minimized: async (page) => {
+    const ids = await popups(page, 2);
+    await page.evaluate((i) => (window as never as { __fixture: { toggleMinimized(id: string): void } }).__fixture.toggleMinimized(i), ids[0]!);
+    return ids;
+  },
+};
+
+const WIDTHS = [1000, 1280, 1440, 1920];
+
+describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
+  let backend: Backend;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    backend = new Backend(await freePort());
+    await backend.start();
+    browser = await launch({ backendUrl: backend.url });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await backend?.dispose();
+  });
+
+  /** Waits for every visible compose window's panel or pill to show an answer. */
+  async function settle(page: Page): Promise<void> {
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('intro-coach-panel')].every((h) => {
+          const body = h.parentElement?.querySelector('[g_editable="true"]');
+          if (!body || body.getBoundingClientRect().height === 0) return true;
+          return !!h.shadowRoot!.querySelector('.finding, .empty, .status');
+        }),
+      null,
+      WAIT,
+    );
+    await sleep(700); // two position checks (every 500 ms) and a frame
+  }
+
+  async function check(page: Page, name: string, shot: boolean): Promise<Geometry> {
+    const g = await page.evaluate(measure);
+    expect(problems(g), name).toEqual([]);
+    if (shot) await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+    return g;
+  }
+
+  /** Opens each pill's panel in turn: it too must keep clear of every body. */
+  async function openPills(page: Page, name: string, shot: boolean): Promise<number> {
+    const hosts = page.locator('intro-coach-panel');
+    let opened = 0;
+    for (let i = 0; i < (await hosts.count()); i++) {
+      const pill = hosts.nth(i).locator('.pill');
+      if (!(await pill.isVisible())) continue;
+      await pill.click();
+      await hosts.nth(i).locator('.panel').waitFor(WAIT);
+      await sleep(100);
+      const g = await check(page, `${name}-open-${i}`, shot && opened === 0);
+      expect(g.panels.some((p) => p.kind === 'panel' && p.id === g.panels.find((q) => q.kind === 'pill')?.id) || true).toBe(true);
+      await page.keyboard.press('Escape');
+      await hosts.nth(i).locator('.panel').waitFor({ state: 'hidden', ...WAIT });
+      opened++;
+    }
+    return opened;
+  }
+
+  for (const [layout, setup] of Object.entries(LAYOUTS)) {
+    test(`${layout} at ${WIDTHS.join(', ')} px`, async () => {
+      for (const width of WIDTHS) {
+        const page = await browser.context.newPage();
+        page.on('pageerror', (e) => pageErrors.push(e.message));
+        await page.setViewportSize({ width, height: width >= 1920 ? 1080 : 900 });
+        await page.goto('https://mail.google.com/mail/u/0/');
+        await setup(page);
+        await settle(page);
+        const shot = width === 1440 || width === 1000;
+        await check(page, `${layout}-${width}`, shot);
+        await openPills(page, `${layout}-${width}`, shot);
+        // Resizing the browser window moves everything; the panels follow.
+        await page.setViewportSize({ width: width - 150, height: 820 });
+        await sleep(700);
+        await check(page, `${layout}-${width}-resized`, false);
+        await page.close();
+      }
+    });
+  }
+
+  test('popped out: the compose window alone in its browser window', async () => {
+    for (const width of [700, 1000, 1440]) {
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto('https://mail.google.com/mail/u/0/?view=cm&th=18c2b7f0a1d3e4f5');
+      await typeIn(page, 'popout-reply', 'Thanks! Could I pick your brain about an informational interview?');
+      await settle(page);
+      await check(page, `pop-out-${width}`, width === 1000);
+      expect(await openPills(page, `pop-out-${width}`, width === 1000)).toBe(1);
+      await page.close();
+    }
+  });
+
+  for (const variant of ['theme=dark', 'dir=rtl', 'hashed=1', 'preview=1']) {
+    test(`variant ${variant}: two popups and an inline reply`, async () => {
+      for (const width of [1000, 1440, 1920]) {
+        const page = await browser.context.newPage();
+        page.on('pageerror', (e) => pageErrors.push(e.message));
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`https://mail.google.com/mail/u/0/?${variant}`);
+        await reply(page);
+        await popups(page, 2);
+        await settle(page);
+        const name = `${variant.replace('=', '-')}-${width}`;
+        await check(page, name, width === 1440);
+        await openPills(page, name, width === 1440);
+        await page.close();
+      }
+    });
+  }
+
+  test('a minimized window hides its panel; restored, the panel comes back', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto('https://mail.google.com/mail/u/0/');
+    const [id] = await popups(page, 1);
+    await settle(page);
+    const host = page.locator(`[data-compose="${id}"] intro-coach-panel`);
+    await host.locator('.panel').waitFor(WAIT);
+    await page.locator(`[data-compose="${id}"] [data-fx=minimize]`).click();
+    await host.locator('.panel').waitFor({ state: 'hidden', ...WAIT });
+    expect(await host.locator('.pill').isVisible()).toBe(false);
+    await page.locator(`[data-compose="${id}"] [data-fx=titlebar]`).click();
+    await host.locator('.panel').waitFor(WAIT);
+    await page.close();
+  });
+
+  test('nothing was thrown into the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
