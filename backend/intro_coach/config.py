@@ -35,6 +35,10 @@ def _read_secret_file(path: str) -> str:
     return text
 
 
+# The Intro Coach extension's id, fixed by the `key` in extension/static/manifest.json.
+EXTENSION_ID = "clofeipofbpokeanhnjciicpgpnnlomf"
+
+
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
@@ -71,8 +75,9 @@ class Settings:
     gmail_api_root: str = GMAIL_API_ROOT
     # Where Google sends the browser back: <public_url>/oauth/callback.
     public_url: str | None = None
-    # Chrome extension ids allowed to connect (redirect and CORS).
-    extension_ids: tuple[str, ...] = ()
+    # Chrome extension ids allowed to connect (redirect and CORS). Default: the id the
+    # manifest's `key` gives the extension everywhere (docs/extension/store.md).
+    extension_ids: tuple[str, ...] = (EXTENSION_ID,)
     # How long /v1/analyze waits for Gmail context before answering without it.
     gmail_deadline_seconds: float = 0.8
     # Timeout of one call to Google (token, Gmail, revoke).
@@ -138,7 +143,7 @@ class Settings:
             google_revoke_uri=env.get("INTRO_COACH_GOOGLE_REVOKE_URI", GOOGLE_REVOKE_URI),
             gmail_api_root=env.get("INTRO_COACH_GMAIL_API_ROOT", GMAIL_API_ROOT),
             public_url=env.get("INTRO_COACH_PUBLIC_URL") or None,
-            extension_ids=_csv(env.get("INTRO_COACH_EXTENSION_IDS", "")),
+            extension_ids=_csv(env.get("INTRO_COACH_EXTENSION_IDS", EXTENSION_ID)),
             gmail_deadline_seconds=float(env.get("INTRO_COACH_GMAIL_DEADLINE_MS", "800")) / 1000,
             analyze_per_minute=int(env.get("INTRO_COACH_ANALYZE_PER_MINUTE", "600")),
             gmail_lookups_per_minute=int(env.get("INTRO_COACH_GMAIL_LOOKUPS_PER_MINUTE", "60")),
