@@ -167,3 +167,40 @@ describe('status and announcements', () => {
     warn.mockRestore();
   });
 });
+
+describe('what comes first', () => {
+  const suggestions = [
+    { subject: 'Sally Smith suggested I contact you', referrer: 'Sally Smith', reason: 'Names who sent you.' },
+    { subject: 'Question about UX research', referrer: null, reason: 'Says what it is about.' },
+    { subject: 'Sally Smith suggested I reach out', referrer: 'Sally Smith', reason: 'Names who sent you.' },
+  ];
+
+  test('errors, then warnings, then the best subject with the others behind "More subjects", then suggestions', () => {
+    panel.render(state({ findings: [noThanks, finding(), subjectFinding], suggestions }));
+    const order = [...root.querySelectorAll('h3')].map((h) => h.textContent);
+    expect(order).toEqual(['Fix first', 'Worth changing', 'Suggested subject', 'Suggestions']);
+    expect([...root.querySelectorAll('.suggestions > .subject button')].map((b) => b.textContent)).toEqual(['Sally Smith suggested I contact you']);
+    const more = root.querySelector<HTMLDetailsElement>('.suggestions details')!;
+    expect(more.open).toBe(false);
+    expect(more.querySelector('summary')!.textContent).toBe('More subjects (2)');
+    expect(more.querySelectorAll('button')).toHaveLength(2);
+  });
+
+  test('a resume attached and announced is one card naming both places', () => {
+    const announced = finding({ id: 'resume-attached:body:1', rule: 'resume-attached', severity: 'warning', field: 'body', match: "I've attached my resume", replacements: [] });
+    panel.render(state({ findings: [announced, resume] }));
+    const cards = root.querySelectorAll('[data-rule="resume-attached"]');
+    expect(cards).toHaveLength(1);
+    expect([...cards[0]!.querySelectorAll('.where')].map((w) => w.textContent)).toEqual(['Attachment: Jane_CV.pdf', '“I\'ve attached my resume” in the body']);
+    expect([...root.querySelectorAll('.header .counts .sr-only')].map((c) => c.textContent)).toEqual(['1 warning']);
+    // Pointing at the card points at both places.
+    cards[0]!.dispatchEvent(new Event('mouseenter'));
+    expect(actions.spotlight).toHaveBeenLastCalledWith([resume, announced]);
+  });
+
+  test('Escape in the panel hands focus back (to the message)', () => {
+    panel.render(state({ findings: [finding()] }));
+    root.querySelector<HTMLButtonElement>('.finding button')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(actions.escape).toHaveBeenCalledTimes(1);
+  });
+});

@@ -117,3 +117,65 @@ describe('attachments', () => {
     expect(mimeTypeFor('archive.zip')).toBeNull();
   });
 });
+
+describe("today's Gmail markup", () => {
+  const current = (id: string, thread = '') => `
+    <div class="nH Hd" role="dialog"><div class="M9">
+      <form class="bAs"><input type="hidden" name="composeid" value="${id}"><input type="hidden" name="lts" value="${thread}"><input type="hidden" name="rm" value="18c2b7f0a1d3e4f9"></form>
+      <div class="aoD summary">À : <span email="jordan@example.com" name="Jordan Lee">Jordan Lee</span> <span email="sam@example.com">Sam</span></div>
+      <div class="aoD hl">
+        <div class="anm" name="to"><div role="listbox"><div role="option" data-hovercard-id="jordan@example.com" data-name="Jordan Lee"><div>Jordan Lee</div></div></div><input role="combobox"></div>
+        <div class="anm" name="cc"><div role="listbox"><div role="option" data-hovercard-id="sam@example.com" data-name="Sam Park"><span data-hovercard-id="sam@example.com">Sam Park</span></div></div><input role="combobox"></div>
+        <div class="anm" name="bcc"><div role="listbox"></div></div>
+      </div>
+      <input name="subjectbox">
+      <div g_editable="true" role="textbox" contenteditable="true"></div>
+    </div></div>`;
+
+  test('recipients by their row: Cc stays Cc, and the collapsed summary adds no one', () => {
+    document.body.innerHTML = current('c1');
+    const [c] = findComposes(document);
+    expect(recipients(c!.root, c!.body)).toEqual({
+      to: [{ email: 'jordan@example.com', name: 'Jordan Lee' }],
+      cc: [{ email: 'sam@example.com', name: 'Sam Park' }],
+    });
+  });
+
+  test('the thread is the compose form own lts field; a new message has none', () => {
+    document.body.innerHTML = current('c1', '18c2b7f0a1d3e4f5') + current('c2');
+    const [reply, fresh] = findComposes(document);
+    expect(threadId(reply!.root)).toBe('18c2b7f0a1d3e4f5');
+    expect(threadId(fresh!.root)).toBeNull();
+  });
+
+  test('with the preview pane, the list rows are not the thread of an inline reply', () => {
+    document.body.innerHTML = `<div role="main">
+      <div role="row"><span data-legacy-thread-id="18c1111111111111">Team offsite</span></div>
+      <div class="ip adB"><h2 class="hP" data-legacy-thread-id="18c2b7f0a1d3e4f5">Re: x</h2><div class="M9"><form><input type="hidden" name="composeid" value="r"></form><input name="subjectbox" type="hidden"><div g_editable="true" contenteditable="true"></div></div></div></div>`;
+    const [c] = findComposes(document);
+    expect(threadId(c!.root)).toBe('18c2b7f0a1d3e4f5');
+  });
+
+  test('a Settings signature editor or a vacation reply is not a compose window', () => {
+    document.body.innerHTML = `<div role="main"><div g_editable="true" role="textbox" contenteditable="true">Jane</div>
+      <input name="subject"><div g_editable="true" role="textbox" contenteditable="true"></div></div>` + current('c1');
+    expect(findComposes(document)).toHaveLength(1);
+  });
+
+  test('a dialog with a text box but no compose form is not a compose window', () => {
+    document.body.innerHTML = `<div role="dialog"><div contenteditable="true" role="textbox"></div></div>`;
+    expect(findComposes(document)).toEqual([]);
+  });
+
+  test('hashed class names: found by structure, attachments by their hidden checkbox', () => {
+    document.body.innerHTML = `<div class="Ht-a1"><div class="Ht-b2">
+      <form class="Ht-c3"><input type="hidden" name="composeid" value="h"></form>
+      <div class="Ht-d4" name="to"><div role="listbox"><div role="option" data-hovercard-id="ana@example.com" data-name="Ana">Ana</div></div></div>
+      <input name="subjectbox"><div class="Ht-e5"><div g_editable="true" role="textbox" contenteditable="true"></div></div>
+      <div class="Ht-f6"><div class="Ht-g7"><input type="checkbox" name="attach" hidden><a class="Ht-h8"><div class="Ht-i9">Jane_CV.pdf</div><div class="Ht-j0">(48 Ko)</div></a></div></div>
+    </div></div>`;
+    const [c] = findComposes(document);
+    expect(recipients(c!.root, c!.body).to).toEqual([{ email: 'ana@example.com', name: 'Ana' }]);
+    expect(attachments(c!.root)).toEqual([{ filename: 'Jane_CV.pdf', mime_type: 'application/pdf', size: 48 * 1024 }]);
+  });
+});
