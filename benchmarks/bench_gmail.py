@@ -1,6 +1,7 @@
 """/v1/analyze with Gmail context, over HTTP, against the fake Google with 150 ms added
-to every Gmail call: p50/p99 with a cold cache (a new recipient and thread each time)
-and a warm one, next to the rules-only time. Target: warm adds under 2 ms."""
+to every Gmail call: p50/p95/p99 with a cold cache (a new recipient and thread each
+time, 20 candidate messages each: the search's first page) and a warm one, next to the
+rules-only time. Targets: cold p95 under the 800 ms deadline; warm adds under 2 ms."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ USER = "alex.rivera@example.com"
 DELAY = 0.150
 COLD = 30
 WARM = 500
+CANDIDATES = 20
 
 
 def pct(samples: list[float], p: float) -> float:
@@ -44,7 +46,7 @@ def request_body(i: int | None) -> dict[str, Any]:
 
 
 def seed(google: FakeGoogle) -> None:
-    for i in [*range(COLD), -1]:
+    for i in [*range(COLD + 1), -1]:
         name, email = (
             (f"Person{i} Lee", f"person{i}@example.com")
             if i >= 0
@@ -56,19 +58,30 @@ def seed(google: FakeGoogle) -> None:
         thread = f"thread-{i}" if i >= 0 else "thread-warm"
         google.mailbox += [
             Message(
-                f"{name} <{email}>",
-                [USER],
-                "Re: hello",
-                "Could you send your CV?",
-                thread_id=thread,
-            ),
-            Message(
                 "Sally Smith <sally@example.com>",
                 [USER],
                 f"Intro: Alex <> {name}",
                 f"Alex, meet {name.split()[0]}. I'll let you two take it from here.",
                 cc=[email],
             ),
+            Message(
+                f"{name} <{email}>",
+                [USER],
+                "Re: hello",
+                "Could you send your CV?",
+                thread_id=thread,
+            ),
+        ]
+        # Newer mail from other people that names the recipient: with the introduction,
+        # the search's first page holds 20 candidates, each read in full.
+        google.mailbox += [
+            Message(
+                f"Colleague {k} <colleague{k}@example.org>",
+                [USER],
+                f"Notes {k}",
+                f"{name} presented the roadmap today ({k}).",
+            )
+            for k in range(CANDIDATES - 1)
         ]
 
 
@@ -111,11 +124,18 @@ def main() -> None:
                 assert response.status_code == 200, response.text
                 return elapsed, response.json()["checks"]["gmail"]
 
+            # The process's one-time costs (word lists, discovery document) are not a
+            # lookup's: one lookup for a recipient not measured pays them.
+            once(request_body(COLD), auth)
+            time.sleep(1)
             cold, cold_status = [], []
+            trips = len(google.gmail_round_trips())
             for i in range(COLD):
                 elapsed, status = once(request_body(i), auth)
                 cold.append(elapsed)
                 cold_status.append(status)
+            time.sleep(1)  # let the last lookup finish before counting
+            trips = len(google.gmail_round_trips()) - trips
             warm_body = request_body(None)
             for _ in range(20):  # fill the cache, then warm up the connection
                 if once(warm_body, auth)[1] == "ok":
@@ -136,9 +156,16 @@ def main() -> None:
     )
     print(f"  Gmail, warm cache         p50 {pct(warm, 50):6.2f} ms   p99 {pct(warm, 99):6.2f} ms")
     print(
-        f"  Gmail, cold cache         p50 {pct(cold, 50):6.2f} ms   p99 {pct(cold, 99):6.2f} ms"
-        f"   ({ok}/{COLD} answered with context within the deadline)"
+        f"  Gmail, cold cache         p50 {pct(cold, 50):6.2f} ms   p95 {pct(cold, 95):6.2f} ms"
+        f"   p99 {pct(cold, 99):6.2f} ms"
     )
+    print(
+        f"    {ok}/{COLD} answered with context within the deadline; {CANDIDATES} candidates "
+        f"each; {trips / COLD:.1f} Gmail round trips per lookup (search, thread headers, "
+        "candidates, and the draft's thread in parallel)"
+    )
+    verdict = "ok" if pct(cold, 95) < 800 else "OVER TARGET"
+    print(f"  cold p95 under the 800 ms deadline: {verdict}")
     print(f"  Gmail layer alone, warm (session check + cached context): p50 {layer:.1f} µs")
     extra = statistics.median(warm) * 1000 - statistics.median(rules) * 1000
     verdict = "ok" if extra < 2 else "OVER TARGET"

@@ -182,7 +182,11 @@ def test_introducer_needs_an_introduction_of_both() -> None:
     named = intro("Sally Smith <sally@example.com>", [user], "Jane, meet Jordan. He's great.")
     assert finder.introducer([named], user, recipient, "Jordan Lee") == "Sally Smith"
     copied = intro("sally.smith@example.com", [user], "Introducing you two!", cc=[recipient])
-    assert finder.introducer([copied], user, recipient, "") == "Sally Smith"
+    assert finder.introducer([copied], user, recipient, "") is None  # no name: no guess
+    signed = intro(
+        "sally.smith@example.com", [user], "Introducing you two!\n\nBest,\nSally", cc=[recipient]
+    )
+    assert finder.introducer([signed], user, recipient, "") == "Sally"
     no_phrase = intro("Sally <sally@example.com>", [user], "Jordan said hi.", cc=[recipient])
     assert finder.introducer([no_phrase], user, recipient, "Jordan Lee") is None
     from_user = intro(user, [recipient], "Jordan, meet Jane.")
@@ -194,8 +198,11 @@ def test_introducer_needs_an_introduction_of_both() -> None:
 
 def test_search_query_quotes_the_recipient() -> None:
     query = finder.search_query("jordan@example.com", "Jordan Lee")
-    assert query.startswith('{"jordan@example.com" "Jordan Lee"}')
-    assert '"' not in finder.search_query("x@example.com", 'Bad "name').split("}")[0][16:]
+    assert query == (
+        '{to:jordan@example.com cc:jordan@example.com "jordan@example.com" "Jordan Lee" '
+        '"Jordan"} -from:me -from:jordan@example.com newer_than:3y'
+    )
+    assert "name" not in finder.search_query("x@example.com", 'Bad "name')
 
 
 def test_no_draft_recipient_or_token_in_logs_or_on_disk(
@@ -221,3 +228,104 @@ def test_no_draft_recipient_or_token_in_logs_or_on_disk(
     on_disk = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
     for secret in ("Secretive-Marker-Words", "jordan@example.com", token, refresh):
         assert secret.encode() not in on_disk
+
+
+# --- real mailboxes, through /v1/analyze (issue 10) ---
+
+
+def settled(http: httpx.Client, url: str, token: str, **extra: Any) -> dict[str, Any]:
+    """Analyzes until the lookup has finished (the first call may beat it)."""
+    for _ in range(30):
+        _, result = timed(http, url, token, **extra)
+        notes = result["checks"]["notes"]
+        if result["checks"]["gmail"] == "ok" or not any("deadline" in n for n in notes):
+            return result
+        time.sleep(0.1)
+    raise AssertionError(result["checks"])
+
+
+def test_referrer_found_after_six_newer_replies_from_the_recipient(
+    google: FakeGoogle, connected: tuple[str, str, httpx.Client]
+) -> None:
+    url, token, http = connected
+    for i in range(6):
+        google.mailbox.append(
+            Message("Jordan Lee <jordan@example.com>", [USER], "Re: Intro", f"Reply {i}")
+        )
+    result = settled(http, url, token)
+    assert result["checks"]["gmail"] == "ok"
+    assert result["referrer"] == {"name": "Sally Smith", "source": "gmail"}
+
+
+def test_last_first_sender_name(
+    google: FakeGoogle, connected: tuple[str, str, httpx.Client]
+) -> None:
+    url, token, http = connected
+    google.mailbox.clear()
+    google.mailbox.append(
+        Message(
+            '"Smith, Sally" <sally@example.com>',
+            [USER],
+            "Intro",
+            "Jane, meet Jordan!",
+            cc=["jordan@example.com"],
+        )
+    )
+    result = settled(http, url, token)
+    assert result["referrer"] == {"name": "Sally Smith", "source": "gmail"}
+    subjects = [s["subject"] for s in result["subject_suggestions"]]
+    assert "Sally Smith suggested I contact you" in subjects
+
+
+def test_referrer_typed_in_the_panel_wins_without_a_search(
+    google: FakeGoogle, connected: tuple[str, str, httpx.Client]
+) -> None:
+    url, token, http = connected
+    result = settled(http, url, token, referrer="Sal Smith")
+    assert result["referrer"] == {"name": "Sal Smith", "source": "user"}
+    assert not [c for c in google.gmail_calls() if c.endswith("/messages")]
+
+
+def test_gmail_unavailable_unless_the_lookup_completed(
+    google: FakeGoogle, connected: tuple[str, str, httpx.Client]
+) -> None:
+    url, token, http = connected
+    newer = Message(
+        "Pat Kim <pat@example.org>", [USER], "Hi", "Introducing you two!", cc=["jordan@example.com"]
+    )
+    google.mailbox.append(newer)
+    google.fail("messages.get", 500, times=2, target=newer.id)
+    result = settled(http, url, token)
+    # Sally's introduction is used, but Pat's newer one could not be read.
+    assert result["referrer"] == {"name": "Sally Smith", "source": "gmail"}
+    assert result["checks"]["gmail"] == "unavailable"
+    assert any("could not be read" in n for n in result["checks"]["notes"])
+
+
+def test_one_rate_limit_is_absorbed_within_the_deadline(google: FakeGoogle, tmp_path: Path) -> None:
+    settings = settings_for(google, tmp_path, sqlite_url(tmp_path))  # the 800 ms default
+    with running(settings) as (url, _), httpx.Client(timeout=10) as http:
+        token = connect(http, url)
+        google.fail("messages.list", 429)
+        google.fail("messages.get", 403, reason="userRateLimitExceeded")
+        _, result = timed(http, url, token, thread_id="thread-resume")
+        assert result["checks"]["gmail"] == "ok"
+        assert result["referrer"] == {"name": "Sally Smith", "source": "gmail"}
+
+
+def test_caches_never_serve_one_account_to_another(google: FakeGoogle, tmp_path: Path) -> None:
+    settings = settings_for(google, tmp_path, sqlite_url(tmp_path))
+    with running(settings) as (url, app), httpx.Client(timeout=10) as http:
+        token = connect(http, url)
+        first = settled(http, url, token)
+        assert first["referrer"] == {"name": "Sally Smith", "source": "gmail"}
+        store = app.state.gmail.store
+        old_id = store.user_by_email(USER).id
+        # Another process deletes the account: this one's caches are not told.
+        store.delete_user(old_id)
+        google.account = "someone.else@example.com"
+        google.mailbox.clear()
+        other = connect(http, url)
+        result = settled(http, url, other)
+        assert result["referrer"] is None
+        assert result["checks"]["gmail"] == "ok"

@@ -8,6 +8,8 @@ over HTTP because the backend is configured with its URLs; nothing is patched.
 from __future__ import annotations
 
 import base64
+import email.message
+import functools
 import hashlib
 import html
 import itertools
@@ -16,6 +18,9 @@ import re
 import secrets
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.parser import BytesParser
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
@@ -61,7 +66,35 @@ GMAIL_ERRORS: dict[int, dict[str, Any]] = {
         429, "RESOURCE_EXHAUSTED", "rateLimitExceeded", "Too many concurrent requests for user."
     ),
     500: _error(500, "INTERNAL", "backendError", "Internal error encountered."),
+    503: _error(503, "UNAVAILABLE", "backendError", "The service is currently unavailable."),
 }
+RATE_LIMITED: dict[str, dict[str, Any]] = {
+    "rateLimitExceeded": _error(
+        403, "PERMISSION_DENIED", "rateLimitExceeded", "Rate Limit Exceeded"
+    ),
+    "userRateLimitExceeded": _error(
+        403, "PERMISSION_DENIED", "userRateLimitExceeded", "User Rate Limit Exceeded"
+    ),
+}
+
+
+@dataclass
+class Fault:
+    """An error the fake answers to the next `times` Gmail calls of one kind
+    ("messages.list", "messages.get", "threads.get", "profile" or "batch": the batch
+    request itself; gets inside a batch are "messages.get"/"threads.get")."""
+
+    kind: str
+    status: int
+    reason: str | None = None  # e.g. "rateLimitExceeded" with status 403
+    times: int = 1
+    target: str | None = None  # only the call for this message or thread id
+    retry_after: float | None = None
+
+    def body(self) -> dict[str, Any]:
+        if self.reason in RATE_LIMITED:
+            return RATE_LIMITED[self.reason]
+        return GMAIL_ERRORS.get(self.status, GMAIL_ERRORS[500])
 
 
 @dataclass
@@ -106,6 +139,7 @@ class FakeGoogle:
     grant_scopes_override: set[str] | None = None
     omit_refresh_token: bool = False
     hang_seconds: float = 30.0
+    faults: list[Fault] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.grants: dict[str, Grant] = {}  # by refresh token
@@ -172,10 +206,55 @@ class FakeGoogle:
         }
 
     def gmail_calls(self) -> list[str]:
-        return [path for _, path in self.calls if path.startswith("/gmail/")]
+        """Every Gmail call: round trips, and each get inside a batch."""
+        return [p for m, p in self.calls if p.startswith(("/gmail/", "/batch/")) or m == "BATCHED"]
+
+    def gmail_round_trips(self) -> list[str]:
+        """Gmail HTTP requests (a batch is one)."""
+        return [p for m, p in self.calls if m != "BATCHED" and p.startswith(("/gmail/", "/batch/"))]
+
+    def fail(
+        self,
+        kind: str,
+        status: int,
+        *,
+        reason: str | None = None,
+        times: int = 1,
+        target: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """Answers the next `times` calls of `kind` with an error (see Fault)."""
+        with self._lock:
+            self.faults.append(Fault(kind, status, reason, times, target, retry_after))
+
+    def answer_gmail(
+        self, path: str, query: dict[str, list[str]], auth: str
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        return _gmail_answer(self, path, query, auth)
+
+    def _take_fault(self, kind: str, target: str) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.kind == kind and fault.times > 0 and fault.target in (None, target):
+                    fault.times -= 1
+                    return fault
+        return None
 
     def wait(self, seconds: float) -> None:
         self._stop.wait(seconds)
+
+    def grant(self, scopes: set[str] | None = None) -> str:
+        """A refresh token for the account, as if the user had consented (for tests that
+        drive the Gmail client directly)."""
+        refresh = "1//0g" + secrets.token_urlsafe(60)
+        scopes = scopes or {"https://www.googleapis.com/auth/gmail.readonly"}
+        with self._lock:
+            self.grants[refresh] = Grant(self.account, set(scopes), refresh)
+            self.account_grant[self.account] = set(scopes)
+        return refresh
+
+    def token_calls(self) -> int:
+        return sum(1 for m, p in self.calls if p == "/token")
 
     def addon_tokens(
         self, message_id: str | None, scopes: set[str] | None = None
@@ -200,6 +279,9 @@ class FakeGoogle:
 class _Handler(BaseHTTPRequestHandler):
     google: FakeGoogle
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm
+    # and the client's delayed ACK add 40 ms to every answer, which Google does not.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -236,7 +318,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, method: str) -> None:
         parts = urlsplit(self.path)
-        query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        multi = parse_qs(parts.query, keep_blank_values=True)
+        query = {k: v[0] for k, v in multi.items()}
         g = self.google
         with g._lock:
             g.calls.append((method, parts.path))
@@ -251,9 +334,11 @@ class _Handler(BaseHTTPRequestHandler):
             form = self._form()
             self._revoke(form.get("token") or query.get("token", ""))
         elif path.startswith("/gmail/v1/users/") and method == "GET":
-            self._gmail(path, query)
+            self._gmail(path, multi)
         elif path.startswith("/gmail/v1/users/") and path.endswith("/drafts") and method == "POST":
-            self._gmail(path, query, method="POST")
+            self._gmail(path, multi, method="POST")
+        elif path == "/batch/gmail/v1" and method == "POST":
+            self._batch()
         elif path == "/_fake/state" and method == "GET":
             # For browser tests, which run this fake in another process.
             with g._lock:
@@ -433,70 +518,99 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- Gmail ---
 
-    def _gmail(self, path: str, q: dict[str, str], method: str = "GET") -> None:
+    def _gmail_gate(self) -> tuple[int, dict[str, Any]] | None:
+        """What every Gmail HTTP request goes through: delay, the global fault knob."""
         g = self.google
         if g.gmail_delay:
             g.wait(g.gmail_delay)
-        auth = self.headers.get("Authorization", "")
-        with g._lock:
-            holder = g.access_tokens.get(auth.removeprefix("Bearer "))
-            g.gmail_headers.append({k.lower(): v for k, v in self.headers.items()})
-        if holder is None:
-            self._json(401, GMAIL_ERRORS[401])
-            return
-        email, scopes = holder
         if g.gmail_fault == "hang":
             g.wait(g.hang_seconds)
-            self._json(500, GMAIL_ERRORS[500])
-            return
+            return 500, GMAIL_ERRORS[500]
         if isinstance(g.gmail_fault, int):
-            self._json(g.gmail_fault, GMAIL_ERRORS[g.gmail_fault])
-            return
-        if not scopes & GMAIL_READ_SCOPES and scopes & {ADDON_READ, ADDON_COMPOSE}:
-            self._addon_gmail(path, scopes, method)
-            return
-        if not scopes & GMAIL_READ_SCOPES:
-            self._json(403, GMAIL_ERRORS[403])
-            return
-        m = re.fullmatch(r"/gmail/v1/users/([^/]+)(/.*)", path)
-        if not m or m.group(1) not in ("me", email):
-            self._json(404, GMAIL_ERRORS[404])
-            return
-        rest = m.group(2)
+            return g.gmail_fault, GMAIL_ERRORS[g.gmail_fault]
+        return None
+
+    def _gmail(self, path: str, query: dict[str, list[str]], method: str = "GET") -> None:
+        g = self.google
         with g._lock:
-            mailbox = list(g.mailbox)
-        if rest == "/profile":
-            self._json(
-                200,
-                {
-                    "emailAddress": email,
-                    "messagesTotal": len(mailbox),
-                    "threadsTotal": len({x.thread_id for x in mailbox}),
-                    "historyId": "91234",
-                },
+            g.gmail_headers.append({k.lower(): v for k, v in self.headers.items()})
+        blocked = self._gmail_gate()
+        if blocked is not None:
+            self._json(*blocked)
+            return
+        with g._lock:
+            holder = g.access_tokens.get(
+                self.headers.get("Authorization", "").removeprefix("Bearer ")
             )
-        elif rest == "/messages":
-            found = [x for x in reversed(mailbox) if _matches(x, q.get("q", ""))]
-            limit = int(q.get("maxResults", "100"))
-            body: dict[str, Any] = {"resultSizeEstimate": len(found)}
-            if found:
-                body["messages"] = [{"id": x.id, "threadId": x.thread_id} for x in found[:limit]]
-            self._json(200, body)
-        elif rest.startswith("/messages/"):
-            msg = next((x for x in mailbox if x.id == rest.split("/")[2]), None)
-            if msg is None:
-                self._json(404, GMAIL_ERRORS[404])
+        if holder is not None:
+            scopes = holder[1]
+            if not scopes & GMAIL_READ_SCOPES and scopes & {ADDON_READ, ADDON_COMPOSE}:
+                self._addon_gmail(path, scopes, method)
+                return
+        status, body, extra = self.google.answer_gmail(
+            path, query, self.headers.get("Authorization", "")
+        )
+        self._send(status, json.dumps(body).encode(), "application/json; charset=UTF-8", extra)
+
+    def _batch(self) -> None:
+        """Gmail's batch endpoint: a multipart/mixed of application/http requests in,
+        one of application/http responses out, each answered on its own."""
+        g = self.google
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        blocked = self._gmail_gate()
+        if blocked is None:
+            fault = g._take_fault("batch", "")
+            if fault is not None:
+                blocked = (fault.status, fault.body())
+        if (
+            blocked is None
+            and g.access_tokens.get(self.headers.get("Authorization", "").removeprefix("Bearer "))
+            is None
+        ):
+            blocked = (401, GMAIL_ERRORS[401])
+        if blocked is not None:
+            self._json(*blocked)
+            return
+        ctype = self.headers.get("Content-Type", "")
+        message = BytesParser().parsebytes(b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + raw)
+        boundary = "batch_" + secrets.token_hex(8)
+        out: list[str] = []
+        for part in message.get_payload():
+            assert isinstance(part, email.message.Message)
+            content_id = str(part.get("Content-ID", ""))
+            inner = part.get_payload(decode=True)
+            assert isinstance(inner, bytes)
+            head, _, _ = inner.decode().replace("\r\n", "\n").partition("\n\n")
+            request_line, *header_lines = head.split("\n")
+            verb, target, _ = request_line.split(" ", 2)
+            headers = {
+                k.strip().casefold(): v.strip()
+                for k, _, v in (line.partition(":") for line in header_lines)
+            }
+            inner_parts = urlsplit(target)
+            with g._lock:
+                g.calls.append(("BATCHED", inner_parts.path))
+            if verb != "GET":
+                status, body, extra = 404, GMAIL_ERRORS[404], dict[str, str]()
             else:
-                self._json(200, msg.resource())
-        elif rest.startswith("/threads/"):
-            thread_id = rest.split("/")[2]
-            messages = [x.resource() for x in mailbox if x.thread_id == thread_id]
-            if not messages:
-                self._json(404, GMAIL_ERRORS[404])
-            else:
-                self._json(200, {"id": thread_id, "historyId": "91234", "messages": messages})
-        else:
-            self._json(404, GMAIL_ERRORS[404])
+                status, body, extra = g.answer_gmail(
+                    inner_parts.path,
+                    parse_qs(inner_parts.query, keep_blank_values=True),
+                    headers.get("authorization", self.headers.get("Authorization", "")),
+                )
+            response_id = content_id.replace("<", "<response-", 1)
+            reason = HTTPStatus(status).phrase
+            extra_lines = "".join(f"{k}: {v}\r\n" for k, v in extra.items())
+            out.append(
+                f"--{boundary}\r\nContent-Type: application/http\r\n"
+                f"Content-ID: {response_id}\r\n\r\n"
+                f"HTTP/1.1 {status} {reason}\r\n"
+                f"Content-Type: application/json; charset=UTF-8\r\n{extra_lines}\r\n"
+                f"{json.dumps(body)}\r\n"
+            )
+        out.append(f"--{boundary}--\r\n")
+        self._send(200, "".join(out).encode(), f"multipart/mixed; boundary={boundary}")
 
     def _addon_gmail(self, path: str, scopes: set[str], method: str) -> None:
         """An add-on's per-message access: the user token is not enough; the Gmail
@@ -558,20 +672,161 @@ def _hex_id(value: str, prefix: str = "msg-f:") -> str:
     return value
 
 
-_TERM = re.compile(r'\{[^}]*\}|"[^"]*"|\S+')
+def _gmail_answer(
+    g: FakeGoogle, path: str, q: dict[str, list[str]], auth: str
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """One Gmail REST call: (status, JSON body, extra headers)."""
+    with g._lock:
+        holder = g.access_tokens.get(auth.removeprefix("Bearer "))
+    if holder is None:
+        return 401, GMAIL_ERRORS[401], {}
+    email_address, scopes = holder
+    if not scopes & GMAIL_READ_SCOPES:
+        return 403, GMAIL_ERRORS[403], {}
+    m = re.fullmatch(r"/gmail/v1/users/([^/]+)(/.*)", path)
+    if not m or m.group(1) not in ("me", email_address):
+        return 404, GMAIL_ERRORS[404], {}
+    rest = m.group(2)
+    first = {k: v[0] for k, v in q.items()}
+    kind, target = _kind(rest)
+    fault = g._take_fault(kind, target)
+    if fault is not None:
+        extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+        return fault.status, fault.body(), extra
+    with g._lock:
+        mailbox = list(g.mailbox)
+    fmt = first.get("format", "full")
+    wanted = q.get("metadataHeaders")
+    if rest == "/profile":
+        return (
+            200,
+            {
+                "emailAddress": email_address,
+                "messagesTotal": len(mailbox),
+                "threadsTotal": len({x.thread_id for x in mailbox}),
+                "historyId": "91234",
+            },
+            {},
+        )
+    if rest == "/messages":
+        try:
+            matches = search(mailbox, first.get("q", ""), email_address)
+            limit = max(1, min(int(first.get("maxResults", "100")), 500))
+            offset = int(first.get("pageToken") or 0)
+        except ValueError:
+            return 400, _error(400, "INVALID_ARGUMENT", "invalidArgument", "Invalid query"), {}
+        body: dict[str, Any] = {"resultSizeEstimate": len(matches)}
+        page = matches[offset : offset + limit]
+        if page:
+            body["messages"] = [{"id": x.id, "threadId": x.thread_id} for x in page]
+        if offset + limit < len(matches):
+            body["nextPageToken"] = str(offset + limit)
+        return 200, body, {}
+    if kind == "messages.get":
+        msg = next((x for x in mailbox if x.id == target), None)
+        if msg is None:
+            return 404, GMAIL_ERRORS[404], {}
+        return 200, msg.resource(fmt, wanted), {}
+    if kind == "threads.get":
+        messages = sorted(
+            (x for x in mailbox if x.thread_id == target), key=lambda x: x.internal_date
+        )
+        if not messages:
+            return 404, GMAIL_ERRORS[404], {}
+        resources = [x.resource(fmt, wanted) for x in messages]
+        return 200, {"id": target, "historyId": "91234", "messages": resources}, {}
+    return 404, GMAIL_ERRORS[404], {}
 
 
-def _matches(message: Message, query: str) -> bool:
-    """Gmail search, the part used here: words and "phrases" (all must match),
-    {a b} groups (any), and operators such as newer_than: (ignored)."""
-    text = message.searchable()
-    for term in _TERM.findall(query):
-        if term.startswith("{"):
-            options = [t.strip('"').casefold() for t in _TERM.findall(term[1:-1])]
-            if not any(o in text for o in options):
-                return False
-        elif ":" in term and not term.startswith('"'):
-            continue
-        elif term.strip('"').casefold() not in text:
-            return False
-    return True
+def _kind(rest: str) -> tuple[str, str]:
+    if rest == "/messages":
+        return "messages.list", ""
+    if rest.startswith("/messages/"):
+        return "messages.get", rest.split("/")[2]
+    if rest.startswith("/threads/"):
+        return "threads.get", rest.split("/")[2]
+    return rest.strip("/"), ""
+
+
+# --- Gmail search, as much of it as Intro Coach uses, with Gmail's semantics ---
+
+_TOKEN = re.compile(r'-?(?:\{|\}|\(|\)|[a-z_]+:"[^"]*"|"[^"]*"|[^\s{}()"]+)', re.I)
+_UNITS = {"d": 1, "m": 30, "y": 365}
+
+
+def search(mailbox: list[Message], query: str, me: str) -> list[Message]:
+    """The messages matching a Gmail query, newest first. Understands words and
+    "quoted phrases" (whole words, anywhere in the headers or text), {a b} (any),
+    (a b) (all), -term (not), from: to: cc: bcc: subject: (`me` is the account),
+    newer_than: / older_than: (Nd, Nm, Ny); in:, is: and label: are ignored."""
+    tokens = _TOKEN.findall(query)
+    position = 0
+
+    def parse_group(closing: str | None) -> list[Any]:
+        nonlocal position
+        terms: list[Any] = []
+        while position < len(tokens):
+            token = tokens[position]
+            position += 1
+            negate = token.startswith("-") and len(token) > 1
+            bare = token[1:] if negate else token
+            if bare == closing:
+                return terms
+            if bare in ("{", "("):
+                terms.append(
+                    (
+                        negate,
+                        "any" if bare == "{" else "all",
+                        parse_group("}" if bare == "{" else ")"),
+                    )
+                )
+            else:
+                terms.append((negate, "term", bare))
+        if closing is not None:
+            raise ValueError("unbalanced query")
+        return terms
+
+    terms = parse_group(None)
+    now = datetime.now(UTC)
+
+    def term_matches(message: Message, term: str) -> bool:
+        op, sep, value = term.partition(":")
+        if sep and op.casefold() in ("from", "to", "cc", "bcc", "subject"):
+            value = value.strip('"').casefold()
+            if value == "me" and op.casefold() != "subject":
+                value = me.casefold()
+            return _has_words(message.field_text(op.casefold()), value)
+        if sep and op.casefold() in ("newer_than", "older_than"):
+            amount, unit = int(value[:-1]), value[-1:].casefold()
+            if unit not in _UNITS:
+                raise ValueError("bad date")
+            cutoff = now - timedelta(days=amount * _UNITS[unit])
+            assert message.when is not None
+            return (message.when > cutoff) == (op.casefold() == "newer_than")
+        if sep and op.casefold() in ("in", "is", "label"):
+            return True
+        return _has_words(message.field_text("all"), term.strip('"').casefold())
+
+    def matches(message: Message, group: list[Any], mode: str) -> bool:
+        results = []
+        for negate, kind, value in group:
+            hit = term_matches(message, value) if kind == "term" else matches(message, value, kind)
+            results.append(hit != negate)
+        return any(results) if mode == "any" else all(results)
+
+    found = [x for x in mailbox if matches(x, terms, "all")]
+    return sorted(found, key=lambda x: x.internal_date, reverse=True)
+
+
+def _has_words(text: str, phrase: str) -> bool:
+    words = phrase.split()
+    if not words:
+        return True
+    if words[0] not in text:
+        return False  # the common case, without a regular expression
+    return _phrase(tuple(words)).search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w@.+-])" + r"\W+".join(map(re.escape, words)) + r"(?![\w@-])")

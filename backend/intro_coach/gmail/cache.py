@@ -1,43 +1,59 @@
-"""A small in-memory TTL cache (per process): context per user and recipient."""
+"""An in-memory cache with expiry (per process), bounded in bytes and in entries: the
+byte-bounded LRU of `intro_coach.cache`, with a time to live per entry."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+from intro_coach.cache import ByteLRU, approx_size
+
 V = TypeVar("V")
+
+ENTRY_OVERHEAD = 200  # bytes: the OrderedDict slot, the tuple and the expiry
 
 
 class TTLCache(Generic[V]):
+    """At most `max_bytes` (approximate) and `max_items` entries, least recently used
+    out first; an entry is gone once its time to live has passed."""
+
     def __init__(
-        self, max_items: int = 10_000, clock: Callable[[], float] = time.monotonic
+        self,
+        max_items: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+        max_bytes: int = 16 * 1024 * 1024,
+        size: Callable[[Hashable, V], int] | None = None,
     ) -> None:
-        self.max_items = max_items
         self.clock = clock
-        self._items: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
-        self._lock = threading.Lock()
+        self.max_bytes = max_bytes
+        measure = size or (lambda k, v: approx_size(k) + approx_size(v))
+        # Charging every entry at least its share of the budget bounds the count too.
+        floor = max_bytes // max(1, max_items)
+
+        def cost(key: Hashable, item: tuple[float, V]) -> int:
+            return max(floor, measure(key, item[1]) + ENTRY_OVERHEAD)
+
+        self._lru: ByteLRU[tuple[float, V]] = ByteLRU(max_bytes, cost)
+
+    def __len__(self) -> int:
+        return len(self._lru)
+
+    @property
+    def bytes(self) -> int:
+        return self._lru.bytes
 
     def get(self, key: Hashable) -> V | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            if item[0] < self.clock():
-                del self._items[key]
-                return None
-            return item[1]
+        item = self._lru.get(key)
+        if item is None:
+            return None
+        if item[0] < self.clock():
+            self._lru.drop(lambda k: k == key)
+            return None
+        return item[1]
 
     def put(self, key: Hashable, value: V, ttl: float) -> None:
-        with self._lock:
-            self._items[key] = (self.clock() + ttl, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_items:
-                self._items.popitem(last=False)
+        self._lru.put(key, (self.clock() + ttl, value))
 
     def drop(self, predicate: Callable[[Hashable], bool]) -> None:
-        with self._lock:
-            for key in [k for k in self._items if predicate(k)]:
-                del self._items[key]
+        self._lru.drop(predicate)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from google.oauth2.credentials import Credentials
 
@@ -18,9 +17,9 @@ from intro_coach.analyzer import Context
 from intro_coach.auth.ratelimit import RateLimiter
 from intro_coach.auth.scopes import scopes_for
 from intro_coach.config import Settings
-from intro_coach.gmail import context as finder
+from intro_coach.gmail import lookup
 from intro_coach.gmail.cache import TTLCache
-from intro_coach.gmail.client import Gmail, GmailError, GrantRevoked, user_credentials
+from intro_coach.gmail.client import Deadline, Gmail, GmailError, GrantRevoked, user_credentials
 from intro_coach.schema import AnalyzeRequest, Checks
 from intro_coach.store import Store, UserInfo
 
@@ -28,9 +27,10 @@ log = logging.getLogger("intro_coach.gmail")
 
 Status = Literal["ok", "unavailable", "revoked"]
 FAILURE_TTL = 30.0
+PARTIAL_TTL = 10.0  # a partial answer is used, and asked again soon
 USER_TTL = 60.0
-SEARCH_LIMIT = 5
-LOOKUP_BUDGET = 10.0  # seconds one background lookup may spend before giving up
+LOOKUP_BUDGET = 5.0  # seconds one background lookup may spend, back-offs included
+CACHE_BYTES = 8 * 1024 * 1024  # mailbox context held in memory, all users together
 REVOKED_NOTE = "gmail: access was revoked at Google; reconnect Gmail in Intro Coach's options"
 
 
@@ -39,9 +39,14 @@ class Found:
     status: Status
     context: Context = field(default_factory=Context)
     note: str | None = None
+    notes: tuple[str, ...] = ()  # said with `checks.gmail: "ok"` too (ambiguity...)
 
 
-LookupKey = tuple[int, str, tuple[tuple[str, str], ...]]
+# (user email, user id, thread id, recipients (email, name), referrer typed by the user).
+# The email is in the key so that a row id reused for another account can never be
+# served this account's mail.
+LookupKey = tuple[str, int, str, tuple[tuple[str, str], ...], bool]
+UserKey = tuple[int, str]  # (id, email)
 
 
 class ContextService:
@@ -49,21 +54,24 @@ class ContextService:
         self,
         settings: Settings,
         store: Store,
-        gmail_factory: Callable[[Credentials], Gmail] | None = None,
+        gmail_factory: Callable[[Credentials, Deadline], Gmail] | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self._gmail_factory = gmail_factory or (
-            lambda creds: Gmail(creds, settings.gmail_api_root, settings.google_timeout_seconds)
+            lambda creds, deadline: Gmail(
+                creds, settings.gmail_api_root, settings.google_timeout_seconds, deadline
+            )
         )
         self._executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="gmail")
         self._io = ThreadPoolExecutor(max_workers=32, thread_name_prefix="gmail-io")
-        self.cache: TTLCache[Found] = TTLCache()
-        self._users: TTLCache[UserInfo | None] = TTLCache()
+        self.cache: TTLCache[Found] = TTLCache(max_bytes=CACHE_BYTES)
+        # By session (the token's hash): a session belongs to one account for good.
+        self._users: TTLCache[UserInfo | None] = TTLCache(max_bytes=1024 * 1024)
         self._inflight: dict[LookupKey, asyncio.Future[Found]] = {}
-        self._creds: dict[int, Credentials] = {}
+        self._creds: dict[UserKey, Credentials] = {}
         self._creds_lock = threading.Lock()
-        self._refresh_locks: dict[int, threading.Lock] = {}
+        self._refresh_locks: dict[UserKey, threading.Lock] = {}
         self.lookups = RateLimiter(settings.gmail_lookups_per_minute)
 
     def close(self) -> None:
@@ -71,18 +79,20 @@ class ContextService:
         self._io.shutdown(wait=False, cancel_futures=True)
 
     def forget_user(self, user_id: int) -> None:
-        self.cache.drop(lambda k: isinstance(k, tuple) and k[0] == user_id)
-        self._users.drop(lambda k: k == user_id)
+        self.cache.drop(lambda k: isinstance(k, tuple) and k[1] == user_id)
+        self._users.drop(lambda k: isinstance(k, tuple) and k[1] == user_id)
         with self._creds_lock:
-            self._creds.pop(user_id, None)
+            for key in [k for k in self._creds if k[0] == user_id]:
+                del self._creds[key]
 
-    async def user(self, user_id: int) -> UserInfo | None:
-        cached = self._users.get(user_id)
+    async def user(self, user_id: int, session_key: str = "") -> UserInfo | None:
+        key = (session_key, user_id)
+        cached = self._users.get(key)
         if cached is not None:
             return cached
         # Not on the Gmail pool: lookups hanging on Gmail must not hold this up.
         info = await asyncio.to_thread(self.store.user, user_id)
-        self._users.put(user_id, info, USER_TTL)
+        self._users.put(key, info, USER_TTL)
         return info
 
     async def context_for(
@@ -105,27 +115,31 @@ class ContextService:
     async def _context_for(
         self, user_id: int, session_key: str, request: AnalyzeRequest
     ) -> tuple[Context, Checks]:
-        user = await self.user(user_id)
+        user = await self.user(user_id, session_key)
         if user is None or user.grant_status != "active":
             notes = [REVOKED_NOTE] if user is not None else []
             return Context(), Checks(gmail="not_connected", notes=notes)
         thread_id = request.thread_id if "thread" in user.features else None
         people: tuple[tuple[str, str], ...] = ()
-        if "referrer" in user.features:
+        # A referrer typed in the panel wins: no need to search the mailbox for one.
+        typed = bool(request.referrer and request.referrer.strip())
+        if "referrer" in user.features and not typed:
             people = tuple(
                 sorted({(r.email.strip().lower(), (r.name or "").strip()) for r in request.to})
             )[:3]
         if not thread_id and not people:
             return Context(), Checks(gmail="ok")
-        key: LookupKey = (user_id, thread_id or "", people)
+        key: LookupKey = (user.email.lower(), user.id, thread_id or "", people, typed)
         found = self.cache.get(key)
         if found is None:
             found = await self._wait(key, user, session_key)
         if found.status == "revoked":
             return Context(), Checks(gmail="not_connected", notes=[REVOKED_NOTE])
+        notes = list(found.notes) + ([found.note] if found.note else [])
         if found.status != "ok":
-            return Context(), Checks(gmail="unavailable", notes=[found.note] if found.note else [])
-        return found.context, Checks(gmail="ok")
+            # A partial answer is still used; `checks.gmail` says it is not the whole one.
+            return found.context, Checks(gmail="unavailable", notes=notes)
+        return found.context, Checks(gmail="ok", notes=notes)
 
     async def _wait(self, key: LookupKey, user: UserInfo, session_key: str) -> Found:
         future = self._inflight.get(key)
@@ -148,14 +162,17 @@ class ContextService:
         found = future.result() if exc is None else Found("unavailable", note="gmail: failed")
         if exc is not None:
             log.warning("gmail lookup failed: %s", type(exc).__name__)
-        ttl = self.settings.context_cache_seconds if found.status == "ok" else FAILURE_TTL
+        if found.status == "ok":
+            ttl = self.settings.context_cache_seconds
+        else:
+            ttl = PARTIAL_TTL if found.context != Context() else FAILURE_TTL
         self.cache.put(key, found, ttl)
         if found.status == "revoked":
-            self._users.drop(lambda k: k == key[0])
+            self._users.drop(lambda k: isinstance(k, tuple) and k[1] == key[1])
 
     def _credentials(self, user: UserInfo) -> Credentials | None:
         with self._creds_lock:
-            creds = self._creds.get(user.id)
+            creds = self._creds.get((user.id, user.email))
         if creds is not None:
             return creds
         refresh = self.store.refresh_token(user.id)
@@ -171,7 +188,7 @@ class ContextService:
             scopes_for(user.features),
         )
         with self._creds_lock:
-            return self._creds.setdefault(user.id, creds)
+            return self._creds.setdefault((user.id, user.email), creds)
 
     def _refresh(self, user: UserInfo, creds: Credentials) -> None:
         """Gets an access token once, before the calls that share it run in parallel."""
@@ -180,7 +197,7 @@ class ContextService:
         from google_auth_httplib2 import Request  # type: ignore[import-untyped]
 
         with self._creds_lock:
-            lock = self._refresh_locks.setdefault(user.id, threading.Lock())
+            lock = self._refresh_locks.setdefault((user.id, user.email), threading.Lock())
         # One user's slow token refresh must not hold up everyone else's lookups.
         with lock:
             if creds.valid:
@@ -196,47 +213,78 @@ class ContextService:
             except (TransportError, OSError, httplib2.HttpLib2Error) as exc:
                 raise GmailError(f"token endpoint unreachable: {type(exc).__name__}") from exc
 
-    def _thread(self, creds: Credentials, thread_id: str, user: UserInfo) -> bool:
-        thread = self._gmail_factory(creds).thread(thread_id)
-        return thread is not None and finder.thread_asks_for_resume(thread, user.email)
-
-    def _message(self, creds: Credentials, message_id: str) -> dict[str, Any] | None:
-        return self._gmail_factory(creds).message(message_id)
+    def _thread(
+        self, creds: Credentials, thread_id: str, user: UserInfo, deadline: Deadline
+    ) -> lookup.ThreadLookup:
+        gmail = self._gmail_factory(creds, deadline)
+        return lookup.thread_asks_for_resume(gmail, thread_id, user.email)
 
     def _referrer(
-        self, creds: Credentials, people: tuple[tuple[str, str], ...], user: UserInfo
-    ) -> str | None:
-        started = time.monotonic()
+        self,
+        creds: Credentials,
+        people: tuple[tuple[str, str], ...],
+        user: UserInfo,
+        deadline: Deadline,
+    ) -> lookup.ReferrerLookup:
+        gmail = self._gmail_factory(creds, deadline)
+        complete = True
         for email, name in people:
-            if time.monotonic() - started > LOOKUP_BUDGET:
-                break  # a slow Gmail must not hold a worker for minutes
-            ids = self._gmail_factory(creds).search(finder.search_query(email, name), SEARCH_LIMIT)
-            fetched = list(self._io.map(lambda i: self._message(creds, i), ids))
-            messages = [m for m in fetched if m is not None]
-            referrer = finder.introducer(messages, user.email, email, name)
-            if referrer:
-                return referrer
-        return None
+            found = lookup.find_introduction(gmail, user.email, email, name)
+            complete = complete and found.complete
+            if found.introduction is not None:
+                return lookup.ReferrerLookup(found.introduction, complete, found.notes)
+        return lookup.ReferrerLookup(None, complete)
 
     def _fetch(self, key: LookupKey, user: UserInfo) -> Found:
         """Runs on a worker thread; every Gmail call gets a client of its own thread."""
-        _, thread_id, people = key
+        _, _, thread_id, people, _ = key
         creds = self._credentials(user)
         if creds is None:
             return Found("revoked")
+        deadline = Deadline(LOOKUP_BUDGET)
+        thread: lookup.ThreadLookup | None = None
+        found: lookup.ReferrerLookup | None = None
+        failed: GmailError | None = None
         try:
             self._refresh(user, creds)
-            asked = self._io.submit(self._thread, creds, thread_id, user) if thread_id else None
-            referrer = self._referrer(creds, people, user) if people else None
-            resume_requested = asked.result() if asked is not None else False
+            asked = (
+                self._io.submit(self._thread, creds, thread_id, user, deadline)
+                if thread_id
+                else None
+            )
+            try:
+                found = self._referrer(creds, people, user, deadline) if people else None
+            except GmailError as exc:
+                failed = exc
+            try:
+                thread = asked.result() if asked is not None else None
+            except GmailError as exc:
+                failed = exc
         except GrantRevoked:
             if creds.refresh_token:
                 self.store.mark_grant_revoked(user.id, creds.refresh_token)
             with self._creds_lock:
-                self._creds.pop(user.id, None)
+                self._creds.pop((user.id, user.email), None)
             log.info("gmail grant revoked at Google for a user")
             return Found("revoked")
         except GmailError as exc:
-            log.warning("gmail lookup: %s", exc)
-            return Found("unavailable", note="gmail: Gmail did not answer; rules only")
-        return Found("ok", Context(resume_requested=resume_requested, referrer=referrer))
+            failed = exc
+        if failed is not None:
+            log.warning("gmail lookup: %s", failed)
+            if found is None and thread is None:
+                return Found("unavailable", note="gmail: Gmail did not answer; rules only")
+        intro = found.introduction if found else None
+        context = Context(
+            resume_requested=bool(thread and thread.resume_requested),
+            referrer=intro.introducer if intro else None,
+        )
+        notes = found.notes if found else ()
+        whole = (found is not None or not people) and (thread is not None or not thread_id)
+        if failed is None and whole and all(x is None or x.complete for x in (found, thread)):
+            return Found("ok", context, notes=notes)
+        return Found(
+            "unavailable",
+            context,
+            note="gmail: some messages could not be read; this may not be the whole answer",
+            notes=notes,
+        )

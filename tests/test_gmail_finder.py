@@ -1,0 +1,122 @@
+"""The finders' word lists (their examples are tests), and reading hostile mailbox
+messages in bounded, linear time and memory."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from intro_coach.gmail import context as finder
+from intro_coach.gmail.cache import TTLCache
+from tests.google_fake import Message
+from tests.google_fake.mailbox import b64url
+
+EXAMPLES = finder.words().examples
+
+
+@pytest.mark.parametrize("text", EXAMPLES["introduction"])
+def test_reads_as_introduction(text: str) -> None:
+    assert finder.reads_as_introduction(text)
+
+
+@pytest.mark.parametrize("text", EXAMPLES["not_introduction"])
+def test_does_not_read_as_introduction(text: str) -> None:
+    assert not finder.reads_as_introduction(text)
+
+
+@pytest.mark.parametrize(("text", "name"), EXAMPLES["named"])
+def test_name_introduced(text: str, name: str) -> None:
+    assert finder._names_introduced(text, [name])
+
+
+@pytest.mark.parametrize(("text", "name"), EXAMPLES["merely_mentioned"])
+def test_name_merely_mentioned(text: str, name: str) -> None:
+    assert not finder._names_introduced(text, [name])
+
+
+def test_word_list_patterns_are_re2_compatible() -> None:
+    # No lookarounds, backreferences, possessive or atomic groups (see HELPERS: RE2).
+    w = finder.words()
+    for pattern in (w.phrases, w.meet_name, w.before_name, w.after_name):
+        for construct in ("(?=", "(?!", "(?<=", "(?<!", "(?>", "*+", "++", "?+", "\\1"):
+            assert construct not in pattern.pattern
+
+
+# --- hostile messages ---
+
+
+def _resource(text: str = "", html: str | None = None) -> dict[str, Any]:
+    message = Message(
+        "Sally Smith <sally@example.com>",
+        ["jane@example.com"],
+        "Intro",
+        "Jane, meet Jordan.\n" + text,
+        cc=["jordan@example.com"],
+    ).resource()
+    if html is not None:
+        message["payload"] = {
+            "mimeType": "text/html",
+            "headers": message["payload"]["headers"],
+            "body": {"data": b64url(html.encode())},
+        }
+    return message
+
+
+def _best_of(fn: Callable[[], object], repeats: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: _resource("\n" * n),  # 120,000 newlines took 18 s
+        lambda n: _resource(" \n" * n),
+        lambda n: _resource("On " * n),
+        lambda n: _resource("> \n" * (n // 3)),
+        lambda n: _resource("From: a@b.c\n" * (n // 12)),
+        lambda n: _resource("Jordan " * (n // 7)),
+        lambda n: _resource(html="<" * n),
+        lambda n: _resource(html="<a href='" * (n // 9)),
+        lambda n: _resource(html="</b>" * (n // 4)),
+        lambda n: _resource(html="<blockquote>" * (n // 12)),
+    ],
+)
+def test_hostile_message_is_read_in_bounded_time(make: Callable[[int], dict[str, Any]]) -> None:
+    small, large = make(12_000), make(1_200_000)
+
+    def read(resource: dict[str, Any]) -> Callable[[], object]:
+        def run() -> object:
+            mail = finder.parse(resource)
+            return finder.introductions([mail], "jane@example.com", "jordan@example.com", "Jordan")
+
+        return run
+
+    # 100 times the input must not take much longer: what is read is capped, and reading
+    # is linear. A loaded machine gets a generous factor and the best of several runs.
+    assert _best_of(read(large)) < 10 * _best_of(read(small)) + 0.05
+
+
+def test_the_120000_newline_message_still_reads_as_the_introduction() -> None:
+    mail = finder.parse(_resource("\n" * 120_000))
+    assert finder.introducer([mail], "jane@example.com", "jordan@example.com", "") == "Sally Smith"
+    assert len(mail.text.encode()) <= finder.MAX_TEXT_BYTES
+
+
+def test_context_cache_is_bounded_in_bytes() -> None:
+    cache: TTLCache[str] = TTLCache(max_bytes=64 * 1024)
+    for i in range(1000):
+        cache.put(("user@example.com", i, "thread"), "x" * 1000, 60)
+        assert cache.bytes <= 64 * 1024
+    assert 20 < len(cache) < 64
+    assert cache.get(("user@example.com", 999, "thread")) is not None
+    assert cache.get(("user@example.com", 0, "thread")) is None  # the oldest went first
+    cache.put("huge", "x" * 100_000, 60)  # larger than the whole cache: not kept
+    assert cache.get("huge") is None and cache.bytes <= 64 * 1024
