@@ -86,6 +86,8 @@ class Certs:
 
     keys: dict[str, str] = field(default_factory=lambda: {KID: public_pem("google")})
     max_age: int = 3600
+    cache_control: str | None = "default"  # None: no header at all
+    padding: int = 0  # extra bytes, to test the size cap
     hits: int = 0
 
     def start(self) -> Certs:
@@ -97,12 +99,16 @@ class Certs:
 
             def do_GET(self) -> None:
                 certs.hits += 1
-                body = json.dumps(certs.keys).encode()
+                body = json.dumps({**certs.keys, "pad": "x" * certs.padding}).encode()
+                if not certs.padding:
+                    body = json.dumps(certs.keys).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
-                self.send_header(
-                    "Cache-Control", f"public, max-age={certs.max_age}, must-revalidate"
-                )
+                control = certs.cache_control
+                if control == "default":
+                    control = f"public, max-age={certs.max_age}, must-revalidate, no-transform"
+                if control is not None:
+                    self.send_header("Cache-Control", control)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

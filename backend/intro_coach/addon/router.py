@@ -176,8 +176,9 @@ def router(settings: Settings) -> APIRouter:
             person = parse_person(referral.name)
             subjects = [s for s, _ in referrer_subjects(person)] if person else []
         notes = [] if mailbox_ok and thread_ok else [GMAIL_LATE]
+        connected = user is not None and user.grant_status == "active"
         card = views.compose_card(
-            addon.urls, event.recipients, referral, subjects, notes, connected=user is not None
+            addon.urls, event.recipients, referral, subjects, notes, connected=connected
         )
         return _json(cards.push(card))
 
