@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from intro_coach.draft import Draft, prepare
+from intro_coach.grammar import GrammarChecker, GrammarMatch, GrammarSettings
 from intro_coach.referrer import (
     Person,
     find_introducer,
@@ -30,11 +32,12 @@ from intro_coach.schema import (
     AnalyzeResponse,
     Checks,
     Finding,
+    GrammarResponse,
     Referrer,
     Stats,
     SubjectSuggestion,
 )
-from intro_coach.text import Utf16Index
+from intro_coach.text import Utf16Index, paragraphs
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "suggestion": 2}
 _FIELD_ORDER = {"subject": 0, "body": 1, "attachments": 2}
@@ -241,4 +244,110 @@ def analyze(
         ),
         checks=status,
         body_text=draft.body if draft.html is not None else None,
+    )
+
+
+# --- Grammar: asked for separately, so that the rules never wait for it -----------------
+
+_GRAMMAR_WARNINGS = frozenset({"misspelling", "grammar"})
+_POSSESSIVE = re.compile(r"['’]s\b", re.IGNORECASE)
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+GRAMMAR_REPLACEMENTS = 3
+
+
+def _signature_lines(own: str) -> list[str]:
+    """The short lines after a sign-off ("Thanks,") at the end: the writer's name."""
+    lines = [line.strip() for line in own.rstrip().rsplit("\n", 6)]
+    for i in range(len(lines) - 2, -1, -1):
+        if lines[i].endswith((",", "!")) and len(lines[i].split()) <= 5:
+            return [line for line in lines[i + 1 :] if line and len(line.split()) <= 4]
+    return []
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _NAME_WORD.findall(_POSSESSIVE.sub("", text))}
+
+
+def _not_to_flag(request: AnalyzeRequest, draft: Draft, context: Context) -> frozenset[str]:
+    """Names (the referrer's, the recipients', the writer's) and words the user ignored."""
+    found = _referrer(request, draft, context)
+    sources = [found[0].name] if found else []
+    sources += [p.name for p in (*request.to, *request.cc) if p.name]
+    sources += _signature_lines(draft.own)
+    sources += [
+        i.match for i in request.options.ignored if i.rule.startswith("grammar:") and i.match
+    ]
+    words: set[str] = set()
+    for source in sources:
+        words |= _words(source)
+    return frozenset(words)
+
+
+def _code_points(text: str, start16: int, length16: int) -> tuple[int, int]:
+    if text.isascii():
+        return start16, start16 + length16
+    units = 0
+    start = end = len(text)
+    for i, c in enumerate(text):
+        if units == start16:
+            start = i
+        if units == start16 + length16:
+            end = i
+            break
+        units += 2 if ord(c) > 0xFFFF else 1
+    return start, end
+
+
+def _grammar_hit(field: str, source: str, offset: int, paragraph: str, m: GrammarMatch) -> Hit:
+    start, end = _code_points(paragraph, m.start, m.length)
+    return Hit(
+        rule=f"grammar:{m.rule_id}",
+        severity="warning" if m.issue_type in _GRAMMAR_WARNINGS else "suggestion",
+        field="subject" if field == "subject" else "body",
+        start=offset + start,
+        end=offset + end,
+        match=source[offset + start : offset + end],
+        message=m.message,
+        explanation=f"Found by LanguageTool (rule {m.rule_id}, {m.issue_type}).",
+        link=None,
+        replacements=m.replacements[:GRAMMAR_REPLACEMENTS],
+    )
+
+
+def analyze_grammar(
+    request: AnalyzeRequest,
+    checker: GrammarChecker | None,
+    *,
+    deadline_seconds: float = 1.5,
+    context: Context | None = None,
+    off_reason: str = "grammar: no LanguageTool server is configured",
+) -> GrammarResponse:
+    """Grammar and spelling findings for the writer's own words: never quoted history or
+    signatures, never names. What is not ready by the deadline is left out, and
+    `checks.grammar` says so."""
+    draft = prepare(request)
+    body_text = draft.body if draft.html is not None else None
+    if checker is None or not request.options.grammar:
+        reason = off_reason if checker is None else "grammar: turned off in the options"
+        return GrammarResponse(
+            findings=[], checks=Checks(grammar="off", notes=[reason]), body_text=body_text
+        )
+    pieces = [("subject", request.subject, 0, request.subject)]
+    pieces += [("body", draft.body, o, p) for o, p in paragraphs(draft.own) if p.strip()]
+    settings = GrammarSettings(picky=request.options.grammar_picky)
+    deadline = time.monotonic() + deadline_seconds
+    result = checker.check([p for *_, p in pieces], settings, deadline=deadline)
+    names = _not_to_flag(request, draft, context or Context())
+    hits = []
+    for (field, source, offset, paragraph), matches in zip(pieces, result.matches, strict=True):
+        for m in matches or ():
+            hit = _grammar_hit(field, source, offset, paragraph, m)
+            words = _words(hit.match)
+            if hit.start == hit.end or (words and words <= names):
+                continue
+            hits.append(hit)
+    findings = [f for f in _to_findings(hits, draft) if not _silenced(f, request)]
+    notes = [f"grammar: {result.note}"] if result.note else []
+    return GrammarResponse(
+        findings=findings, checks=Checks(grammar=result.status, notes=notes), body_text=body_text
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -15,12 +18,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intro_coach import __version__
 from intro_coach.addon.router import router as addon_router
-from intro_coach.analyzer import analyze
+from intro_coach.analyzer import analyze, analyze_grammar
 from intro_coach.auth.router import connection_of, require_session
 from intro_coach.auth.router import router as gmail_router
 from intro_coach.config import Settings
 from intro_coach.guards import BodyDeadline, OriginGuard
-from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest, AnalyzeResponse
+from intro_coach.languagetool import GrammarBackend
+from intro_coach.schema import (
+    MAX_BODY_CHARS,
+    AnalyzeRequest,
+    AnalyzeResponse,
+    Checks,
+    GrammarResponse,
+)
 
 log = logging.getLogger("intro_coach")
 
@@ -155,11 +165,25 @@ def _validation_response(exc: ValidationError) -> JSONResponse:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
+    grammar = GrammarBackend.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if grammar.checker is None:
+            log.warning("%s", grammar.off_reason)
+        grammar.start()
+        try:
+            yield
+        finally:
+            grammar.stop()
+
     app = FastAPI(
         title="Intro Coach",
         version=__version__,
         summary="Coaching for networking emails that get answered.",
+        lifespan=lifespan,
     )
+    app.state.grammar = grammar
     # The opt-in Gmail connection exists only when a Google client is configured.
     app.state.gmail = None
     if settings.gmail_configured:
@@ -205,6 +229,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         context, status = await connection.context.context_for(session.user_id, session.key, draft)
         return analyze(draft, context=context, checks_status=status)
 
+    @app.post(
+        "/v1/grammar",
+        response_model=GrammarResponse,
+        tags=["analyzer"],
+        responses={413: {"description": "Body or attachment list too large"}},
+    )
+    async def grammar_findings(request: Request) -> Response:
+        """Grammar and spelling for the same draft as /v1/analyze, asked for after it:
+        LanguageTool is slower than the rules and must never hold them up."""
+        try:
+            draft = _parse(await request.body())
+        except ValidationError as exc:
+            return _validation_response(exc)
+        starting = grammar.not_ready() if draft.options.grammar else None
+        if starting is not None:
+            result = GrammarResponse(
+                findings=[], checks=Checks(grammar="unavailable", notes=[f"grammar: {starting}"])
+            )
+        else:
+            result = await asyncio.to_thread(
+                analyze_grammar,
+                draft,
+                grammar.checker,
+                deadline_seconds=settings.grammar_deadline_seconds,
+                off_reason=grammar.off_reason,
+            )
+        return Response(result.model_dump_json(), media_type="application/json")
+
     if settings.bench_endpoints:
 
         @app.post("/bench/noop", include_in_schema=False)
@@ -224,12 +276,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(request_schema.pop("$defs", {}))
         components["AnalyzeRequest"] = request_schema
-        schema["paths"]["/v1/analyze"]["post"]["requestBody"] = {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/AnalyzeRequest"}}
-            },
-        }
+        for path in ("/v1/analyze", "/v1/grammar"):
+            schema["paths"][path]["post"]["requestBody"] = {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/AnalyzeRequest"}}
+                },
+            }
         app.openapi_schema = schema
         return schema
 

@@ -59,6 +59,13 @@ class Settings:
     header_timeout_seconds: float = 10.0
     body_timeout_seconds: float = 10.0
 
+    # --- Grammar (LanguageTool). An existing server, or jars to run one as a child. ---
+    languagetool_url: str | None = None
+    languagetool_jars: Path | None = None
+    languagetool_heap: str = "768m"
+    # How long /v1/grammar waits for LanguageTool before answering with what is ready.
+    grammar_deadline_seconds: float = 1.5
+
     # --- Gmail connection (opt-in). Nothing below is needed to run the analyzer. ---
     data_dir: Path = field(default_factory=default_data_dir)
     # SQLAlchemy URL; default: a SQLite file in data_dir.
@@ -120,7 +127,13 @@ class Settings:
             secret = _read_secret_file(secret_file)
         data_dir = env.get("INTRO_COACH_DATA_DIR")
         key_file = env.get("INTRO_COACH_ENCRYPTION_KEY_FILE")
+        jars = env.get("INTRO_COACH_LANGUAGETOOL_JARS")
         return cls(
+            languagetool_url=env.get("INTRO_COACH_LANGUAGETOOL_URL") or None,
+            languagetool_jars=Path(jars) if jars else None,
+            languagetool_heap=env.get("INTRO_COACH_LANGUAGETOOL_HEAP", cls.languagetool_heap),
+            grammar_deadline_seconds=float(env.get("INTRO_COACH_GRAMMAR_DEADLINE_MS", "1500"))
+            / 1000,
             host=env.get("INTRO_COACH_HOST", cls.host),
             port=int(env.get("INTRO_COACH_PORT", cls.port)),
             max_request_bytes=int(env.get("INTRO_COACH_MAX_REQUEST_BYTES", cls.max_request_bytes)),

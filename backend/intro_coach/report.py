@@ -86,6 +86,21 @@ def _rules() -> list[dict[str, Any]]:
     ]
 
 
+def _grammar_rules(results: Sequence[Result]) -> list[dict[str, Any]]:
+    # LanguageTool's rules are not known before it reports them: described as found.
+    found = {
+        f.rule: f for r in results for f in r.response.findings if f.rule.startswith("grammar:")
+    }
+    return [
+        {
+            "id": rule_id,
+            "shortDescription": {"text": f"LanguageTool rule {rule_id.removeprefix('grammar:')}"},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[f.severity]},
+        }
+        for rule_id, f in sorted(found.items())
+    ]
+
+
 def as_sarif(results: Sequence[Result]) -> str:
     sarif_results = []
     for result in results:
@@ -125,7 +140,7 @@ def as_sarif(results: Sequence[Result]) -> str:
                     "driver": {
                         "name": "intro-coach",
                         "version": __version__,
-                        "rules": _rules(),
+                        "rules": [*_rules(), *_grammar_rules(results)],
                     }
                 },
                 "columnKind": "utf16CodeUnits",

@@ -60,6 +60,8 @@ class Options(_Strict):
     ] = []
     ignored: Annotated[list[Ignored], Field(max_length=1_000)] = []
     grammar: bool = True
+    # LanguageTool's picky level: more style and typography suggestions.
+    grammar_picky: bool = False
 
 
 class AnalyzeRequest(_Strict):
@@ -108,7 +110,7 @@ class Stats(BaseModel):
 
 class Checks(BaseModel):
     rules: Literal["ok"] = "ok"
-    grammar: Literal["ok", "unavailable", "off"] = "off"
+    grammar: Literal["ok", "unavailable", "timeout", "off"] = "off"
     gmail: Literal["ok", "not_connected", "unavailable"] = "not_connected"
     notes: list[str] = []
 
@@ -118,5 +120,13 @@ class AnalyzeResponse(BaseModel):
     subject_suggestions: list[SubjectSuggestion]
     referrer: Referrer | None
     stats: Stats
+    checks: Checks
+    body_text: str | None = None
+
+
+class GrammarResponse(BaseModel):
+    """Grammar and spelling findings alone: asked for after the rules, never with them."""
+
+    findings: list[Finding]
     checks: Checks
     body_text: str | None = None
