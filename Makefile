@@ -30,7 +30,10 @@ run: install extension
 	@echo "click 'Load unpacked' and choose extension/dist."
 	@echo "API on http://$(HOST):$(PORT) (OpenAPI page: http://$(HOST):$(PORT)/docs)"
 	@echo
-	$(BIN)/intro-coach serve --host $(HOST) --port $(PORT)
+	@# Grammar: a supervised local LanguageTool when Java 17+ is here (jars assembled
+	@# once), else one line on why it is off; INTRO_COACH_LANGUAGETOOL_URL overrides.
+	eval "$$(bash .ci/languagetool --no-install || true)" && \
+	  $(BIN)/intro-coach serve --host $(HOST) --port $(PORT)
 
 serve: install
 	$(BIN)/intro-coach serve --host $(HOST) --port $(PORT)
@@ -43,7 +46,7 @@ lint: install
 # PostgreSQL (Debian's, on loopback) is started here so that the store tests run on it
 # as well as on SQLite; .ci/postgres is idempotent.
 test-python: install
-	eval "$$(bash .ci/postgres)" && $(BIN)/pytest -q
+	eval "$$(bash .ci/postgres)" && eval "$$(bash .ci/languagetool)" && $(BIN)/pytest -q
 
 test-extension: extension
 	bash .ci/system-packages chromium

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from intro_coach.languagetool_process import LanguageToolProcess, why_not_local
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -41,7 +43,11 @@ class Server:
 def start_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Server:
     port = free_port()
     log = workdir / "server.log"
-    env = {**os.environ, "HOME": str(workdir), "TMPDIR": str(workdir), **(extra_env or {})}
+    env = {**os.environ, "HOME": str(workdir), "TMPDIR": str(workdir)}
+    # A server runs grammar only when its test asks: each would start its own JVM.
+    env.pop("INTRO_COACH_LANGUAGETOOL_JARS", None)
+    env.pop("INTRO_COACH_LANGUAGETOOL_URL", None)
+    env.update(extra_env or {})
     process = subprocess.Popen(
         [sys.executable, "-m", "intro_coach", "serve", "--port", str(port), "--log-level", "debug"],
         cwd=workdir,
@@ -72,6 +78,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def client(server: Server) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=10) as c:
         yield c
+
+
+def languagetool_jars() -> Path | None:
+    given = os.environ.get("INTRO_COACH_LANGUAGETOOL_JARS")
+    return Path(given) if given else ROOT / "deploy" / "languagetool" / "lib"
+
+
+@pytest.fixture(scope="session")
+def languagetool() -> Iterator[LanguageToolProcess]:
+    """One real LanguageTool server for the run, from the jars `.ci/languagetool` assembles."""
+    jars = languagetool_jars()
+    reason = why_not_local(jars)
+    if reason is not None or jars is None:
+        pytest.skip(reason or "no LanguageTool jars")
+    process = LanguageToolProcess(jars, heap="768m")
+    process.start()
+    if not process.wait_ready(300):
+        process.stop()
+        pytest.fail("LanguageTool did not become ready in 300 s")
+    yield process
+    process.stop()
 
 
 @pytest.hookimpl(hookwrapper=True)

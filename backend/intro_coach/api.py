@@ -169,7 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if grammar.checker is None:
+        if grammar.announce:
             log.warning("%s", grammar.off_reason)
         grammar.start()
         try:

@@ -267,6 +267,12 @@ def _split(
     return [tuple(p) for p in per]
 
 
+_NOT_CONFIGURED = (
+    "grammar is off: no LanguageTool server; set INTRO_COACH_LANGUAGETOOL_URL, or run "
+    "'bash .ci/languagetool' (Java 17+ and LanguageTool's jars) and 'make run'"
+)
+
+
 class GrammarBackend:
     """What the service runs grammar on: an existing server (INTRO_COACH_LANGUAGETOOL_URL),
     a supervised local one started from the assembled jars, or nothing, with the reason."""
@@ -280,15 +286,22 @@ class GrammarBackend:
         self.checker = checker
         self.process = process
         self.off_reason = off_reason
+        # Said at start-up only when grammar was asked for and could not be had; with
+        # nothing configured, `make run` has already said why in one line.
+        self.announce = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> GrammarBackend:
         if settings.languagetool_url:
             return cls(LanguageToolChecker(settings.languagetool_url))
         jars = settings.languagetool_jars
+        if jars is None:
+            return cls(None, off_reason=_NOT_CONFIGURED)
         reason = why_not_local(jars)
-        if reason is not None or jars is None:
-            return cls(None, off_reason=reason or "grammar is off")
+        if reason is not None:
+            backend = cls(None, off_reason=reason)
+            backend.announce = True
+            return backend
         process = LanguageToolProcess(jars, heap=settings.languagetool_heap)
         return cls(LanguageToolChecker(process.url), process)
 
