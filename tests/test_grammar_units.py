@@ -1,5 +1,5 @@
 """The grammar layer's own arithmetic: splitting one LanguageTool answer back into
-paragraphs in UTF-16 units, and the cache's byte bound."""
+paragraphs in UTF-16 units, and what its cache charges per paragraph."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 from language_tool_python.match import Match
 
+from intro_coach.cache import ByteLRU
 from intro_coach.grammar import GrammarMatch, GrammarSettings
-from intro_coach.languagetool import _SEPARATOR, _ByteBoundedLRU, _split
+from intro_coach.languagetool import _SEPARATOR, _estimate, _split
 
 
 def _units(text: str) -> int:
@@ -53,12 +54,12 @@ def test_matches_land_in_their_paragraph_in_utf16_units() -> None:
 
 
 def test_the_cache_stays_under_its_byte_bound() -> None:
-    cache = _ByteBoundedLRU(20_000)
+    cache: ByteLRU[tuple[GrammarMatch, ...]] = ByteLRU(20_000, _estimate)
     settings = GrammarSettings()
     match = GrammarMatch("R", "misspelling", "TYPOS", "message " * 10, ("a", "b"), 0, 1)
     for i in range(1_000):
         cache.put((settings, f"paragraph {i} " * 20), (match,) * 3)
-        assert cache.size <= 20_000
+        assert cache.bytes <= 20_000
     assert cache.get((settings, "paragraph 999 " * 20)) is not None
     assert cache.get((settings, "paragraph 0 " * 20)) is None
     # One entry bigger than the whole bound is not kept at all.

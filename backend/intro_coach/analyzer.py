@@ -351,3 +351,19 @@ def analyze_grammar(
     return GrammarResponse(
         findings=findings, checks=Checks(grammar=result.status, notes=notes), body_text=body_text
     )
+
+
+def with_grammar(response: AnalyzeResponse, grammar: GrammarResponse) -> AnalyzeResponse:
+    """One response from the rules' and grammar's, for front ends that show them together
+    (the linter, the add-on's pasted-draft check)."""
+    findings = sorted(
+        [*response.findings, *grammar.findings],
+        key=lambda f: (_SEVERITY_ORDER[f.severity], _FIELD_ORDER[f.field], f.start),
+    )
+    checks = response.checks.model_copy(
+        update={
+            "grammar": grammar.checks.grammar,
+            "notes": [*response.checks.notes, *grammar.checks.notes],
+        }
+    )
+    return response.model_copy(update={"findings": findings, "checks": checks})

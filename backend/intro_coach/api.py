@@ -18,19 +18,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intro_coach import __version__
 from intro_coach.addon.router import router as addon_router
-from intro_coach.analyzer import analyze, analyze_grammar
+from intro_coach.analyzer import analyze
 from intro_coach.auth.router import connection_of, require_session
 from intro_coach.auth.router import router as gmail_router
 from intro_coach.config import Settings
 from intro_coach.guards import BodyDeadline, OriginGuard
 from intro_coach.languagetool import GrammarBackend
-from intro_coach.schema import (
-    MAX_BODY_CHARS,
-    AnalyzeRequest,
-    AnalyzeResponse,
-    Checks,
-    GrammarResponse,
-)
+from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest, AnalyzeResponse, GrammarResponse
 
 log = logging.getLogger("intro_coach")
 
@@ -242,19 +236,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             draft = _parse(await request.body())
         except ValidationError as exc:
             return _validation_response(exc)
-        starting = grammar.not_ready() if draft.options.grammar else None
-        if starting is not None:
-            result = GrammarResponse(
-                findings=[], checks=Checks(grammar="unavailable", notes=[f"grammar: {starting}"])
-            )
-        else:
-            result = await asyncio.to_thread(
-                analyze_grammar,
-                draft,
-                grammar.checker,
-                deadline_seconds=settings.grammar_deadline_seconds,
-                off_reason=grammar.off_reason,
-            )
+        result = await asyncio.to_thread(grammar.analyze, draft)
         return Response(result.model_dump_json(), media_type="application/json")
 
     if settings.bench_endpoints:

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
@@ -26,9 +25,12 @@ from language_tool_python import LanguageTool
 from language_tool_python.exceptions import LanguageToolError
 from language_tool_python.match import Match
 
+from intro_coach.analyzer import Context, analyze_grammar
+from intro_coach.cache import ByteLRU
 from intro_coach.config import Settings
 from intro_coach.grammar import GrammarMatch, GrammarResult, GrammarSettings
 from intro_coach.languagetool_process import LanguageToolProcess, why_not_local
+from intro_coach.schema import AnalyzeRequest, Checks, GrammarResponse
 from intro_coach.text import utf16_len
 
 # Joins the paragraphs of one request; a blank line keeps LanguageTool from reading two
@@ -37,50 +39,9 @@ _SEPARATOR = "\n\n"
 _Key = tuple[GrammarSettings, str]
 
 
-class _ByteBoundedLRU:
-    """Least recently used entries go first once the estimated size passes the bound."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self._max = max_bytes
-        self._size = 0
-        self._entries: OrderedDict[_Key, tuple[tuple[GrammarMatch, ...], int]]
-        self._entries = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: _Key) -> tuple[GrammarMatch, ...] | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None:
-                return None
-            self._entries.move_to_end(key)
-            return found[0]
-
-    def put(self, key: _Key, value: tuple[GrammarMatch, ...]) -> None:
-        size = _estimate(key[1], value)
-        if size > self._max:
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._size -= old[1]
-            self._entries[key] = (value, size)
-            self._size += size
-            while self._size > self._max:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self._size -= dropped
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._size = 0
-
-    @property
-    def size(self) -> int:
-        return self._size
-
-
-def _estimate(text: str, matches: tuple[GrammarMatch, ...]) -> int:
+def _estimate(key: Hashable, matches: tuple[GrammarMatch, ...]) -> int:
     # Roughly what CPython holds: the key's text, and per match its strings and fields.
+    text = key[1] if isinstance(key, tuple) else ""
     size = 200 + 4 * len(text)
     for m in matches:
         strings = (m.rule_id, m.issue_type, m.category, m.message, *m.replacements)
@@ -119,7 +80,7 @@ class LanguageToolChecker:
     ) -> None:
         self.url = url
         self._request_timeout = request_timeout
-        self._cache = _ByteBoundedLRU(cache_bytes)
+        self._cache: ByteLRU[tuple[GrammarMatch, ...]] = ByteLRU(cache_bytes, _estimate)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="languagetool")
         self._client: _Client | None = None
         self._client_language = ""
@@ -179,7 +140,7 @@ class LanguageToolChecker:
 
     @property
     def cache_bytes(self) -> int:
-        return self._cache.size
+        return self._cache.bytes
 
     def _run(self, job: _Job) -> None:
         try:
@@ -286,12 +247,19 @@ class GrammarBackend:
         self.checker = checker
         self.process = process
         self.off_reason = off_reason
+        self.deadline_seconds = 1.5
         # Said at start-up only when grammar was asked for and could not be had; with
         # nothing configured, `make run` has already said why in one line.
         self.announce = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> GrammarBackend:
+        backend = cls._for(settings)
+        backend.deadline_seconds = settings.grammar_deadline_seconds
+        return backend
+
+    @classmethod
+    def _for(cls, settings: Settings) -> GrammarBackend:
         if settings.languagetool_url:
             return cls(LanguageToolChecker(settings.languagetool_url))
         jars = settings.languagetool_jars
@@ -304,6 +272,26 @@ class GrammarBackend:
             return backend
         process = LanguageToolProcess(jars, heap=settings.languagetool_heap)
         return cls(LanguageToolChecker(process.url), process)
+
+    def analyze(
+        self,
+        request: AnalyzeRequest,
+        context: Context | None = None,
+        deadline_seconds: float | None = None,
+    ) -> GrammarResponse:
+        """The grammar findings for a draft (blocking, at most until the deadline)."""
+        starting = self.not_ready() if request.options.grammar else None
+        if starting is not None:
+            return GrammarResponse(
+                findings=[], checks=Checks(grammar="unavailable", notes=[f"grammar: {starting}"])
+            )
+        return analyze_grammar(
+            request,
+            self.checker,
+            deadline_seconds=deadline_seconds or self.deadline_seconds,
+            context=context,
+            off_reason=self.off_reason,
+        )
 
     def start(self) -> None:
         if self.process is not None:

@@ -22,7 +22,7 @@ from intro_coach.addon.events import Event, parse
 from intro_coach.addon.mailbox import OpenMessage, introduction, reply_raw
 from intro_coach.addon.verify import Verifier
 from intro_coach.addon.views import Referral, Urls
-from intro_coach.analyzer import Context, analyze
+from intro_coach.analyzer import Context, analyze, with_grammar
 from intro_coach.config import Settings
 from intro_coach.gmail.cache import TTLCache
 from intro_coach.referrer import parse_person, referrer_subjects
@@ -201,7 +201,7 @@ def router(settings: Settings) -> APIRouter:
                 subject=subject,
                 body=Body(text=text),
                 to=_recipients(event),
-                options=Options(disabled_rules=disabled, grammar=False),
+                options=Options(disabled_rules=disabled),
             )
         except ValidationError:
             card = views.problem_card(
@@ -209,7 +209,13 @@ def router(settings: Settings) -> APIRouter:
             )
             return _json(cards.pushed_card(card))
         context = Context(referrer=referrer[:200]) if referrer else None
-        result = await asyncio.to_thread(analyze, draft, context=context)
+        # Grammar runs beside the rules, within its own deadline, on the same draft.
+        grammar = request.app.state.grammar
+        rules, spelling = await asyncio.gather(
+            asyncio.to_thread(analyze, draft, context=context),
+            asyncio.to_thread(grammar.analyze, draft, context),
+        )
+        result = with_grammar(rules, spelling)
         return _json(cards.pushed_card(views.result_card(addon.urls, result, bool(subject))))
 
     def _needs(event: Event, scope: str) -> Response | None:
