@@ -11,6 +11,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from intro_coach.report import Result
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 FORMAT_NAMES = ("json", "sarif", "text")
@@ -51,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
         help="turn a rule off (repeatable), e.g. --disable no-thanks",
     )
     check.add_argument("--referrer", metavar="NAME", help="who referred you, e.g. 'Sally Smith'")
+    check.add_argument(
+        "--grammar",
+        action="store_true",
+        help="add grammar and spelling from LanguageTool (INTRO_COACH_LANGUAGETOOL_URL, "
+        "or a local server started from the jars .ci/languagetool assembles)",
+    )
     serve = commands.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default=None, help="default: INTRO_COACH_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, default=None, help="default: INTRO_COACH_PORT or 8000")
@@ -84,6 +94,7 @@ def check(
     no_subject: bool = False,
     disable: Sequence[str] = (),
     referrer: str | None = None,
+    grammar: bool = False,
 ) -> int:
     from intro_coach.analyzer import analyze
     from intro_coach.emails import UnreadableDraft, read_bytes, read_path
@@ -113,12 +124,42 @@ def check(
             update["referrer"] = referrer
         request = request.model_copy(update=update)
         results.append(Result(name, request, analyze(request)))
+    if grammar:
+        results = _with_grammar(results)
     output = FORMATS[fmt](results)
     serious = any(f.severity in ("error", "warning") for r in results for f in r.response.findings)
     status = EXIT_FINDINGS if serious else EXIT_CLEAN
     if output:
         _print(output)
     return status
+
+
+# The linter is not typing: LanguageTool gets as long as a whole file needs.
+CLI_GRAMMAR_DEADLINE_SECONDS = 60.0
+
+
+def _with_grammar(results: list[Result]) -> list[Result]:
+    from intro_coach.analyzer import with_grammar
+    from intro_coach.config import Settings
+    from intro_coach.languagetool import GrammarBackend
+    from intro_coach.report import Result
+
+    backend = GrammarBackend.from_settings(Settings.from_env())
+    if backend.process is not None:
+        print("intro-coach: starting LanguageTool (about half a minute)", file=sys.stderr)
+    backend.start()
+    try:
+        if backend.process is not None and not backend.process.wait_ready(300):
+            print("intro-coach: LanguageTool did not start", file=sys.stderr)
+        merged = []
+        for result in results:
+            found = backend.analyze(result.request, deadline_seconds=CLI_GRAMMAR_DEADLINE_SECONDS)
+            merged.append(Result(result.file, result.request, with_grammar(result.response, found)))
+        for note in sorted({n for r in merged for n in r.response.checks.notes if "grammar" in n}):
+            print(f"intro-coach: {note}", file=sys.stderr)
+        return merged
+    finally:
+        backend.stop()
 
 
 def _print(output: str) -> None:
@@ -133,8 +174,18 @@ def _print(output: str) -> None:
 
 
 def serve(host: str | None, port: int | None, log_level: str) -> int:
+    import logging
+
     from intro_coach import server
     from intro_coach.config import Settings
+
+    # The grammar server's start, restarts and "grammar is off" line go to the terminal.
+    ours = logging.getLogger("intro_coach")
+    if not ours.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        ours.addHandler(handler)
+        ours.setLevel(logging.INFO)
 
     defaults = Settings.from_env()
     server.serve(
@@ -178,5 +229,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             no_subject=args.no_subject,
             disable=args.disable,
             referrer=args.referrer,
+            grammar=args.grammar,
         )
     return serve(args.host, args.port, args.log_level)
