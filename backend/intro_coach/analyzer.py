@@ -222,7 +222,7 @@ def analyze(
     hits += checks.missing_subject(draft, pack)
     hits += checks.referrer_not_in_subject(draft, pack, person)
     hits += checks.too_long(draft, pack)
-    reading = pack.asks.read(draft.own)
+    reading = pack.asks.read(draft.own, draft.subject)
     hits += checks.job_ask(draft, pack, reading)
     hits += checks.no_clear_ask(draft, pack, reading)
     hits += checks.time_frame(draft, pack, reading)

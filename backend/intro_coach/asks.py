@@ -67,23 +67,28 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Reading:
-    sentences: tuple[Sentence, ...]
+    sentences: tuple[Sentence, ...]  # the body's
+    # A subject can ask too ("20 minutes on UX research in Portland?"); offsets there
+    # are into the subject.
+    subject: tuple[Sentence, ...] = ()
 
     @property
     def asks(self) -> Iterator[Ask]:
+        """The body's asks."""
         for sentence in self.sentences:
             yield from sentence.asks
 
     @property
     def kinds(self) -> frozenset[Kind]:
-        return frozenset(a.kind for a in self.asks)
+        """What the email asks for, in the body or the subject."""
+        return frozenset(a.kind for s in (*self.sentences, *self.subject) for a in s.asks)
 
     @property
     def has_ask(self) -> bool:
         """Something the reader can say yes to: a question, or a request for something
         (a job ask too). A request for nothing in particular ("I'd love to connect", "let
         me know if you could help") gives them nothing to answer."""
-        return any(s.question or s.asks for s in self.sentences)
+        return any(s.question or s.asks for s in (*self.sentences, *self.subject))
 
     def of_kind(self, kind: Kind) -> list[Ask]:
         return [a for a in self.asks if a.kind == kind]
@@ -129,7 +134,7 @@ class AskWords:
             key: _strings(value, f"examples.{key}") for key, value in examples.items()
         }
 
-    def read(self, text: str) -> Reading:
+    def read(self, text: str, subject: str = "") -> Reading:
         """The sentences of `text` (the writer's own words) and what each asks for."""
         sentences: list[Sentence] = []
         for offset, paragraph in paragraphs(text):
@@ -143,7 +148,8 @@ class AskWords:
                         tuple(Ask(a.kind, a.start + offset, a.end + offset) for a in s.asks),
                     )
                 )
-        return Reading(tuple(sentences))
+        flat = subject.replace("\n", " ").replace("\r", " ")
+        return Reading(tuple(sentences), self._read_paragraph(flat) if flat.strip() else ())
 
     def read_subject(self, subject: str) -> list[Ask]:
         """Job asks in a subject line: a subject is a request by its nature."""
@@ -184,15 +190,22 @@ class AskWords:
             def quiet(m: _Match, muted: list[_Match] = muted) -> bool:
                 return blocked(m) or any(q.start <= m.start < q.end for q in muted)
 
+            def unasked(m: _Match, muted: list[_Match] = muted) -> bool:
+                # A kind phrase overlapping a not-ask ("I recently applied to grad school")
+                # is not asked for, wherever the two begin.
+                return blocked(m) or any(q.start < m.end and m.start < q.end for q in muted)
+
             question = text.rstrip(" \t\n\"'”’)").endswith("?")
             request = subject or question or any(inside(m) and not quiet(m) for m in requests)
             asks: list[Ask] = []
             for m in implicit:
-                if inside(m) and not quiet(m):
+                if inside(m) and not unasked(m):
                     asks.append(Ask("job", m.start, m.end))
             if request:
                 for kind, m in kind_hits:
-                    if inside(m) and not quiet(m):
+                    # Not-asks are about jobs ("the hiring process", "how to apply"):
+                    # "advice on how to apply" still asks for advice.
+                    if inside(m) and not (unasked(m) if kind == "job" else blocked(m)):
                         asks.append(Ask(kind, m.start, m.end))
             jobs = [a for a in asks if a.kind == "job"]
             # "pass my name along to the hiring manager" reads as both: it is a job ask.

@@ -37,7 +37,9 @@ class Draft:
 
 def _fold_names(request: AnalyzeRequest) -> frozenset[str]:
     names: set[str] = set()
-    for person in (*request.to, *request.cc):
+    # Only the people written to: a referrer is often copied ("cc'ing Sally, who
+    # suggested I write"), and must still be found.
+    for person in request.to:
         if person.name:
             full = person.name.casefold().strip()
             names.add(full)

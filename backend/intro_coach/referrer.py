@@ -41,6 +41,8 @@ _AFTER_NAME = (
      |(?:to\ +)?(?:contact|reach\ out|talk|speak|connect|write)
      |you(?:'d|’d|\ would|\ might|\ could|'re|’re|\ are)?)""",
     r"(?:referred|directed|pointed|sent|steered)\ +me",
+    r"""(?:suggested|recommended|advised|told|asked|encouraged|urged)\ +me\ +to\ +
+    (?:contact|reach|write|e-?mail|get\ in\ touch|speak|talk|connect|ask|message|call|meet)""",
     r"""(?:gave|passed\ +along|passed\ +on|passed|shared|forwarded|sent|provided)\ +(?:me\ +)?
     (?:your|along\ +your)\ +(?:name|e-?mail|contact|details|info|information|address|number)""",
     r"(?:mentioned|spoke\ highly\ of|speaks\ highly\ of|raved\ about)\ +(?:you|your|that\ you)",

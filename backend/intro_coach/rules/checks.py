@@ -196,7 +196,8 @@ def time_frame(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
         if too_long:
             text = draft.body[start:end]
             return [hit(pack, "long-time-frame", "body", start, end, text, match_text=text)]
-    if durations or "conversation" not in reading.kinds:
+    in_subject = any(not too_long for _, _, too_long in _durations(draft.subject))
+    if durations or in_subject or "conversation" not in reading.kinds:
         return []  # an introduction or advice by email takes no meeting to time
     return [hit(pack, "no-time-frame", "body")]
 
