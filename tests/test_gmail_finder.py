@@ -104,6 +104,30 @@ def test_hostile_message_is_read_in_bounded_time(make: Callable[[int], dict[str,
     assert _best_of(read(large)) < 10 * _best_of(read(small)) + 0.05
 
 
+@pytest.mark.parametrize(
+    "unit", ['"', "(", "<", "[", "@", '"a', "a@b, ", "=?utf-8?q?", "\\", "(a", ",", "'"]
+)
+def test_hostile_address_headers(unit: str) -> None:
+    def read(n: int) -> Callable[[], object]:
+        value = unit * (n // len(unit))
+        message = _resource()
+        message["payload"]["headers"] = [
+            {"name": name, "value": value} for name in ("From", "To", "Cc", "Subject")
+        ]
+
+        def run() -> object:
+            mail = finder.parse(message)
+            finder.display_name(value)
+            finder.split_quoted(f"hi\n-----Original Message-----\nFrom: {value}\nTo: {value}")
+            return finder.introductions([mail], "jane@example.com", "jordan@example.com", "Jo")
+
+        return run
+
+    # The standard library's address parser overflowed the stack on nested "(" and is
+    # quadratic on some inputs; entries are now split in one pass and parsed capped.
+    assert _best_of(read(100_000)) < 10 * _best_of(read(1_000)) + 0.05
+
+
 def test_the_120000_newline_message_still_reads_as_the_introduction() -> None:
     mail = finder.parse(_resource("\n" * 120_000))
     assert finder.introducer([mail], "jane@example.com", "jordan@example.com", "") == "Sally Smith"

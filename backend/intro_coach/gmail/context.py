@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.header import decode_header, make_header
-from email.utils import getaddresses, parseaddr
+from email.utils import parseaddr
 from importlib import resources
 from typing import Any
 
@@ -29,6 +29,8 @@ import yaml
 
 MAX_TEXT_BYTES = 32 * 1024  # of one message's text: an introduction is short
 MAX_HEADER_CHARS = 4096  # of one header value (To lists included)
+MAX_ADDRESS_CHARS = 320  # of one entry of an address list
+MAX_ADDRESSES = 200  # entries read from one address header
 MAX_LINE_CHARS = 1000  # a longer line is cut before any pattern sees it
 MAX_PARTS = 64  # MIME parts visited per message
 MAX_DEPTH = 8  # MIME nesting
@@ -220,6 +222,64 @@ def _header_value(value: object) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
+def _strip_comments(value: str) -> str:
+    """An address header without its (comments), in one pass: the standard library's
+    address parser recurses once per nested "(" and overflows the stack on a header of
+    a few thousand of them."""
+    out: list[str] = []
+    depth = 0
+    quoted = False
+    for char in value:
+        if char == '"' and depth == 0:
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+            continue
+        elif not quoted and char == ")" and depth:
+            depth -= 1
+            continue
+        if depth == 0:
+            out.append(char)
+    return "".join(out)
+
+
+def _split_addresses(value: str) -> list[str]:
+    """The entries of an address list, split at commas outside quotes and <...>, in one
+    pass (the standard library's list parser is quadratic on some inputs)."""
+    pieces: list[str] = []
+    start = 0
+    quoted = angle = escaped = False
+    for i, char in enumerate(value):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif not quoted and char == "<":
+            angle = True
+        elif not quoted and char == ">":
+            angle = False
+        elif not quoted and not angle and char == ",":
+            pieces.append(value[start:i])
+            start = i + 1
+    pieces.append(value[start:])
+    return pieces
+
+
+def addresses(*values: str) -> list[tuple[str, str]]:
+    """(name, email) pairs from address headers such as To and Cc, emails lower-cased;
+    entries without an address are left out. Each entry is parsed on its own, cut to
+    MAX_ADDRESS_CHARS, so a hostile header costs time in proportion to its length."""
+    found = []
+    for value in values:
+        for piece in _split_addresses(_strip_comments(value[:MAX_HEADER_CHARS]))[:MAX_ADDRESSES]:
+            name, email = parseaddr(piece[:MAX_ADDRESS_CHARS])
+            if "@" in email:
+                found.append((name.strip(), email.strip().lower()))
+    return found
+
+
 def _is_quote_header(line: str, following: str) -> bool:
     """'On Mon, 3 Nov 2025 at 09:12, Sally <sally@x.com> wrote:', possibly wrapped."""
     stripped = line.strip()
@@ -287,9 +347,7 @@ def _forwarded_headers(lines: Sequence[str], start: int) -> list[tuple[str, str,
             continue
         field = m.group(1).casefold()
         if field in ("from", "to", "cc"):
-            for name, email in getaddresses([m.group(2)[:MAX_HEADER_CHARS]]):
-                if "@" in email:
-                    found.append((name.strip(), email.strip().lower(), field))
+            found += [(name, email, field) for name, email in addresses(m.group(2))]
     return found
 
 
@@ -304,12 +362,9 @@ def parse(message: dict[str, Any]) -> Mail:
     first: dict[str, str] = {}
     for key, value in headers:
         first.setdefault(key, value)
-    name, addr = parseaddr(first.get("from", ""))
-    recipients = tuple(
-        (n.strip(), e.strip().lower())
-        for n, e in getaddresses([first.get(k, "") for k in ("to", "cc", "bcc")])
-        if "@" in e
-    )
+    sender = addresses(first.get("from", ""))[:1]
+    name, addr = sender[0] if sender else ("", "")
+    recipients = tuple(addresses(*(first.get(k, "") for k in ("to", "cc", "bcc"))))
     plain: list[str] = []
     htmls: list[str] = []
     budget = MAX_TEXT_BYTES
@@ -383,10 +438,7 @@ def is_reply(subject: str) -> bool:
 
 
 def _unquote(name: str) -> str:
-    name = " ".join(name.split())
-    while len(name) >= 2 and name[0] in "\"'‘“" and name[-1] in "\"'’”":
-        name = name[1:-1].strip()
-    return name
+    return " ".join(name.split()).strip("\"'‘’“” ")
 
 
 def display_name(raw: str, email: str = "") -> str | None:

@@ -36,6 +36,7 @@ PAGE_SIZE = 20
 MAX_PAGES = 5
 MAX_CANDIDATES = 20  # full messages read per page
 MAX_SENDERS_PER_THREAD = 3
+FIRST_MESSAGES = 30  # of a thread, looked at for who started it
 THREAD_MESSAGES_READ = 20  # newest messages from others read in full for a resume ask
 
 
@@ -63,8 +64,15 @@ def _candidates(
     then the listed messages themselves; never the user's, the recipient's or bulk mail."""
     chosen: list[str] = []
     for thread_id in thread_ids:
-        messages = (threads.get(thread_id) or {}).get("messages") or []
-        mails = [parse(m) for m in messages[:MAX_THREAD_MESSAGES] if isinstance(m, dict)]
+        messages = [m for m in (threads.get(thread_id) or {}).get("messages") or [] if m]
+        wanted = set(listed.get(thread_id, []))
+        # The first messages (where an introduction starts a thread) and the listed ones:
+        # a thread of a thousand replies is not parsed a thousand times.
+        mails = [
+            parse(m)
+            for i, m in enumerate(messages[:MAX_THREAD_MESSAGES])
+            if isinstance(m, dict) and (i < FIRST_MESSAGES or m.get("id") in wanted)
+        ]
         eligible = {
             mail.id: mail
             for mail in mails
@@ -171,10 +179,8 @@ def thread_asks_for_resume(gmail: Gmail, thread_id: str, user_email: str) -> Thr
         if parse(m).sender_email not in ("", user) and m.get("id")
     ][-THREAD_MESSAGES_READ:]
     full = gmail.messages(others, "full")
-    asked = any(
-        parse(m).sender_email != user and asks_for_resume(parse(m).text)
-        for m in _values(full.found, others)
-    )
+    mails = [parse(m) for m in _values(full.found, others)]
+    asked = any(m.sender_email != user and asks_for_resume(m.text) for m in mails)
     return ThreadLookup(asked, asked or not full.failed)
 
 
