@@ -104,7 +104,9 @@ def test_intro_at_the_start_of_a_thread_of_hundreds(google: FakeGoogle) -> None:
             )
         )
     assert referrer(google) == "Sally Smith"
-    assert len(google.gmail_round_trips()) == 3
+    # The thread is read once; one more page is listed in case a newer introduction
+    # sits below the replies that brought this old one up.
+    assert len(google.gmail_round_trips()) == 4
 
 
 def test_most_recent_introduction_wins_and_the_other_is_noted(google: FakeGoogle) -> None:
@@ -403,3 +405,18 @@ def test_resume_asked_in_a_long_thread(google: FakeGoogle) -> None:
     found = lookup.thread_asks_for_resume(gmail(google), "t1", USER)
     assert found.resume_requested and found.complete
     assert lookup.thread_asks_for_resume(gmail(google), "nope", USER).resume_requested is False
+
+
+def test_a_newer_introduction_beats_an_old_thread_brought_up_by_a_reply(
+    google: FakeGoogle,
+) -> None:
+    old = intro("Old Friend <old@example.org>", "Introducing you two!")
+    google.mailbox.append(old)
+    google.mailbox.append(intro())  # Sally's, newer
+    for i in range(20):  # the old thread goes on, above Sally's on the first page
+        google.mailbox.append(
+            mail("Pat Kim <pat@example.org>", [USER], f"Jordan Lee: {i}", "Re", thread_id=old.id)
+        )
+    found = find(google)
+    assert found.introduction and found.introduction.introducer == "Sally Smith"
+    assert any("Old Friend" in n for n in found.notes)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from intro_coach.gmail.client import Gmail, GmailError
+from intro_coach.gmail.client import Batch, Gmail, GmailError, Page
 from intro_coach.gmail.context import (
     MAX_THREAD_MESSAGES,
     METADATA_HEADERS,
@@ -95,6 +95,26 @@ def _candidates(
     return chosen[:MAX_CANDIDATES]
 
 
+def _settled(found: list[Introduction], listed: set[str], oldest: int) -> bool:
+    """Whether no newer introduction can be on the next pages: one the search listed
+    itself (results come newest first), or one at least as new as this page's oldest
+    result. One at the root of an old thread that a recent reply brought up may be
+    older than what the next page holds: then one more page is read."""
+    return any(i.message_id in listed or i.date >= oldest for i in found)
+
+
+def _oldest(page: Page, threads: Batch) -> int:
+    """The date of the oldest listed message of a page (0 when unknown)."""
+    listed = {message_id for message_id, _ in page.messages}
+    dates = [
+        int(m.get("internalDate", 0) or 0)
+        for thread in threads.found.values()
+        for m in (thread.get("messages") or [])
+        if isinstance(m, dict) and m.get("id") in listed
+    ]
+    return min(dates, default=0)
+
+
 def _ambiguity(found: list[Introduction]) -> tuple[str, ...]:
     first = found[0]
     others = []
@@ -130,25 +150,33 @@ def find_introduction(
     complete = True
     token: str | None = None
     pages = 0
+    seen: set[str] = set()
+    listed_ids: set[str] = set()
+    read_on = False
     try:
         while pages < max_pages:
             page = gmail.search(query, page_size, token)
             pages += 1
             listed: dict[str, list[str]] = {}
             for message_id, thread_id in page.messages:
-                listed.setdefault(thread_id, []).append(message_id)
+                if thread_id not in seen:  # a thread is read once, whatever page lists it
+                    listed.setdefault(thread_id, []).append(message_id)
             thread_ids = list(listed)
+            seen.update(thread_ids)
             threads = gmail.threads(thread_ids, "metadata", METADATA_HEADERS)
             complete = complete and not threads.failed
             ids = _candidates(thread_ids, listed, threads.found, user, recipient)
             full = gmail.messages(ids, "full")
             complete = complete and not full.failed
+            oldest = _oldest(page, threads) if thread_ids else 0
             found += introductions(
                 (full.found[i] for i in ids if i in full.found), user, recipient, recipient_name
             )
             token = page.next_page_token
-            if found or not token:
+            listed_ids.update(message_id for message_id, _ in page.messages)
+            if not token or (found and (read_on or _settled(found, listed_ids, oldest))):
                 break
+            read_on = bool(found)  # one page more at most
     except GmailError:
         if not found:
             raise
