@@ -38,6 +38,7 @@ from intro_coach.schema import (
     SubjectSuggestion,
 )
 from intro_coach.text import Utf16Index, paragraphs
+from intro_coach.timing import Laps
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "suggestion": 2}
 _FIELD_ORDER = {"subject": 0, "body": 1, "attachments": 2}
@@ -208,11 +209,15 @@ def analyze(
     context = context or Context()
     given = checks_status or Checks()
     status = given.model_copy(update={"notes": list(given.notes)})  # notes get appended
+    lap = Laps()
     draft = prepare(request)
+    lap("prepare")
     found = _referrer(request, draft, context)
     person = found[0] if found else None
+    lap("referrer")
 
     hits = list(_phrase_hits(draft, pack))
+    lap("phrases")
     hits += checks.resume_attachments(draft, pack)
     asked_in_thread = context.resume_requested or bool(pack.resume_request.search(draft.quoted))
     if asked_in_thread and any(h.rule == "resume-attached" for h in hits):
@@ -228,13 +233,16 @@ def analyze(
     hits += checks.time_frame(draft, pack, reading)
     hits += checks.no_opinion_ask(draft, pack, reading)
     hits += checks.no_thanks(draft, pack)
+    lap("checks")
     hits += extra_hits
 
     findings = [f for f in _to_findings(hits, draft) if not _silenced(f, request)]
+    suggestions = _suggestions(draft, person, pack)
+    lap("suggestions")
     stats = draft.stats
     return AnalyzeResponse(
         findings=findings,
-        subject_suggestions=_suggestions(draft, person, pack),
+        subject_suggestions=suggestions,
         referrer=Referrer(name=person.name, source=found[1]) if found and person else None,
         stats=Stats(
             words=stats.words,

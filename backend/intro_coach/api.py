@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from intro_coach import __version__
+from intro_coach import __version__, metrics
 from intro_coach.addon.router import router as addon_router
 from intro_coach.analyzer import analyze
 from intro_coach.auth.router import connection_of, require_session
@@ -24,6 +24,7 @@ from intro_coach.auth.router import router as gmail_router
 from intro_coach.config import Settings
 from intro_coach.guards import BodyDeadline, OriginGuard
 from intro_coach.languagetool import GrammarBackend
+from intro_coach.logs import RequestId
 from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest, AnalyzeResponse, GrammarResponse
 
 log = logging.getLogger("intro_coach")
@@ -162,14 +163,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     grammar = GrammarBackend.from_settings(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if grammar.announce:
             log.warning("%s", grammar.off_reason)
         grammar.start()
         try:
             yield
         finally:
+            # After the server stopped taking requests and the in-flight ones finished:
+            # the LanguageTool child (if any) stops, the Gmail connection closes.
             grammar.stop()
+            if app.state.gmail is not None:
+                app.state.gmail.close()
 
     app = FastAPI(
         title="Intro Coach",
@@ -190,6 +195,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/healthz", tags=["service"])
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    @app.get("/metrics", tags=["service"], include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
 
     @app.post(
         "/v1/analyze",
@@ -280,7 +290,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(BodyDeadline, seconds=settings.body_timeout_seconds)
     app.add_middleware(ContainErrors)
-    # Outermost: a refused origin costs nothing else.
+    # A refused origin costs nothing but the two layers below.
     app.add_middleware(OriginGuard, extension_ids=settings.extension_ids)
+    # Around everything: every request is counted and carries its id, however it ends.
+    app.add_middleware(RequestId)
+    routes = frozenset(p for r in app.routes if "{" not in (p := getattr(r, "path", "{")))
+    app.add_middleware(metrics.ObserveRequests, paths=routes)
+    metrics.enable_analyzer_timing()
     logging.getLogger("uvicorn.access").addFilter(_WithoutQuery())
     return app

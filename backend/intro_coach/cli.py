@@ -65,6 +65,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="default: INTRO_COACH_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, default=None, help="default: INTRO_COACH_PORT or 8000")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes; default: INTRO_COACH_WORKERS or 1",
+    )
+    commands.add_parser(
+        "migrate",
+        help="bring the database schema up to date, then exit",
+        description="Bring the database schema up to date (run once per release, before "
+        "starting instances with INTRO_COACH_MIGRATE_ON_START=0). Safe to run concurrently.",
+    )
     addon = commands.add_parser("addon", help="the Gmail add-on")
     addon_commands = addon.add_subparsers(dest="addon_command", required=True)
     deployment = addon_commands.add_parser(
@@ -173,7 +185,7 @@ def _print(output: str) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def serve(host: str | None, port: int | None, log_level: str) -> int:
+def serve(host: str | None, port: int | None, log_level: str, workers: int | None = None) -> int:
     import logging
 
     from intro_coach import server
@@ -192,8 +204,25 @@ def serve(host: str | None, port: int | None, log_level: str) -> int:
         defaults.host if host is None else host,
         defaults.port if port is None else port,
         log_level,
+        defaults.workers if workers is None else workers,
     )
     return 0
+
+
+def migrate() -> int:
+    """A thin call into the store, which serializes concurrent migrations itself."""
+    from intro_coach.config import Settings
+    from intro_coach.store import create_db_engine
+    from intro_coach.store import migrate as upgrade
+
+    settings = Settings.from_env()
+    engine = create_db_engine(settings.resolved_database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    print("database schema is up to date")
+    return EXIT_CLEAN
 
 
 def addon_deployment(url: str) -> int:
@@ -231,4 +260,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             referrer=args.referrer,
             grammar=args.grammar,
         )
-    return serve(args.host, args.port, args.log_level)
+    if args.command == "migrate":
+        return migrate()
+    return serve(args.host, args.port, args.log_level, args.workers)

@@ -39,6 +39,13 @@ def _read_secret_file(path: str) -> str:
 EXTENSION_ID = "clofeipofbpokeanhnjciicpgpnnlomf"
 
 
+def _file(path: str | None) -> str | None:
+    """A secret setting kept in a file (a container secret): its first line."""
+    if not path:
+        return None
+    return Path(path).read_text().strip() or None
+
+
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
@@ -105,6 +112,14 @@ class Settings:
     addon_client_id: str | None = None  # the deployment's OAuth client id: userIdToken's aud
     addon_certs_url: str = GOOGLE_CERTS_URL
 
+    # --- running as a service (deploy/) ---
+    # Shared state for several instances (rate limits, revoked sessions); None: in process.
+    redis_url: str | None = field(default=None, repr=False)
+    log_format: str = "text"  # "text" (uvicorn's lines) or "json" (one object a line)
+    workers: int = 1
+    # Off where a release runs `intro-coach migrate` once (a Kubernetes Job) instead.
+    migrate_on_start: bool = True
+
     @property
     def gmail_configured(self) -> bool:
         return bool(self.google_client_id and self.google_client_secret)
@@ -126,6 +141,10 @@ class Settings:
         if not secret and secret_file:
             secret = _read_secret_file(secret_file)
         data_dir = env.get("INTRO_COACH_DATA_DIR")
+        database_url = env.get("INTRO_COACH_DATABASE_URL") or _file(
+            env.get("INTRO_COACH_DATABASE_URL_FILE")
+        )
+        redis_url = env.get("INTRO_COACH_REDIS_URL") or _file(env.get("INTRO_COACH_REDIS_URL_FILE"))
         key_file = env.get("INTRO_COACH_ENCRYPTION_KEY_FILE")
         jars = env.get("INTRO_COACH_LANGUAGETOOL_JARS")
         return cls(
@@ -146,7 +165,7 @@ class Settings:
                 env.get("INTRO_COACH_BODY_TIMEOUT_SECONDS", cls.body_timeout_seconds)
             ),
             data_dir=Path(data_dir) if data_dir else default_data_dir(),
-            database_url=env.get("INTRO_COACH_DATABASE_URL") or None,
+            database_url=database_url or None,
             encryption_keys=_csv(env.get("INTRO_COACH_ENCRYPTION_KEYS", "")),
             encryption_key_file=Path(key_file) if key_file else None,
             google_client_id=env.get("INTRO_COACH_GOOGLE_CLIENT_ID") or None,
@@ -164,4 +183,8 @@ class Settings:
             addon_service_account=env.get("INTRO_COACH_ADDON_SERVICE_ACCOUNT") or None,
             addon_client_id=env.get("INTRO_COACH_ADDON_CLIENT_ID") or None,
             addon_certs_url=env.get("INTRO_COACH_ADDON_CERTS_URL") or GOOGLE_CERTS_URL,
+            redis_url=redis_url or None,
+            log_format=env.get("INTRO_COACH_LOG_FORMAT", "text").strip().lower() or "text",
+            workers=int(env.get("INTRO_COACH_WORKERS", "1")),
+            migrate_on_start=env.get("INTRO_COACH_MIGRATE_ON_START", "1") != "0",
         )

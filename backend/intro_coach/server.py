@@ -13,6 +13,8 @@ A public deployment should still sit behind a reverse proxy that buffers request
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -81,14 +83,27 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def serve(host: str, port: int, log_level: str) -> None:
+def serve(host: str, port: int, log_level: str, workers: int = 1) -> None:
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
+    from intro_coach.logs import uvicorn_log_config
+
+    settings = Settings.from_env()
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker counts in files here, so that /metrics, whichever worker answers
+        # it, sums them all. Set before the workers start (they read it at import).
+        scratch = tempfile.TemporaryDirectory(prefix="intro-coach-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = scratch.name
     uvicorn.run(
         "intro_coach.api:create_app",
         factory=True,
         host=host,
         port=port,
         log_level=log_level,
-        **uvicorn_options(Settings.from_env()),
+        workers=workers,
+        # The load balancer in front (compose, Kubernetes) sets X-Forwarded-*.
+        proxy_headers=True,
+        log_config=uvicorn_log_config(settings.log_format, log_level) or LOGGING_CONFIG,
+        **uvicorn_options(settings),
     )

@@ -42,7 +42,8 @@ class Connection:
         self.settings = settings
         if store is None:
             engine = create_db_engine(settings.resolved_database_url)
-            migrate(engine)
+            if settings.migrate_on_start:
+                migrate(engine)
             store = Store(engine, cipher_for(settings))
         self.store = store
         self.oauth = OAuthService(settings, store)

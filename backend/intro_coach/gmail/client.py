@@ -36,6 +36,8 @@ from googleapiclient.discovery_cache import get_static_doc  # type: ignore[impor
 from googleapiclient.errors import HttpError  # type: ignore[import-untyped]
 from googleapiclient.http import BatchHttpRequest  # type: ignore[import-untyped]
 
+from intro_coach import metrics
+
 BATCH_SIZE = 50  # Gmail advises against larger batches (they get rate limited)
 BACKOFF = 0.05  # seconds before the first retry after a rate limit; doubles each time
 RATE_LIMIT_RETRIES = 5
@@ -180,11 +182,13 @@ class Gmail:
     def _run(self, request: Any) -> dict[str, Any]:
         if self._message_token is not None:
             request.headers["X-Goog-Gmail-Access-Token"] = self._message_token
+        operation = str(getattr(request, "methodId", "") or "call").removeprefix("gmail.users.")
         attempt = 0
         while True:
             try:
                 self.round_trips += 1
-                return cast(dict[str, Any], request.execute(num_retries=0))
+                with metrics.call("gmail", operation):
+                    return cast(dict[str, Any], request.execute(num_retries=0))
             except RefreshError as exc:
                 raise GrantRevoked(type(exc).__name__) from exc
             except HttpError as exc:
@@ -212,7 +216,8 @@ class Gmail:
                     batch.add(request, request_id=request_id)
                 try:
                     self.round_trips += 1
-                    batch.execute(http=self._http)
+                    with metrics.call("gmail", "batch"):
+                        batch.execute(http=self._http)
                 except RefreshError as exc:
                     raise GrantRevoked(type(exc).__name__) from exc
                 except HttpError as refused:  # the whole batch was refused

@@ -13,6 +13,7 @@ from typing import Literal
 
 from google.oauth2.credentials import Credentials
 
+from intro_coach import metrics
 from intro_coach.analyzer import Context
 from intro_coach.auth.ratelimit import RateLimiter
 from intro_coach.auth.scopes import scopes_for
@@ -131,6 +132,7 @@ class ContextService:
             return Context(), Checks(gmail="ok")
         key: LookupKey = (user.email.lower(), user.id, thread_id or "", people, typed)
         found = self.cache.get(key)
+        metrics.cache_lookup("gmail_context", found is not None)
         if found is None:
             found = await self._wait(key, user, session_key)
         if found.status == "revoked":
@@ -203,11 +205,12 @@ class ContextService:
             if creds.valid:
                 return
             try:
-                creds.refresh(
-                    Request(  # type: ignore[no-untyped-call]
-                        httplib2.Http(timeout=self.settings.google_timeout_seconds)
+                with metrics.call("google_token", "refresh"):
+                    creds.refresh(
+                        Request(  # type: ignore[no-untyped-call]
+                            httplib2.Http(timeout=self.settings.google_timeout_seconds)
+                        )
                     )
-                )
             except RefreshError as exc:
                 raise GrantRevoked(type(exc).__name__) from exc
             except (TransportError, OSError, httplib2.HttpLib2Error) as exc:

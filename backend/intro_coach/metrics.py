@@ -1,0 +1,154 @@
+"""Prometheus metrics: requests per route and status, analyzer stages, calls to outside
+services (Gmail, grammar, Redis), cache hits.
+
+Labels are fixed words (route templates, stage and service names), never anything a
+user sent: a path that is no route is counted as "unmatched", so scanning for URLs
+cannot grow the number of series, and no draft, token or address becomes a label.
+
+Several worker processes: set PROMETHEUS_MULTIPROC_DIR to an empty directory shared by
+the workers (prometheus-client's multiprocess mode) and every scrape sums them all.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from intro_coach import timing
+
+_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+_STAGE_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25)
+
+REQUESTS = Counter(
+    "intro_coach_http_requests",
+    "HTTP requests answered, by route template and status.",
+    ["method", "route", "status"],
+)
+REQUEST_SECONDS = Histogram(
+    "intro_coach_http_request_duration_seconds",
+    "Time from request to the end of the response, by route template and status.",
+    ["method", "route", "status"],
+    buckets=_LATENCY_BUCKETS,
+)
+ANALYZER_SECONDS = Histogram(
+    "intro_coach_analyzer_stage_seconds",
+    "Analyzer time per stage: prepare (text extraction), referrer, phrases (the rule "
+    "pack's phrase rules), checks (whole-email checks), suggestions.",
+    ["stage"],
+    buckets=_STAGE_BUCKETS,
+)
+CALL_SECONDS = Histogram(
+    "intro_coach_dependency_call_duration_seconds",
+    "Calls to outside services (gmail, google_token, grammar, redis), by operation.",
+    ["service", "operation"],
+    buckets=_LATENCY_BUCKETS,
+)
+CALL_FAILURES = Counter(
+    "intro_coach_dependency_call_failures",
+    "Calls to outside services that failed (timeout, error status, unreachable).",
+    ["service", "operation"],
+)
+CACHE = Counter(
+    "intro_coach_cache_lookups",
+    "Cache lookups by cache and result (hit or miss); hit rate = hit / (hit + miss).",
+    ["cache", "result"],
+)
+RATE_LIMITED = Counter(
+    "intro_coach_rate_limited",
+    "Requests refused by a rate limit, by limit.",
+    ["limit"],
+)
+
+
+def _observe_stage(stage: str, seconds: float) -> None:
+    ANALYZER_SECONDS.labels(stage).observe(seconds)
+
+
+def enable_analyzer_timing() -> None:
+    timing.listen(_observe_stage)
+
+
+@contextmanager
+def call(service: str, operation: str) -> Iterator[None]:
+    """Times a call to an outside service; an exception counts as a failure."""
+    started = time.perf_counter()
+    try:
+        yield
+    except BaseException:
+        CALL_FAILURES.labels(service, operation).inc()
+        raise
+    finally:
+        CALL_SECONDS.labels(service, operation).observe(time.perf_counter() - started)
+
+
+def failed(service: str, operation: str) -> None:
+    """A call that returned but did not do its job (an error answer the caller handles)."""
+    CALL_FAILURES.labels(service, operation).inc()
+
+
+def cache_lookup(cache: str, hit: bool) -> None:
+    CACHE.labels(cache, "hit" if hit else "miss").inc()
+
+
+def render() -> tuple[bytes, str]:
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+class ObserveRequests:
+    """Counts and times every HTTP request by route template and status.
+
+    Pure ASGI, and the outermost layer, so that it sees every way a request can end
+    (a 413 before parsing, a contained 500, an endpoint mounted outside the router).
+    """
+
+    def __init__(self, app: ASGIApp, paths: frozenset[str]) -> None:
+        self.app = app
+        self.paths = paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the client gets if the app dies before answering
+
+        async def observing_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observing_send)
+        finally:
+            route = self._route(scope)
+            labels = (scope["method"], route, str(status))
+            REQUESTS.labels(*labels).inc()
+            REQUEST_SECONDS.labels(*labels).observe(time.perf_counter() - started)
+
+    def _route(self, scope: Scope) -> str:
+        path: str = scope["path"]
+        if path in self.paths:
+            return path
+        matched = scope.get("route")
+        template = getattr(matched, "path", None)
+        return template if isinstance(template, str) else "unmatched"
