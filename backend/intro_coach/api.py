@@ -225,6 +225,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         session = await require_session(request, connection)
         allowed, retry = connection.analyze_limit.allow(session.key)
         if not allowed:
+            metrics.RATE_LIMITED.labels("analyze").inc()
             raise HTTPException(
                 429,
                 "too many requests for this session; slow down",

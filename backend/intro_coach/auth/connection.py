@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from intro_coach.auth.crypto import Cipher, KeyError_, load_or_create_key_file, token_hash
 from intro_coach.auth.oauth import OAuthService
-from intro_coach.auth.ratelimit import RateLimiter
+from intro_coach.auth.ratelimit import Limiter, RateLimiter
 from intro_coach.config import Settings
 from intro_coach.gmail.cache import TTLCache
 from intro_coach.gmail.service import ContextService
+from intro_coach.shared import Shared, SharedRateLimiter
 from intro_coach.store import Store, create_db_engine, migrate
 
 log = logging.getLogger("intro_coach")
@@ -48,18 +49,34 @@ class Connection:
         self.store = store
         self.oauth = OAuthService(settings, store)
         self.context = ContextService(settings, store)
-        self.analyze_limit = RateLimiter(settings.analyze_per_minute)
+        self.shared = Shared(settings.redis_url) if settings.redis_url else None
+        self.analyze_limit = self.limiter("analyze", settings.analyze_per_minute)
         # Keyed by the client's address: starting needs no session.
-        self.start_limit = RateLimiter(settings.oauth_starts_per_minute)
+        self.start_limit = self.limiter("oauth_start", settings.oauth_starts_per_minute)
+        self.context.lookups = self.limiter("gmail_lookups", settings.gmail_lookups_per_minute)
         self._sessions: TTLCache[int] = TTLCache()
+
+    def limiter(self, name: str, per_minute: int, burst: int | None = None) -> Limiter:
+        """One limit for all instances when Redis is configured, else this process's."""
+        if self.shared is None:
+            return RateLimiter(per_minute, burst)
+        return SharedRateLimiter(self.shared, name, per_minute, burst)
 
     def close(self) -> None:
         self.context.close()
         self.store.engine.dispose()
+        if self.shared is not None:
+            self.shared.close()
 
     async def session(self, token: str) -> SessionInfo | None:
         key = token_hash(token)
         user_id = self._sessions.get(key)
+        if user_id is not None and self.shared is not None and self.shared.marked(key, user_id):
+            # Signed out, disconnected or reconnected through another instance: what
+            # this one remembers may be stale, so the database decides.
+            self._sessions.drop(lambda k: k == key)
+            self.context.forget_user(user_id)
+            user_id = None
         if user_id is None:
             user_id = await asyncio.to_thread(self.store.session_user, token)
             if user_id is None:
@@ -70,6 +87,8 @@ class Connection:
     def end_session(self, session: SessionInfo) -> None:
         self.store.revoke_session(session.token)
         self._sessions.drop(lambda k: k == session.key)
+        if self.shared is not None:
+            self.shared.mark_session(session.key)
 
     def disconnect(self, user_id: int) -> bool:
         """Revokes the grant at Google and deletes every row about the user; returns
@@ -86,4 +105,10 @@ class Connection:
         self.store.delete_user(user_id)
         self.context.forget_user(user_id)
         self._sessions.drop(lambda k: True)
+        self.user_changed(user_id)
         return revoked
+
+    def user_changed(self, user_id: int) -> None:
+        """Every instance drops what it remembers of the user on its next request."""
+        if self.shared is not None:
+            self.shared.mark_user(user_id)

@@ -5,6 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
+
+
+class Limiter(Protocol):
+    def allow(self, key: str) -> tuple[bool, float]:
+        """Takes one token; returns (allowed, seconds until the next token)."""
+        ...
 
 
 class RateLimiter:

@@ -136,8 +136,9 @@ def oauth_callback(
             return _error_page(400, problem.message)
         params = {"error": problem.code, "error_description": problem.message}
         return RedirectResponse(extension_redirect(problem.extension_id, params), 302)
-    # A new grant replaces whatever this process remembered of an old (maybe revoked) one.
+    # A new grant replaces whatever any instance remembered of an old (maybe revoked) one.
     connection.context.forget_user(done.user_id)
+    connection.user_changed(done.user_id)
     return RedirectResponse(done.redirect, status_code=302)
 
 

@@ -15,7 +15,7 @@ from google.oauth2.credentials import Credentials
 
 from intro_coach import metrics
 from intro_coach.analyzer import Context
-from intro_coach.auth.ratelimit import RateLimiter
+from intro_coach.auth.ratelimit import Limiter, RateLimiter
 from intro_coach.auth.scopes import scopes_for
 from intro_coach.config import Settings
 from intro_coach.gmail import lookup
@@ -73,7 +73,7 @@ class ContextService:
         self._creds: dict[UserKey, Credentials] = {}
         self._creds_lock = threading.Lock()
         self._refresh_locks: dict[UserKey, threading.Lock] = {}
-        self.lookups = RateLimiter(settings.gmail_lookups_per_minute)
+        self.lookups: Limiter = RateLimiter(settings.gmail_lookups_per_minute)
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
