@@ -84,7 +84,7 @@ class JsonLines(logging.Formatter):
         args = record.args
         if record.name == "uvicorn.access" and isinstance(args, tuple) and len(args) == 5:
             client, method, path, version, status = args
-            path = str(path).split("?", 1)[0]
+            path = scrub(str(path).split("?", 1)[0])
             entry["message"] = f"{method} {path} {status}"
             entry.update(method=method, path=path, status=status, http_version=version)
             entry["client"] = str(client)
