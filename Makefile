@@ -43,10 +43,15 @@ lint: install
 	$(BIN)/ruff format --check backend tests benchmarks
 	$(BIN)/mypy
 
-# PostgreSQL (Debian's, on loopback) is started here so that the store tests run on it
-# as well as on SQLite; .ci/postgres is idempotent.
+# PostgreSQL and Redis (Debian's, on loopback) are started here so that the store tests
+# run on PostgreSQL as well as on SQLite and the scale-out tests (HAProxy in front of two
+# instances) have both; .ci/postgres and .ci/redis are idempotent. .ci/compose-check
+# finds or builds what validates deploy/compose.yaml without a Docker daemon.
 test-python: install
-	eval "$$(bash .ci/postgres)" && eval "$$(bash .ci/languagetool)" && $(BIN)/pytest -q
+	bash .ci/system-packages haproxy
+	bash .ci/compose-check >/dev/null
+	eval "$$(bash .ci/postgres)" && eval "$$(bash .ci/redis)" && eval "$$(bash .ci/languagetool)" \
+		&& $(BIN)/pytest -q
 
 test-extension: extension
 	bash .ci/system-packages chromium

@@ -64,11 +64,13 @@ class Shared:
         )
         self._bucket = self.redis.register_script(_TOKEN_BUCKET)
         self._quiet_until = 0.0
+        self.failures = 0
 
     def close(self) -> None:
         self.redis.close()
 
     def _failed(self, what: str, exc: Exception) -> None:
+        self.failures += 1
         now = time.monotonic()
         if now >= self._quiet_until:  # one line a minute, not one per request
             log.warning("redis %s failed (%s); falling back", what, type(exc).__name__)
