@@ -66,6 +66,7 @@ bench: install extension
 	$(BIN)/python benchmarks/bench_http.py
 	$(BIN)/python benchmarks/bench_gmail.py
 	$(BIN)/python benchmarks/bench_addon.py
+	eval "$$(bash .ci/redis)" && $(BIN)/python benchmarks/bench_scaleout.py
 	npm --prefix extension run bench
 
 # Precision and recall of every rule on the labelled corpora (tests/corpus, and
