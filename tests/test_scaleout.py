@@ -61,7 +61,11 @@ def two(
     google: FakeGoogle, database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("scaleout")
-    extra = {"INTRO_COACH_ANALYZE_PER_MINUTE": str(PER_MINUTE)}
+    # The per-client limit on /oauth/start is shared too: these tests connect often.
+    extra = {
+        "INTRO_COACH_ANALYZE_PER_MINUTE": str(PER_MINUTE),
+        "INTRO_COACH_OAUTH_STARTS_PER_MINUTE": "6000",
+    }
     with stack(google, workdir, database, _redis_url(), extra_env=extra) as running:
         yield running
 
