@@ -87,6 +87,9 @@ def test_the_page_budget_ends_the_search(google: FakeGoogle) -> None:
         google.mailbox.append(mail(f"Pat {i} <pat{i}@example.org>", [USER], f"Jordan Lee said {i}"))
     found = find(google, max_pages=2)
     assert found.introduction is None and found.complete
+    assert found.notes == (
+        "gmail: no introduction among the 40 most recent emails that mention Jordan Lee",
+    )
 
 
 def test_intro_at_the_start_of_a_thread_of_hundreds(google: FakeGoogle) -> None:
@@ -157,6 +160,17 @@ def test_who_is_addressed(google: FakeGoogle, shape: dict[str, list[str]]) -> No
 )
 def test_phrasings(google: FakeGoogle, text: str) -> None:
     google.mailbox.append(intro(text=text, subject="Hello"))
+    assert referrer(google) == "Sally Smith"
+
+
+def test_html_only_introduction_with_quoted_history(google: FakeGoogle) -> None:
+    message = intro(text="", subject="Re: hello")
+    message.html = (
+        "<div dir=ltr>Jane, meet <b>Jordan</b>&nbsp;Lee &mdash; I&#39;ll let you two take it "
+        "from here.</div><div class=gmail_quote><blockquote>Pat wrote: you should meet "
+        "Sam</blockquote></div>"
+    )
+    google.mailbox.append(message)
     assert referrer(google) == "Sally Smith"
 
 

@@ -381,7 +381,7 @@ def parse(message: dict[str, Any]) -> Mail:
         decoded = _decode(data, budget)
         budget -= len(decoded.encode("utf-8", "replace"))
         (plain if mime == "text/plain" else htmls).append(decoded)
-    if plain:
+    if any(p.strip() for p in plain):  # an empty text part beside HTML says nothing
         text, quoted, people = split_quoted("\n".join(plain).replace("\r\n", "\n"))
     elif htmls:
         fresh, old = html_to_text("\n".join(htmls))

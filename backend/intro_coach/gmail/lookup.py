@@ -182,7 +182,14 @@ def find_introduction(
             raise
         complete = False
     if not found:
-        return ReferrerLookup(None, complete)
+        notes: tuple[str, ...] = ()
+        if token and pages >= max_pages:
+            who = recipient_name.strip() or recipient
+            notes = (
+                f"gmail: no introduction among the {pages * page_size} most recent emails "
+                f"that mention {who}",
+            )
+        return ReferrerLookup(None, complete, notes)
     found.sort(key=lambda i: i.date, reverse=True)
     notes = _ambiguity(found)
     if found[0].introducer is None:
