@@ -32,6 +32,8 @@ PARTIAL_TTL = 10.0  # a partial answer is used, and asked again soon
 USER_TTL = 60.0
 LOOKUP_BUDGET = 5.0  # seconds one background lookup may spend, back-offs included
 CACHE_BYTES = 8 * 1024 * 1024  # mailbox context held in memory, all users together
+CREDENTIALS_BYTES = 4 * 1024 * 1024  # about 2,000 accounts' credentials
+CREDENTIALS_TTL = 3600.0
 REVOKED_NOTE = "gmail: access was revoked at Google; reconnect Gmail in Intro Coach's options"
 
 
@@ -47,7 +49,6 @@ class Found:
 # The email is in the key so that a row id reused for another account can never be
 # served this account's mail.
 LookupKey = tuple[str, int, str, tuple[tuple[str, str], ...], bool]
-UserKey = tuple[int, str]  # (id, email)
 
 
 class ContextService:
@@ -70,9 +71,15 @@ class ContextService:
         # By session (the token's hash): a session belongs to one account for good.
         self._users: TTLCache[UserInfo | None] = TTLCache(max_bytes=1024 * 1024)
         self._inflight: dict[LookupKey, asyncio.Future[Found]] = {}
-        self._creds: dict[UserKey, Credentials] = {}
+        # Per account, bounded like every cache here: an account whose entry went is
+        # read from the store again.
+        self._creds: TTLCache[Credentials] = TTLCache(
+            max_bytes=CREDENTIALS_BYTES, size=lambda k, v: 2048
+        )
         self._creds_lock = threading.Lock()
-        self._refresh_locks: dict[UserKey, threading.Lock] = {}
+        self._refresh_locks: TTLCache[threading.Lock] = TTLCache(
+            max_bytes=CREDENTIALS_BYTES // 8, size=lambda k, v: 256
+        )
         self.lookups: Limiter = RateLimiter(settings.gmail_lookups_per_minute)
 
     def close(self) -> None:
@@ -83,8 +90,7 @@ class ContextService:
         self.cache.drop(lambda k: isinstance(k, tuple) and k[1] == user_id)
         self._users.drop(lambda k: isinstance(k, tuple) and k[1] == user_id)
         with self._creds_lock:
-            for key in [k for k in self._creds if k[0] == user_id]:
-                del self._creds[key]
+            self._creds.drop(lambda k: isinstance(k, tuple) and k[0] == user_id)
 
     async def user(self, user_id: int, session_key: str = "") -> UserInfo | None:
         key = (session_key, user_id)
@@ -190,7 +196,11 @@ class ContextService:
             scopes_for(user.features),
         )
         with self._creds_lock:
-            return self._creds.setdefault((user.id, user.email), creds)
+            kept = self._creds.get((user.id, user.email))
+            if kept is not None:
+                return kept
+            self._creds.put((user.id, user.email), creds, CREDENTIALS_TTL)
+            return creds
 
     def _refresh(self, user: UserInfo, creds: Credentials) -> None:
         """Gets an access token once, before the calls that share it run in parallel."""
@@ -199,7 +209,10 @@ class ContextService:
         from google_auth_httplib2 import Request  # type: ignore[import-untyped]
 
         with self._creds_lock:
-            lock = self._refresh_locks.setdefault((user.id, user.email), threading.Lock())
+            lock = self._refresh_locks.get((user.id, user.email))
+            if lock is None:
+                lock = threading.Lock()
+                self._refresh_locks.put((user.id, user.email), lock, CREDENTIALS_TTL)
         # One user's slow token refresh must not hold up everyone else's lookups.
         with lock:
             if creds.valid:
@@ -267,7 +280,7 @@ class ContextService:
             if creds.refresh_token:
                 self.store.mark_grant_revoked(user.id, creds.refresh_token)
             with self._creds_lock:
-                self._creds.pop((user.id, user.email), None)
+                self._creds.drop(lambda k: k == (user.id, user.email))
             log.info("gmail grant revoked at Google for a user")
             return Found("revoked")
         except GmailError as exc:
