@@ -156,10 +156,13 @@ def test_connect_analyze_disconnect(
         assert "resume-attached" not in {f["rule"] for f in result["findings"]}
         assert any("Gmail thread" in n for n in result["checks"]["notes"])
 
-        # The introduction in the mailbox makes Sally the referrer.
+        # The introduction in the mailbox makes Sally the referrer. A reply keeps its
+        # thread's subject; a first message gets subjects that name her.
         assert result["referrer"] == {"name": "Sally Smith", "source": "gmail"}
-        assert any("Sally Smith" in s["subject"] for s in result["subject_suggestions"])
-        assert "referrer-not-in-subject" in {f["rule"] for f in result["findings"]}
+        first = analyze_settled(http, url, token)
+        assert first["referrer"] == {"name": "Sally Smith", "source": "gmail"}
+        assert any("Sally Smith" in s["subject"] for s in first["subject_suggestions"])
+        assert "referrer-not-in-subject" in {f["rule"] for f in first["findings"]}
 
         # Disconnect: revoked at Google, every row gone, the session refused.
         refresh = store.refresh_token(user_id)
