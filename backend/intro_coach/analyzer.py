@@ -20,10 +20,9 @@ from intro_coach.referrer import (
     Person,
     find_introducer,
     find_referrer,
-    find_topic,
     parse_person,
     referrer_subjects,
-    topic_subjects,
+    subject_names,
 )
 from intro_coach.rules import Hit, checks
 from intro_coach.rules.pack import Pack, default_pack
@@ -37,6 +36,7 @@ from intro_coach.schema import (
     Stats,
     SubjectSuggestion,
 )
+from intro_coach.subjects import topic_subjects
 from intro_coach.text import Utf16Index, paragraphs
 from intro_coach.timing import Laps
 
@@ -128,14 +128,22 @@ def _first(name: str) -> str:
 
 
 def _suggestions(draft: Draft, person: Person | None, pack: Pack) -> list[SubjectSuggestion]:
+    """Subjects a careful person would send instead of the draft's, or none."""
     if draft.is_reply:
         return []  # a reply keeps the thread's subject
     if person is not None:
+        if subject_names(draft.subject, person):
+            return []  # the subject already does what these would
         return [
             SubjectSuggestion(subject=s, referrer=person.name, reason=r)
             for s, r in referrer_subjects(person)
         ]
-    topic = find_topic(draft.own)
+    words = pack.subjects
+    if not (
+        words.says_nothing(draft.subject, draft.recipient_names) or _flagged(draft.subject, pack)
+    ):
+        return []  # the writer's own subject is at least as good as a guessed one
+    topic = words.topic(draft.own)
     if topic is None or normalize_match(topic) in normalize_match(draft.subject):
         return []
     # A topic lifted from the draft can carry the very phrase a rule warns about
@@ -143,8 +151,15 @@ def _suggestions(draft: Draft, person: Person | None, pack: Pack) -> list[Subjec
     return [
         SubjectSuggestion(subject=s, reason=r)
         for s, r in topic_subjects(topic)
-        if not any(next(rule.find(s), None) for rule in pack.rules if "subject" in rule.fields)
+        if not _flagged(s, pack)
     ]
+
+
+def _flagged(subject: str, pack: Pack) -> bool:
+    """Whether a phrase rule or the ask model would flag this subject."""
+    if any(next(rule.find(subject), None) for rule in pack.rules if "subject" in rule.fields):
+        return True
+    return any(a.kind == "job" for a in pack.asks.read_subject(subject))
 
 
 def _silenced(finding: Finding, request: AnalyzeRequest) -> bool:

@@ -14,6 +14,7 @@ import yaml
 from intro_coach.asks import AskWords, AskWordsError
 from intro_coach.rules.prefilter import Phrases
 from intro_coach.schema import Severity
+from intro_coach.subjects import SubjectWords, SubjectWordsError
 
 _SEVERITIES = ("error", "warning", "suggestion")
 _FIELDS = ("subject", "body")
@@ -107,6 +108,7 @@ class Pack:
     rules: tuple[PackRule, ...]
     checks: dict[str, CheckText]
     asks: AskWords  # what each sentence asks for (asks.py)
+    subjects: SubjectWords  # subject suggestions (subjects.py)
     thanks: Phrases
     not_thanks: Phrases
     resume_request: Phrases
@@ -221,6 +223,13 @@ def _ask_words(section: dict[str, Any]) -> AskWords:
         raise PackError(str(exc)) from exc
 
 
+def _subject_words(section: Any) -> SubjectWords:
+    try:
+        return SubjectWords.parse(section)
+    except SubjectWordsError as exc:
+        raise PackError(str(exc)) from exc
+
+
 def parse_pack(source: str) -> Pack:
     data = yaml.safe_load(source)
     if not isinstance(data, dict):
@@ -246,6 +255,7 @@ def parse_pack(source: str) -> Pack:
         checks=checks,
         resume_request=_phrase_list(phrases, "resume_request"),
         asks=_ask_words(_require(data, "asks", dict, "pack")),
+        subjects=_subject_words(data.get("subjects")),
         thanks=_phrase_list(phrases, "thanks"),
         not_thanks=_phrase_list(phrases, "not_thanks"),
     )
