@@ -25,11 +25,10 @@ _drafts = st.lists(
 
 def _unfiltered(phrases: Phrases, text: str) -> list[tuple[int, int, int]]:
     """What one regex of every alternative finds, paragraph by paragraph."""
-    regex = phrases._compiled(tuple(range(len(phrases._alternatives))))
     found = []
     for offset, paragraph in paragraphs(text):
-        for m in regex.finditer(paragraph):
-            found.append(((m.lastindex or 1) - 1, offset + m.start(), offset + m.end()))
+        for index, start, end in phrases.spans(paragraph, unfiltered=True):
+            found.append((index, offset + start, offset + end))
     return found
 
 

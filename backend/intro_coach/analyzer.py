@@ -8,12 +8,12 @@ the caller says in `checks` which outside services answered.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from intro_coach import linear
 from intro_coach.draft import Draft, prepare
 from intro_coach.grammar import GrammarChecker, GrammarMatch, GrammarSettings
 from intro_coach.referrer import (
@@ -63,7 +63,15 @@ def finding_id(rule: str, field: str, match: str, occurrence: int) -> str:
     return f"{rule}:{field}:{digest.hexdigest()}{suffix}"
 
 
-_WORD_START = re.compile(r"(?:^|(?<=[\s\-]))[^\W\d_]")
+def _title_case(text: str) -> str:
+    """Each word's first letter in capitals (a word starts the text or follows a space
+    or a hyphen); our own replacement text, so plain code."""
+    out = []
+    after_gap = True
+    for ch in text:
+        out.append(ch.upper() if after_gap and ch.isalpha() else ch)
+        after_gap = ch.isspace() or ch == "-"
+    return "".join(out)
 
 
 def _match_case(replacement: str, matched: str) -> str:
@@ -72,7 +80,7 @@ def _match_case(replacement: str, matched: str) -> str:
     if len(words) > 1 and matched.isupper():
         return replacement.upper()
     if len(words) > 1 and all(w[:1].isupper() for w in words if w[:1].isalpha()):
-        return _WORD_START.sub(lambda m: m.group().upper(), replacement)
+        return _title_case(replacement)
     if matched[:1].isupper() and replacement[:1].islower():
         return replacement[0].upper() + replacement[1:]
     return replacement
@@ -273,8 +281,8 @@ def analyze(
 # --- Grammar: asked for separately, so that the rules never wait for it -----------------
 
 _GRAMMAR_WARNINGS = frozenset({"misspelling", "grammar"})
-_POSSESSIVE = re.compile(r"['’]s\b", re.IGNORECASE)
-_NAME_WORD = re.compile(r"[^\W\d_]+")
+_POSSESSIVE = linear.compile(r"['’]s(\W|$)", linear.IGNORECASE)
+_NAME_WORD = linear.tokenizer(r"[^\W\d_]+")
 GRAMMAR_REPLACEMENTS = 3
 
 
@@ -288,7 +296,8 @@ def _signature_lines(own: str) -> list[str]:
 
 
 def _words(text: str) -> set[str]:
-    return {w.casefold() for w in _NAME_WORD.findall(_POSSESSIVE.sub("", text))}
+    plain = _POSSESSIVE.sub(lambda m: m.group(1) or "", text)
+    return {w.casefold() for w in _NAME_WORD.findall(plain)}
 
 
 def _not_to_flag(request: AnalyzeRequest, draft: Draft, context: Context) -> frozenset[str]:

@@ -17,14 +17,13 @@ designer position"). The words are data in the rule pack (`asks` section).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal
 
+from intro_coach import linear
 from intro_coach.rules.prefilter import Phrases
-from intro_coach.text import paragraphs
+from intro_coach.text import paragraphs, per_paragraph
 
 Kind = Literal["advice", "conversation", "introduction", "job"]
 KINDS: tuple[Kind, ...] = ("advice", "conversation", "introduction", "job")
@@ -32,17 +31,18 @@ _BLOCKERS = ("negation", "reported", "hypothetical")
 
 # Where a sentence ends: terminal punctuation followed by a space or the end, or a line
 # break after a line that reads as a unit of its own (a greeting, a sign-off).
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?:[ \t]+|\n|$)|\n")
+_SENTENCE_END = linear.compile(r"[.!?…]+[\"'”’)\]]*(?:[ \t]+|\n|$)|\n")
 # A word before a full stop that does not end a sentence ("Dr. Patel", "e.g. design").
 _ABBREVIATIONS = frozenset(
     "dr mr mrs ms mx prof st jr sr vs etc e.g i.e eg ie approx no inc ltd co corp".split()
 )
 # Where a clause ends, for the scope of a negation or of reported speech.
-_CLAUSE_BREAK = re.compile(
-    r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|though|although|instead|rather|yet|so|and)\b",
-    re.IGNORECASE,
+_CLAUSE_MARK = linear.compile(r"[,;:()\u2013\u2014]|\s-\s")
+_CLAUSE_WORD = linear.compile(
+    r"but|however|though|although|instead|rather|yet|so|and",
+    linear.IGNORECASE,
+    whole_words=True,
 )
-_LAST_WORD = re.compile(r"([\w.]+)$")
 
 
 class AskWordsError(ValueError):
@@ -160,7 +160,7 @@ class AskWords:
         flat = subject.replace("\n", " ").replace("\r", " ")
         return [a for s in self._read_paragraph(flat, subject=True) for a in s.asks]
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one instance per pack, kept for the process
+    @per_paragraph  # in the shared, byte-bounded memo; one instance per pack
     def _read_paragraph(self, paragraph: str, subject: bool = False) -> tuple[Sentence, ...]:
         if not paragraph.strip():
             return ()
@@ -176,7 +176,9 @@ class AskWords:
         out = []
         for start, end in _sentences(paragraph):
             text = paragraph[start:end]
-            breaks = [start + m.start() for m in _CLAUSE_BREAK.finditer(text)]
+            breaks = sorted(
+                start + m.start() for r in (_CLAUSE_MARK, _CLAUSE_WORD) for m in r.finditer(text)
+            )
 
             def inside(m: _Match, start: int = start, end: int = end) -> bool:
                 return start <= m.start < end
@@ -234,14 +236,23 @@ def _dedupe(asks: list[Ask]) -> list[Ask]:
     return kept
 
 
+def _last_word(text: str, end: int) -> str:
+    """The run of word characters and dots that ends at `end` (read backwards, so each
+    sentence costs the length of its last word, not of the text before it)."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_."):
+        start -= 1
+    return text[start:end]
+
+
 def _sentences(paragraph: str) -> Iterator[tuple[int, int]]:
     start = 0
     for m in _SENTENCE_END.finditer(paragraph):
-        if m.group().startswith("."):
-            word = _LAST_WORD.search(paragraph, 0, m.start())
-            if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+        if (m.group() or "").startswith("."):
+            word = _last_word(paragraph, m.start())
+            if word and word.lower().rstrip(".") in _ABBREVIATIONS:
                 continue
-            if word and len(word.group(1)) == 1 and word.group(1).isupper():
+            if word and len(word) == 1 and word.isupper():
                 continue  # an initial: "Sally J. Smith"
         if m.group() == "\n" and _continues(paragraph, start, m.start()):
             continue

@@ -12,27 +12,34 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import fields, is_dataclass
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
 
-def approx_size(value: object, _depth: int = 0) -> int:
-    """Roughly how many bytes `value` holds: containers and dataclasses are walked, to a
-    few levels (what the analyzer caches is shallow). Shared objects are counted each time
-    they are reached, which errs on the side of a smaller cache."""
+_SCALARS = (str, bytes, int, float, bool, type(None))
+
+
+def approx_size(value: object, depth: int = 4) -> int:
+    """Roughly how many bytes `value` holds: containers and dataclasses are walked, to
+    `depth` levels (what the analyzer caches is shallow; below that only the objects'
+    own size counts). Shared objects are counted each time they are reached, which errs
+    on the side of a smaller cache."""
     size = sys.getsizeof(value)
-    if _depth > 6 or isinstance(value, str | bytes | int | float | bool) or value is None:
+    if depth <= 0 or isinstance(value, _SCALARS):
         return size
     if isinstance(value, tuple | list | set | frozenset):
-        return size + sum(approx_size(v, _depth + 1) for v in value)
+        return size + sum(
+            sys.getsizeof(v) if isinstance(v, _SCALARS) else approx_size(v, depth - 1)
+            for v in value
+        )
     if isinstance(value, dict):
         return size + sum(
-            approx_size(k, _depth + 1) + approx_size(v, _depth + 1) for k, v in value.items()
+            approx_size(k, depth - 1) + approx_size(v, depth - 1) for k, v in value.items()
         )
-    if is_dataclass(value) and not isinstance(value, type):
-        return size + sum(approx_size(getattr(value, f.name), _depth + 1) for f in fields(value))
+    names = getattr(value, "__dataclass_fields__", None)
+    if names is not None:
+        return size + sum(approx_size(getattr(value, n), depth - 1) for n in names)
     return size
 
 

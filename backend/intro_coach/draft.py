@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from intro_coach import linear
 from intro_coach.schema import AnalyzeRequest, Attachment
 from intro_coach.stats import TextStats, measure
 from intro_coach.text import (
@@ -16,7 +16,9 @@ from intro_coach.text import (
     merge_spans,
 )
 
-_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|antw|r|rif|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:", re.I)
+_REPLY_SUBJECT = linear.compile(
+    r"^\s*(?:re|aw|sv|antw|r|rif|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:", linear.IGNORECASE
+)
 
 
 @dataclass

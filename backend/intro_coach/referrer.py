@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from intro_coach import linear
 from intro_coach.rules.prefilter import Phrases
 from intro_coach.text import paragraphs, per_paragraph
 
 _UPPER = "".join(chr(c) for c in (*range(0x41, 0x250), *range(0x370, 0x530)) if chr(c).isupper())
 _LETTER = r"[^\W\d_]"
-_WORD = rf"(?:(?:[dDlL]|[aAeE]l)['’\-])?[{_UPPER}](?:{_LETTER}|['’\-](?={_LETTER}))*"
+_WORD = rf"(?:(?:[dDlL]|[aAeE]l)['’\-])?[{_UPPER}]{_LETTER}*(?:['’\-]{_LETTER}+)*"
 _PARTICLE = r"(?:van|von|de|da|del|della|di|du|la|le|der|den|ter|bin|ibn|dos|das|y|e)"
 _NAME = rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_WORD}){{0,3}}"
 TITLES = (
@@ -55,7 +56,7 @@ _AFTER_NAME = (
 # What can stand between the name and the verb: "Priya Patel, my thesis adviser,",
 # "Sally Smith from Acme", or just the comma closing "My manager, Sally Smith,".
 _APPOSITIVE = (
-    r"(?:,[ \t]+(?:my|our|a|an|who|the)\b[^,.!?\n]{1,60},"
+    r"(?:,[ \t]+(?:my|our|a|an|who|the)[^\w,.!?\n][^,.!?\n]{0,59},"
     rf"|[ \t]+(?:from|at|of)[ \t]+(?:the[ \t]+)?{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
     r"(?:[ \t]+[a-z]+){0,3}"  # "Lauren Hayes at the Kellogg alumni office"
     r"|,)?"
@@ -64,7 +65,9 @@ _APPOSITIVE = (
 # times faster than one regex that tries a name at every capital letter of the draft.
 # Each phrase is only tried when its words are in the draft at all (see prefilter.py).
 _VERB_AFTER_NAME = Phrases(_AFTER_NAME, flags=re.IGNORECASE | re.X)
-_NAME_BEFORE_VERB = re.compile(rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:also[ \t]+|kindly[ \t]+)?\Z", re.X)
+_NAME_BEFORE_VERB = linear.compile(
+    rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:also[ \t]+|kindly[ \t]+)?\Z", re.X
+)
 _LOOKBACK = 160  # characters before the verb that can hold "Dr. Name, my old manager,"
 
 # The person comes after: "I was referred to you by Dr. Priya Patel".
@@ -81,10 +84,11 @@ _BEFORE_NAME = Phrases(
     flags=re.IGNORECASE | re.X,
     whole_words=False,
 )
-_PERSON_NEXT = re.compile(rf"[ \t]+{_PERSON}")
+_PERSON_NEXT = linear.compile(rf"[ \t]+{_PERSON}")
+_LOOKAHEAD = 300  # characters after "referred to you by" that can hold the name
 _POSSESSIVE = Phrases(
     [
-        rf"(?<!\w)(?i:at|on|per|following)[ \t]+{_PERSON}['’]s?[ \t]+"
+        rf"(?i:at|on|per|following)[ \t]+{_PERSON}['’]s?[ \t]+"
         r"(?i:suggestion|recommendation|advice|urging)"
     ],
     flags=re.NOFLAG,
@@ -148,36 +152,43 @@ def _clean(title: str | None, name: str, start: int) -> Person | None:
     return Person(clean, title.rstrip(".") if title else None, begin, begin + len(clean))
 
 
-def _names_before_verbs(text: str) -> Iterator[re.Match[str]]:
-    for verb in _VERB_AFTER_NAME.matches(text):
-        start = max(0, verb.start() - _LOOKBACK)
-        while 0 < start < verb.start() and not text[start - 1].isspace():
+def _names_before_verbs(text: str) -> Iterator[tuple[str | None, str, int]]:
+    for _, verb_start, _ in _VERB_AFTER_NAME.spans(text):
+        start = max(0, verb_start - _LOOKBACK)
+        while 0 < start < verb_start and not text[start - 1].isspace():
             start += 1  # never begin the window inside a word
-        m = _NAME_BEFORE_VERB.search(text, start, verb.start())
+        m = _NAME_BEFORE_VERB.search(text[start:verb_start])
         if m:
-            yield m
+            yield m.group("title"), m.group("name") or "", start + m.start("name")
 
 
-def _names_after_phrases(text: str) -> Iterator[re.Match[str]]:
+def _names_after_phrases(text: str) -> Iterator[tuple[str | None, str, int]]:
     for phrase in _BEFORE_NAME.matches(text):
-        m = _PERSON_NEXT.match(text, phrase.end())
+        after = phrase.end()
+        m = _PERSON_NEXT.match(text[after : after + _LOOKAHEAD])
         if m:
-            yield m
+            yield m.group("title"), m.group("name") or "", after + m.start("name")
+
+
+def _names_by_possessive(text: str) -> Iterator[tuple[str | None, str, int]]:
+    for m in _POSSESSIVE.matches(text):
+        if m.start() == 0 or not _is_word(text[m.start() - 1]):  # "at", not "that"
+            yield m.group("title"), m.group("name") or "", m.start("name")
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 @per_paragraph
 def _people(paragraph: str) -> tuple[tuple[Person, ...], ...]:
     """Everyone one paragraph names as a referrer, by phrasing, in order."""
     return tuple(
-        tuple(
-            person
-            for m in matches
-            if (person := _clean(m.group("title"), m.group("name"), m.start("name")))
-        )
-        for matches in (
+        tuple(person for title, name, start in found if (person := _clean(title, name, start)))
+        for found in (
             _names_before_verbs(paragraph),
             _names_after_phrases(paragraph),
-            _POSSESSIVE.matches(paragraph),
+            _names_by_possessive(paragraph),
         )
     )
 
@@ -201,22 +212,31 @@ def find_referrer(text: str, exclude: frozenset[str] = frozenset()) -> Person | 
 # Replies to an introduction: the writer thanks the introducer in the opening line
 # ("Thanks Sally (moved to bcc)!", "Thank you, Anika!", "Thanks so much for the intro,
 # Sophie") and the quoted mail is the introduction, its header naming its author.
-_THANKED = re.compile(
+_THANKED = linear.compile(
     r"(?i:thanks|thank\s+you|many\s+thanks)(?:\s+(?i:so\s+much|a\s+lot|again|very\s+much))?"
     r"(?:\s+(?i:for)\s+(?i:the|this|your)?\s*(?i:kind\s+|warm\s+)?"
     r"(?i:intro|introduction|connection|connecting\s+us|introducing\s+us))?"
-    rf"[ \t]*,?[ \t]+(?P<name>{_WORD})(?!\w)"
+    rf"[ \t]*,?[ \t]+(?P<name>{_WORD})(?:\W|$)"
 )
-_QUOTE_AUTHOR = re.compile(
+_QUOTE_AUTHOR = linear.compile(
     rf"(?P<name>{_NAME})[ \t\"']*(?:<|\[mailto:|\()[^\s<>()\[\]]+@[^\s<>()\[\]]+(?:>|\]|\))"
     r"[^\n]{0,120}\n?[^\n]{0,120}?wrote:"
     rf"|^[ \t>]*From:[ \t]*[\"']?(?P<from>{_NAME})",
-    re.MULTILINE,
+    linear.MULTILINE,
 )
-_INTRO_CUES = re.compile(
-    r"(?i)\b(?:meet|e-meet|introduc\w*|connecting\s+you|connect\s+you|you\s+two|you\s+both|"
-    r"both\s+of\s+you|take\s+it\s+from\s+here|over\s+to\s+you)\b|<>"
+_INTRO_CUES = linear.compile(
+    r"meet|e-meet|introduc\w*|connecting\s+you|connect\s+you|you\s+two|you\s+both|"
+    r"both\s+of\s+you|take\s+it\s+from\s+here|over\s+to\s+you",
+    linear.IGNORECASE,
+    whole_words=True,
 )
+_TIME_BEFORE_NAME = linear.compile(r"^(?:[AaPp]\.?[Mm]\.?|UTC|GMT|CET|EST|PST)\s+")
+
+
+def _intro_cue(text: str) -> bool:
+    return "<>" in text or _INTRO_CUES.search(text) is not None
+
+
 _OPENING_CHARS = 300
 
 
@@ -235,17 +255,17 @@ def find_introducer(
     if found:
         raw = found.group("name") or found.group("from") or ""
         # "On Mon, Nov 2, 2026 at 8:41 AM Meredith Stone <...>": the time is not the name.
-        raw = re.sub(r"^(?:[AaPp]\.?[Mm]\.?|UTC|GMT|CET|EST|PST)\s+", "", raw)
+        raw = _TIME_BEFORE_NAME.sub("", raw)
         person = _clean(None, raw, 0) if raw else None
         if person and _fold(person.name) not in exclude:
             author = person.name
     if thanked and author and _fold(author).split()[0] == _fold(thanked):
         return Person(author)
-    if thanked and (re.search(r"(?i)\bbcc", opening) or _INTRO_CUES.search(quoted + subject)):
+    if thanked and (_starts_word(opening.lower(), "bcc") or _intro_cue(quoted + subject)):
         folded = _fold(thanked)
         if folded not in exclude:
             return Person(thanked)
-    if author and _INTRO_CUES.search(quoted + " " + subject):
+    if author and _intro_cue(quoted + " " + subject):
         return Person(author)
     return None
 
@@ -269,7 +289,7 @@ def subject_names(subject: str, person: Person) -> bool:
     folded = _fold(subject)
 
     def has(phrase: str) -> bool:
-        return re.search(rf"(?<!\w){re.escape(_fold(phrase))}(?!\w)", folded) is not None
+        return _has_words(folded, _fold(phrase))
 
     if has(person.name):
         return True
@@ -282,8 +302,37 @@ def subject_names(subject: str, person: Person) -> bool:
         and has(_short_name(parts))
     ):
         return True  # a name too long for any subject: what referrer_subjects offers
-    surname = re.escape(_fold(person.surname))
-    return re.search(rf"(?<!\w)(?:{_FOLDED_TITLES})\.?\s+{surname}(?!\w)", folded) is not None
+    return _titled(_fold(person.surname)).search(folded) is not None
+
+
+def _starts_word(text: str, word: str) -> bool:
+    """Whether `word` is in `text` where no word character comes just before it."""
+    at = text.find(word)
+    while at >= 0:
+        if at == 0 or not _is_word(text[at - 1]):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _has_words(text: str, phrase: str) -> bool:
+    """Whether `phrase` is in `text` neither starting nor ending inside a word."""
+    if not phrase:
+        return False
+    at = text.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        if (at == 0 or not _is_word(text[at - 1])) and (
+            end == len(text) or not _is_word(text[end])
+        ):
+            return True
+        at = text.find(phrase, at + 1)
+    return False
+
+
+@lru_cache(maxsize=256)
+def _titled(surname: str) -> linear.Regex:
+    return linear.compile(rf"(?:{_FOLDED_TITLES})\.?\s+{re.escape(surname)}", whole_words=True)
 
 
 MAX_SUBJECT = 60

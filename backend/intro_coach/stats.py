@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from intro_coach import linear
 from intro_coach.text import paragraphs, per_paragraph
 
-WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"'”’)\]]|$)")
-_QUESTION = re.compile(r"\?+")
-_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+WORD = linear.tokenizer(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_END_MARKS = linear.tokenizer(r"[.!?…]+")
+_AFTER_END = frozenset("\"'”’)]")  # or whitespace, or the end: then the marks end a sentence
+_QUESTION = linear.tokenizer(r"\?+")
+_VOWEL_GROUPS = linear.tokenizer(r"[aeiouy]+")
 _VOWELS = frozenset("aeiouyAEIOUY")
 
 
@@ -80,13 +81,17 @@ def _paragraph_counts(paragraph: str) -> tuple[int, int, int, int]:
     words = WORD.findall(paragraph)
     if not words:
         return 0, 0, 0, 0
-    ends = len(_SENTENCE_END.findall(paragraph))
+    ends = sum(1 for m in _END_MARKS.finditer(paragraph) if _ends_sentence(paragraph, m.end()))
     # A paragraph that ends without punctuation (a greeting, a sign-off) still ends.
     sentences = ends or 1
     questions = paragraph.count("?")
     if "??" in paragraph:
         questions = len(_QUESTION.findall(paragraph))  # "??" asks one question
     return len(words), sentences, questions, count_syllables(paragraph, words)
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    return end == len(text) or text[end].isspace() or text[end] in _AFTER_END
 
 
 def measure(text: str) -> TextStats:

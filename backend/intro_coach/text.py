@@ -10,6 +10,7 @@ every offset still points into the text the client sent).
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from html.parser import HTMLParser
 from itertools import accumulate
 from typing import Any, TypeVar, cast
 
+from intro_coach import linear
 from intro_coach.cache import ByteLRU
 
 Span = tuple[int, int]
@@ -238,19 +240,21 @@ def html_to_text(html: str) -> Extracted:
 
 # A reply header, in the languages Gmail writes it in most often. It can wrap onto a
 # second line when the sender's address is long.
-_REPLY_HEADER = re.compile(
-    r"^[ \t]*(?:On|Le|Am|El|Il|Em|Op|På|W dniu)\b[^\n]{0,300}(?:\n[^\n]{0,300})?"
+_REPLY_HEADER = linear.compile(
+    r"^[ \t]*(?:On|Le|Am|El|Il|Em|Op|På|W dniu)"
+    # The opener is a whole word: what follows it on its line starts with a non-word.
+    r"(?:[^\w\n][^\n]{0,299}(?:\n[^\n]{0,300})?|\n[^\n]{0,300})"
     r"(?:wrote|a écrit|schrieb|escribió|ha scritto|escreveu|schreef|skrev|napisał)\s*:[ \t]*$",
-    re.MULTILINE,
+    linear.MULTILINE,
 )
-_FORWARD_HEADER = re.compile(
+_FORWARD_HEADER = linear.compile(
     r"^[ \t]*(?:-{2,}\s*(?:Forwarded message|Original Message|Mensaje reenviado|"
     r"Message transféré|Weitergeleitete Nachricht)\s*-{2,}|Begin forwarded message:|"
     r"From: [^\n]+\n(?:Sent|Date): )",
-    re.MULTILINE | re.IGNORECASE,
+    linear.MULTILINE | linear.IGNORECASE,
 )
-_SIGNATURE = re.compile(r"^-- ?$", re.MULTILINE)
-_QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
+_SIGNATURE = linear.compile(r"^-- ?$", linear.MULTILINE)
+_QUOTED_LINE = linear.compile(r"^[ \t]*>[^\n]*$", linear.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -266,14 +270,13 @@ def find_quoted(text: str) -> Quoted:
     quoted_lines = [(m.start(), m.end()) for m in _QUOTED_LINE.finditer(text)]
     forward = _FORWARD_HEADER.search(text)
     signature = _SIGNATURE.search(text)
-    headers = [m for m in _REPLY_HEADER.finditer(text) if _is_reply_header(m.group())]
+    headers = [m for m in _REPLY_HEADER.finditer(text) if _is_reply_header(m.group() or "")]
     spans = list(quoted_lines)
     cut = min((m.start() for m in (forward, signature) if m), default=len(text))
     for m in headers:
         if m.start() >= cut:
             break
-        after = text[m.end() :].lstrip("\n")
-        if after.lstrip().startswith(">"):
+        if _next_visible(text, m.end()) == ">":
             # Bottom-posting or inline replies: only the '>' lines are quotes, and the
             # writer's own answers between them stay in.
             spans.append((m.start(), m.end()))
@@ -286,18 +289,41 @@ def find_quoted(text: str) -> Quoted:
     return Quoted(merge_spans(spans), history)
 
 
+def _next_visible(text: str, start: int) -> str:
+    """The first character from `start` on that is not whitespace ('' if none). Each
+    header's whitespace ends where the next header starts, so all calls are linear."""
+    while start < len(text):
+        visible = text[start : start + 256].lstrip()
+        if visible:
+            return visible[0]
+        start += 256
+    return ""
+
+
 def _is_reply_header(line: str) -> bool:
     # Mail clients put a date or an address in the header; "On my blog I wrote:" has
     # neither and is the writer's own sentence.
     return "@" in line or any(c.isdigit() for c in line)
 
 
-_BLANK_LINE = re.compile(r"\n\s*\n")
+_BLANK_LINE = linear.compile(r"\n\s*\n")
 _T = TypeVar("_T")
+
+
 # Every per-paragraph result of every rule shares this one budget: while someone types,
 # their other paragraphs stay remembered, and no stream of distinct drafts can grow it.
-PARAGRAPH_MEMO: ByteLRU[Any] = ByteLRU(32 * 2**20)
-_SPLITS: ByteLRU[tuple[tuple[int, str], ...]] = ByteLRU(4 * 2**20)
+def _memo_size(key: Any, value: Any) -> int:
+    # Paid on every miss, so only one level deep: results are tuples of small tuples.
+    size = sum(sys.getsizeof(k) for k in key[1:]) + sys.getsizeof(value) + 100
+    if isinstance(value, tuple):
+        size += sum(sys.getsizeof(v) for v in value)
+    return size
+
+
+PARAGRAPH_MEMO: ByteLRU[Any] = ByteLRU(32 * 2**20, size=_memo_size)
+_SPLITS: ByteLRU[tuple[tuple[int, str], ...]] = ByteLRU(
+    4 * 2**20, size=lambda text, split: 2 * sys.getsizeof(text) + 120 * len(split)
+)
 
 
 def per_paragraph(function: Callable[..., _T]) -> Callable[..., _T]:
@@ -306,12 +332,12 @@ def per_paragraph(function: Callable[..., _T]) -> Callable[..., _T]:
     name = f"{function.__module__}.{function.__qualname__}"
 
     @wraps(function)
-    def remembered(*args: Any) -> _T:
-        key = (name, *args)
+    def remembered(*args: Any, **options: Any) -> _T:
+        key = (name, *args, *sorted(options.items())) if options else (name, *args)
         found = PARAGRAPH_MEMO.get(key, _MISSING)
         if found is not _MISSING:
             return cast(_T, found)
-        result = function(*args)
+        result = function(*args, **options)
         PARAGRAPH_MEMO.put(key, result)
         return result
 
@@ -366,7 +392,7 @@ def mask(text: str, spans: list[Span]) -> str:
     pos = 0
     for start, end in spans:
         parts.append(text[pos:start])
-        parts.append(re.sub(r"[^\n]", " ", text[start:end]))
+        parts.append("\n".join(" " * len(line) for line in text[start:end].split("\n")))
         pos = end
     parts.append(text[pos:])
     return "".join(parts)
@@ -380,7 +406,7 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         to16 = Utf16Index(text)
-        self._starts = [0, *(to16(m.end()) for m in re.finditer("\n", text))]
+        self._starts = [0, *(to16(i + 1) for i, ch in enumerate(text) if ch == "\n")]
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self._starts, offset) - 1

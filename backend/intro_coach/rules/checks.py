@@ -6,11 +6,11 @@ section, so the advice reads the same wherever it is edited.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from intro_coach import linear
 from intro_coach.asks import Reading
 from intro_coach.draft import Draft
 from intro_coach.referrer import Person, subject_names
@@ -30,32 +30,46 @@ _NUMBERS = {
     "forty": 40, "forty-five": 45, "sixty": 60, "ninety": 90,
 }  # fmt: skip
 # A duration that is a distance or a deadline ("45 minutes away", "within an hour") is
-# not how long they are asked to talk.
-_NOT_A_MEETING = (
-    r"(?!\s+(?:away|drive|walk|ride|commute|flight|ahead|ago|later|earlier|early|late|"
-    r"behind|from|each|every|a\s+day|a\s+week|per))"
+# not how long they are asked to talk. RE2 has no lookarounds: these are tested in code,
+# on a few characters either side of a match.
+_NOT_A_MEETING = linear.compile(
+    r"\s+(?:away|drive|walk|ride|commute|flight|ahead|ago|later|earlier|early|late|"
+    r"behind|from|each|every|a\s+day|a\s+week|per)",
+    linear.IGNORECASE,
 )
-_NOT_A_MEETING_BEFORE = r"(?<!within\s)(?<!in\s)(?<!per\s)(?<!every\s)(?<!than\s)(?<!under\s)"
-# The leading lookahead lets the search skip most positions with one character test.
-_MINUTES = re.compile(
-    r"(?=[\dfnstac])(?<!\w)"
+_NOT_A_MEETING_BEFORE = ("within", "in", "per", "every", "than", "under")
+_NOT_HOURS_BEFORE = ("half", "of", *_NOT_A_MEETING_BEFORE)
+_MINUTES = linear.compile(
     r"(?P<n>\d{1,3}|five|ten|fifteen|twenty|twenty-five|thirty|forty|forty-five|sixty|"
     r"ninety|a few|few|a couple of|couple of)"
-    r"(?:\s*(?:-|–|to|or)\s*(?P<upper>\d{1,3}))?[\s\-]*(?:min(?:ute)?s?|mins?)(?!\w)"
-    + _NOT_A_MEETING,
-    re.I,
+    r"(?:\s*(?:-|–|to|or)\s*(?P<upper>\d{1,3}))?[\s\-]*(?:min(?:ute)?s?|mins?)",
+    linear.IGNORECASE,
+    whole_words=True,
 )
-_SHORT_PHRASES = re.compile(
-    r"(?=[hq])(?<!\w)(?:half an hour|half[\s\-]hour|quarter of an hour|quarter[\s\-]hour)(?!\w)",
-    re.I,
+_SHORT_PHRASES = linear.compile(
+    r"half an hour|half[\s\-]hour|quarter of an hour|quarter[\s\-]hour",
+    linear.IGNORECASE,
+    whole_words=True,
 )
-_HOURS = re.compile(
-    r"(?=[\daotcsfh])(?<!\w)(?<!half\s)(?<!of\s)"
-    + _NOT_A_MEETING_BEFORE
-    + r"(?:(?:an?|one|two|three|\d{1,2}(?:\.\d)?|a couple of|couple of|several|a few|few)"
-    r"[\s\-]+hours?|hour-long)(?!\w)" + _NOT_A_MEETING,
-    re.I,
+_HOURS = linear.compile(
+    r"(?:an?|one|two|three|\d{1,2}(?:\.\d)?|a couple of|couple of|several|a few|few)"
+    r"[\s\-]+hours?|hour-long",
+    linear.IGNORECASE,
+    whole_words=True,
 )
+
+
+def _a_meeting(text: str, m: linear.Match, not_before: tuple[str, ...] = ()) -> bool:
+    """Not a distance or a deadline: no "away" after, none of `not_before` (and one
+    space) just before."""
+    start, end = m.start(), m.end()
+    if _NOT_A_MEETING.match(text[end : end + 40]):
+        return False
+    if not_before and start >= 2 and text[start - 1].isspace():
+        return not text[max(0, start - 8) : start - 1].lower().endswith(not_before)
+    return True
+
+
 # "cvs" is left out on purpose: a CVS receipt is not a CV.
 _RESUME_WORDS = frozenset({"resume", "resumes", "cv", "lebenslauf", "vitae"})
 _NOT_RESUME_ENDINGS = ("presume",)
@@ -159,9 +173,9 @@ def no_clear_ask(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
     return [hit(pack, "no-clear-ask", "body")]
 
 
-def _minutes(match: re.Match[str]) -> int | None:
+def _minutes(match: linear.Match) -> int | None:
     # A range is as long as its upper end: "30-45 minutes" asks for 45.
-    raw = (match.group("upper") or match.group("n")).lower()
+    raw = (match.group("upper") or match.group("n") or "").lower()
     if raw.isdigit():
         return int(raw)
     return _NUMBERS.get(raw)
@@ -176,10 +190,18 @@ def _durations(paragraph: str) -> tuple[tuple[int, int, bool], ...]:
     # is far cheaper than these patterns' lookarounds at every position.
     if "min" in lowered:
         # "A few minutes" names no length: it is no time frame at all.
-        counted = [(m, _minutes(m)) for m in _MINUTES.finditer(paragraph)]
+        counted = [
+            (m, _minutes(m))
+            for m in _MINUTES.finditer(paragraph, accept=lambda m: _a_meeting(paragraph, m))
+        ]
         found += [(m.start(), m.end(), n > 30) for m, n in counted if n is not None]
     if "hour" in lowered:
-        found += [(m.start(), m.end(), True) for m in _HOURS.finditer(paragraph)]
+        found += [
+            (m.start(), m.end(), True)
+            for m in _HOURS.finditer(
+                paragraph, accept=lambda m: _a_meeting(paragraph, m, _NOT_HOURS_BEFORE)
+            )
+        ]
         found += [(m.start(), m.end(), False) for m in _SHORT_PHRASES.finditer(paragraph)]
     return tuple(sorted(found))
 
@@ -226,11 +248,24 @@ def _filename_words(filename: str) -> list[str]:
     stem = filename.rsplit(".", 1)[0] if "." in filename else filename
     decomposed = unicodedata.normalize("NFKD", stem)
     stem = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Split camelCase and digits: "JaneDoeCV2024" reads as Jane, Doe, CV, 2024. The last
+    # capital of a run of them starts the next word when small letters follow ("CVJane").
     words: list[str] = []
-    for chunk in re.split(r"[^A-Za-z0-9]+", stem):
-        # Split camelCase and digits: "JaneDoeCV2024" reads as Jane, Doe, CV, 2024.
-        words += re.findall(r"[A-Z]+(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z]+|[A-Z]+|\d+", chunk)
+    for chunk in _CHUNKS.findall(stem):
+        runs = _CASE_RUNS.findall(chunk)
+        for i, run in enumerate(runs):
+            following = runs[i + 1] if i + 1 < len(runs) else ""
+            if run.isupper() and following.isalpha() and following.islower():
+                if len(run) > 1:
+                    words.append(run[:-1])
+                runs[i + 1] = run[-1] + following
+            else:
+                words.append(run)
     return [w.lower() for w in words]
+
+
+_CHUNKS = linear.compile(r"[A-Za-z0-9]+")
+_CASE_RUNS = linear.compile(r"[A-Z]+|[a-z]+|[0-9]+")
 
 
 def _run_together_resume(word: str) -> bool:

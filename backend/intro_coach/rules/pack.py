@@ -12,7 +12,8 @@ from typing import Any, cast
 import yaml
 
 from intro_coach.asks import AskWords, AskWordsError
-from intro_coach.rules.prefilter import Phrases
+from intro_coach.linear import IGNORECASE, Regex, Unsupported
+from intro_coach.rules.prefilter import Phrases, required_words
 from intro_coach.schema import Severity
 from intro_coach.subjects import SubjectWords, SubjectWordsError
 
@@ -146,6 +147,7 @@ def _parse_rule(entry: Any) -> PackRule:
         raise PackError(f"{where}: fields must be among {', '.join(_FIELDS)}")
     patterns: list[str] = []
     replacements: list[tuple[str, ...]] = []
+    not_after: list[tuple[str, ...]] = []
     for item in _require(entry, "patterns", list, where):
         if isinstance(item, str):
             item = {"pattern": item}
@@ -153,8 +155,9 @@ def _parse_rule(entry: Any) -> PackRule:
             raise PackError(f"{where}: a pattern is a string or a mapping, not {item!r}")
         pattern = _require(item, "pattern", str, where)
         try:
-            compiled = re.compile(compile_phrase(pattern), re.IGNORECASE)
-        except re.error as exc:
+            compiled = Regex(compile_phrase(pattern), IGNORECASE)
+            required_words(compile_phrase(pattern), IGNORECASE)  # Python must parse it too
+        except (re.error, Unsupported) as exc:
             raise PackError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
         if compiled.groups:
             raise PackError(f"{where}: use (?:...) in {pattern!r}; groups are reserved")
@@ -163,13 +166,17 @@ def _parse_rule(entry: Any) -> PackRule:
             raise PackError(f"{where}: pattern {pattern!r} matches empty text")
         patterns.append(pattern)
         replacements.append(_strings(item.get("replacements", []), "replacements", where))
+        words = _strings(item.get("not_after", []), "not_after", where)
+        if any(len(w) > 20 or not w for w in words):
+            raise PackError(f"{where}: 'not_after' words are 1 to 20 characters")
+        not_after.append(words)
     if not patterns:
         raise PackError(f"{where}: 'patterns' must not be empty")
     link = entry.get("link")
     if link is not None and not isinstance(link, str):
         raise PackError(f"{where}: 'link' must be a str")
     # One capture group per pattern tells which one matched, and so which swaps apply.
-    phrases = compile_phrases(patterns, capture=True)
+    phrases = Phrases([compile_phrase(p) for p in patterns], capture=True, not_after=not_after)
     examples = entry.get("examples", {})
     if not isinstance(examples, dict):
         raise PackError(f"{where}: 'examples' must be a mapping with 'match' and 'no_match'")
@@ -212,7 +219,7 @@ def _phrase_list(phrases: dict[str, Any], key: str) -> Phrases:
     patterns = _strings(phrases.get(key), key, "phrases")
     try:
         return compile_phrases(list(patterns))
-    except re.error as exc:
+    except (re.error, Unsupported) as exc:
         raise PackError(f"phrases: bad pattern in {key!r}: {exc}") from exc
 
 

@@ -1,7 +1,7 @@
 """Cheap tests that rule a pattern out before its regular expression runs.
 
-Python's regex engine tries every alternative of a pattern at every word of the draft,
-and the analyzer runs on every keystroke. But most patterns contain a word that any
+Even a linear-time engine runs every alternative of a pattern over the draft, and the
+analyzer runs on every keystroke. But most patterns contain a word that any
 match must contain ("interview", "brain", "looking"); when none of a pattern's required
 words is in the draft (a plain substring test, microseconds), the pattern cannot match
 and is skipped. The required words are read from the compiled pattern itself, so the
@@ -16,6 +16,7 @@ from functools import lru_cache
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
+from intro_coach.linear import Match, Regex, translate
 from intro_coach.text import paragraphs, per_paragraph
 
 # Any one of these substrings is in every match; None: nothing is known to be.
@@ -64,11 +65,19 @@ def required_words(pattern: str, flags: int = 0) -> Requirement:
     return _requirement(_parser.parse(pattern, flags))
 
 
+_LONGEST_NOT = 20  # characters: the longest word a `not_after` list can hold
+
+
+def _fold_quotes(text: str) -> str:
+    return text.casefold().replace("’", "'")
+
+
 class Phrases:
     """Alternatives matched as whole words, in one regex built from those that can match.
 
     With `capture`, each alternative is a group, so a match tells which one it was.
     Without `whole_words`, the alternatives say themselves where words begin and end.
+    Matching is RE2's (see linear.py): linear in the text whatever the alternatives.
     """
 
     def __init__(
@@ -76,10 +85,19 @@ class Phrases:
         alternatives: Sequence[str],
         *,
         capture: bool = False,
-        flags: re.RegexFlag = re.IGNORECASE,
+        flags: int = re.IGNORECASE,
         whole_words: bool = True,
+        not_after: Sequence[Sequence[str]] = (),
     ) -> None:
-        self._alternatives = tuple(f"({a})" if capture else f"(?:{a})" for a in alternatives)
+        """`not_after[i]`: words that, right before a match of alternative i (and one
+        space), cancel it ("not attached my CV")."""
+        # Each alternative keeps its own flags (a verbose one is made plain here), so that
+        # any subset of them can be joined into one pattern.
+        inline = translate("", flags & (re.IGNORECASE | re.DOTALL | re.MULTILINE))
+        plain = [translate(a, flags & re.VERBOSE) for a in alternatives]
+        wrap = "({})" if capture else "(?:{})"
+        self._alternatives = tuple(wrap.format(a) for a in plain)
+        self._inline = inline
         # Which alternatives each required word lets through, as bits, so that ruling
         # patterns out costs one substring test per distinct word.
         self._always = 0
@@ -89,19 +107,19 @@ class Phrases:
                 self._always |= 1 << i
             for word in need or ():
                 self._bits_by_word[word] = self._bits_by_word.get(word, 0) | 1 << i
-        self._flags = flags
-        self._template = r"(?<!\w)(?:{})(?!\w)" if whole_words else "(?:{})"
+        self._not_after = {
+            i: tuple(_fold_quotes(w) for w in words) for i, words in enumerate(not_after) if words
+        }
+        self._whole_words = whole_words
+        self._capture = capture
         self._compiled(tuple(range(len(alternatives))))  # a bad pattern fails at load time
 
     @lru_cache(maxsize=256)  # noqa: B019 - one instance per pack, kept for the process
-    def _compiled(self, active: tuple[int, ...]) -> re.Pattern[str]:
-        # One boundary check around the whole alternation, not one per pattern: inside a
-        # word the search then fails at once. Backtracking still tries the next pattern
-        # when the closing boundary fails, so the matches are the same.
+    def _compiled(self, active: tuple[int, ...]) -> Regex:
         body = "|".join(self._alternatives[i] for i in active)
-        return re.compile(self._template.format(body), self._flags)
+        return Regex(f"{self._inline}(?:{body})", whole_words=self._whole_words)
 
-    def _pattern(self, text: str) -> tuple[re.Pattern[str], tuple[int, ...]] | None:
+    def _pattern(self, text: str) -> tuple[Regex, tuple[int, ...]] | None:
         lowered = text.lower()
         bits = self._always
         for word, word_bits in self._bits_by_word.items():
@@ -110,9 +128,34 @@ class Phrases:
         return self._by_bits(bits) if bits else None
 
     @lru_cache(maxsize=256)  # noqa: B019 - one instance per pack, kept for the process
-    def _by_bits(self, bits: int) -> tuple[re.Pattern[str], tuple[int, ...]]:
+    def _by_bits(self, bits: int) -> tuple[Regex, tuple[int, ...]]:
         active = tuple(i for i in range(len(self._alternatives)) if bits >> i & 1)
         return self._compiled(active), active
+
+    def spans(self, text: str, *, unfiltered: bool = False) -> Iterator[tuple[int, int, int]]:
+        """(alternative index, start, end) of each match in `text`, not remembered; the
+        index needs `capture` (else it is 0). `unfiltered` tries every alternative."""
+        found = self._by_bits((1 << len(self._alternatives)) - 1) if unfiltered else None
+        found = found or self._pattern(text)
+        if found is None:
+            return
+        regex, active = found
+
+        def index_of(m: Match) -> int:
+            return active[(m.first_group or 1) - 1] if self._capture else 0
+
+        def accept(m: Match) -> bool:
+            words = self._not_after.get(index_of(m))
+            if not words:
+                return True
+            start = m.start()
+            if start < 2 or not text[start - 1].isspace():
+                return True
+            before = _fold_quotes(text[max(0, start - 1 - _LONGEST_NOT) : start - 1])
+            return not before.endswith(words)
+
+        for m in regex.finditer(text, accept=accept if self._not_after else None):
+            yield index_of(m), m.start(), m.end()
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, int]]:
         """(alternative index, start, end) of each match; the index needs `capture`.
@@ -127,19 +170,14 @@ class Phrases:
 
     @per_paragraph  # one instance per pattern list, kept for the process
     def _scan(self, paragraph: str) -> tuple[tuple[int, int, int], ...]:
-        found = self._pattern(paragraph)
-        if found is None:
-            return ()
-        regex, active = found
-        return tuple(
-            (active[(m.lastindex or 1) - 1], m.start(), m.end()) for m in regex.finditer(paragraph)
-        )
+        return tuple(self.spans(paragraph))
 
     def search(self, text: str) -> bool:
         """Whether any alternative matches."""
         return any(self._scan(paragraph) for _, paragraph in paragraphs(text))
 
-    def matches(self, text: str) -> Iterator[re.Match[str]]:
+    def matches(self, text: str) -> Iterator[Match]:
+        """Every match with its groups (numbered and named as in the alternatives)."""
         found = self._pattern(text)
         if found is not None:
             yield from found[0].finditer(text)

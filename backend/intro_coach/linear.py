@@ -1,0 +1,339 @@
+"""Regular expressions whose running time is linear in the text, whatever the text.
+
+Everything the analyzer reads was written by someone else, and Python's backtracking
+engine can take polynomial or exponential time on a pattern as plain as a phrase with an
+optional repeated word ("a-a-a-a-..."). RE2 (`google-re2`) never backtracks: time grows
+linearly with the text for every pattern. It lacks lookarounds and backreferences, so
+the few checks that used them do those tests in code.
+
+Patterns keep Python's syntax and meaning for character classes: `\\w`, `\\d` and `\\s`
+are Unicode here as in Python's `re` (RE2's own are ASCII), so they are rewritten.
+Matching runs on the UTF-8 bytes, encoded once per call, with offsets given back in
+code points; a loop of searches never re-encodes the text.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+
+import re2
+
+IGNORECASE = re.IGNORECASE
+MULTILINE = re.MULTILINE
+DOTALL = re.DOTALL
+VERBOSE = re.VERBOSE
+
+# Python's \s for str is whatever str.isspace() says; listed once, at import.
+_SPACES = "".join(f"\\x{{{c:x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace())
+_WORD_CLASS = r"\p{L}\p{N}_"
+WORD = f"[{_WORD_CLASS}]"
+NOT_WORD = f"[^{_WORD_CLASS}]"
+_OUTSIDE = {
+    "w": WORD,
+    "W": NOT_WORD,
+    "d": r"\p{Nd}",
+    "D": r"\P{Nd}",
+    "s": f"[{_SPACES}]",
+    "S": f"[^{_SPACES}]",
+    "Z": r"\z",
+}
+_INSIDE = {"w": _WORD_CLASS, "d": r"\p{Nd}", "s": _SPACES}
+# Negated classes built on \W: "word characters except ...". Only these occur.
+_NOT_NON_WORD = {
+    "_": r"[\p{L}\p{N}]",
+    r"\d_": r"[\p{L}\p{Nl}\p{No}]",
+    r"_\d": r"[\p{L}\p{Nl}\p{No}]",
+    r"\d": r"[\p{L}\p{Nl}\p{No}_]",
+}
+
+
+class Unsupported(ValueError):
+    """The pattern uses what RE2 cannot run in linear time (lookaround, backreference)."""
+
+
+def _class(pattern: str, i: int) -> tuple[str, int]:
+    """Translate the character class opening at pattern[i] ('['); return it and the
+    index just past its ']'."""
+    j = i + 1
+    negated = pattern[j : j + 1] == "^"
+    if negated:
+        j += 1
+    if pattern.startswith(r"[^\W", i):
+        end = pattern.index("]", i + 4)
+        rest = pattern[i + 4 : end]
+        if rest not in _NOT_NON_WORD:
+            raise Unsupported(f"character class {pattern[i : end + 1]!r}")
+        return _NOT_NON_WORD[rest], end + 1
+    out = ["[^" if negated else "["]
+    first = True
+    while j < len(pattern):
+        ch = pattern[j]
+        if ch == "]" and not first:
+            out.append("]")
+            return "".join(out), j + 1
+        first = False
+        if ch == "\\":
+            j, text = _escape(pattern, j, inside=True)
+            out.append(text)
+            continue
+        if ch == "[":
+            out.append(r"\[")
+        else:
+            out.append(ch)
+        j += 1
+    raise Unsupported(f"unterminated character class in {pattern!r}")
+
+
+def _escape(pattern: str, i: int, *, inside: bool) -> tuple[int, str]:
+    ch = pattern[i + 1 : i + 2]
+    table = _INSIDE if inside else _OUTSIDE
+    if ch in table:
+        return i + 2, table[ch]
+    if ch in "WSD" and inside:
+        raise Unsupported(f"\\{ch} inside a character class")
+    if ch == "u":
+        return i + 6, f"\\x{{{pattern[i + 2 : i + 6]}}}"
+    if ch == "U":
+        return i + 10, f"\\x{{{pattern[i + 2 : i + 10]}}}"
+    if ch in "bB":
+        raise Unsupported(r"\b: RE2's word boundary is ASCII; match the boundary in code")
+    if ch.isdigit() and ch != "0":
+        raise Unsupported("backreferences")
+    return i + 2, pattern[i : i + 2]
+
+
+def translate(pattern: str, flags: int = 0) -> str:
+    """The RE2 pattern that matches what Python's `re` would, for the syntax we use."""
+    verbose = bool(flags & VERBOSE)
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            if verbose and pattern[i + 1 : i + 2] == " ":
+                out.append(" ")
+                i += 2
+                continue
+            i, text = _escape(pattern, i, inside=False)
+            out.append(text)
+        elif ch == "[":
+            text, i = _class(pattern, i)
+            out.append(text)
+        elif ch == "(" and pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            raise Unsupported(f"lookaround in {pattern!r}; test it in code")
+        elif verbose and ch.isspace():
+            i += 1
+        elif verbose and ch == "#":
+            newline = pattern.find("\n", i)
+            i = len(pattern) if newline < 0 else newline
+        else:
+            out.append(ch)
+            i += 1
+    inline = "".join(
+        letter
+        for flag, letter in ((IGNORECASE, "i"), (MULTILINE, "m"), (DOTALL, "s"))
+        if flags & flag
+    )
+    body = "".join(out)
+    return f"(?{inline}){body}" if inline else body
+
+
+class Match:
+    """What a search found: spans in code points, groups by number or name."""
+
+    __slots__ = ("_names", "_spans", "string")
+
+    def __init__(self, string: str, spans: list[tuple[int, int]], names: dict[str, int]) -> None:
+        self.string = string
+        self._spans = spans
+        self._names = names
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        return self._spans[self._names[group] if isinstance(group, str) else group]
+
+    def start(self, group: int | str = 0) -> int:
+        return self.span(group)[0]
+
+    def end(self, group: int | str = 0) -> int:
+        return self.span(group)[1]
+
+    def group(self, group: int | str = 0) -> str | None:
+        start, end = self.span(group)
+        return None if start < 0 else self.string[start:end]
+
+    def __getitem__(self, group: int | str) -> str | None:
+        return self.group(group)
+
+    @property
+    def first_group(self) -> int | None:
+        """The lowest-numbered group that took part (which alternative matched)."""
+        return next((i for i in range(1, len(self._spans)) if self._spans[i][0] >= 0), None)
+
+
+class _Offsets:
+    """Byte offsets into the UTF-8 text back to code points, in one pass overall: the
+    offsets asked for only ever move forward from the last `anchor`."""
+
+    def __init__(self, text: str, data: bytes) -> None:
+        self._data = data
+        self._ascii = len(data) == len(text)
+        self._byte = 0
+        self._char = 0
+
+    def __call__(self, offset: int) -> int:
+        if self._ascii or offset < 0:
+            return offset
+        return self._char + len(self._data[self._byte : offset].decode("utf-8", "surrogatepass"))
+
+    def anchor(self, offset: int) -> None:
+        if not self._ascii:
+            self._char = self(offset)
+            self._byte = offset
+
+    def to_bytes(self, char_offset: int, text: str) -> int:
+        if self._ascii:
+            return char_offset
+        return len(text[:char_offset].encode("utf-8", "surrogatepass"))
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+_OPTIONS = re2.Options()
+_OPTIONS.max_mem = 64 << 20  # room for the pack's large alternations
+_OPTIONS.log_errors = False
+
+
+class Regex:
+    """A compiled pattern with the subset of `re.Pattern`'s interface the analyzer uses.
+
+    With `whole_words`, a match must neither start nor end inside a word, which Python
+    says with lookarounds: here the neighbouring characters are matched instead, and the
+    search resumes where the phrase ended, so phrases one space apart are all found.
+    """
+
+    def __init__(self, pattern: str, flags: int = 0, *, whole_words: bool = False) -> None:
+        body = translate(pattern, flags)
+        self.pattern = pattern
+        self.whole_words = whole_words
+        if whole_words:
+            body = f"(?:^|{NOT_WORD})({body})(?:{NOT_WORD}|$)"
+        try:
+            self._re = re2.compile(_encode(body), _OPTIONS)
+        except re2.error as exc:
+            raise Unsupported(f"RE2 refused {pattern!r}: {exc}") from exc
+        self._shift = 1 if whole_words else 0
+        self.groups = self._re.groups - self._shift
+        self.groupindex = {
+            name.decode(): index - self._shift for name, index in self._re.groupindex.items()
+        }
+
+    def _spans(self, found: re2._Match[bytes], offsets: _Offsets) -> list[tuple[int, int]]:
+        spans = []
+        for g in range(self._shift, self._re.groups + 1):
+            start, end = found.span(g)
+            spans.append((offsets(start), offsets(end)) if start >= 0 else (-1, -1))
+        return spans
+
+    def finditer(
+        self, text: str, pos: int = 0, *, accept: Callable[[Match], bool] | None = None
+    ) -> Iterator[Match]:
+        """Every match from `pos` on. A match `accept` refuses is skipped and the search
+        goes on from its start, as a lookbehind that failed there would (in code,
+        what Python wrote as `(?<!not\\s)`)."""
+        data = _encode(text)
+        offsets = _Offsets(text, data)
+        at = offsets.to_bytes(pos, text)
+        offsets.anchor(at)
+        while at <= len(data):
+            found = self._re.search(data, at)
+            if found is None:
+                return
+            start, end = found.span(self._shift)
+            spans = self._spans(found, offsets)
+            match = Match(text, spans, self.groupindex)
+            if accept is not None and not accept(match):
+                if self.whole_words and start > 0:
+                    at = start  # the boundary before a phrase found from here is past it
+                else:
+                    first = text[spans[0][0] : spans[0][0] + 1]
+                    at = start + max(1, len(_encode(first)))
+                offsets.anchor(min(at, len(data)))
+                continue
+            yield match
+            if end > start:
+                at = end
+                if self.whole_words and not _is_word(text[spans[0][1] - 1]):
+                    # The phrase ended on a non-word character, which can also be the
+                    # boundary before the next one.
+                    at -= len(_encode(text[spans[0][1] - 1]))
+            else:
+                at = end + len(_encode(text[spans[0][1] : spans[0][1] + 1])) or end + 1
+            offsets.anchor(at if at <= len(data) else len(data))
+
+    def search(self, text: str, pos: int = 0) -> Match | None:
+        return next(self.finditer(text, pos), None)
+
+    def match(self, text: str, pos: int = 0) -> Match | None:
+        """A match that starts at `pos` (for whole words: at `pos` or one character on)."""
+        data = _encode(text)
+        offsets = _Offsets(text, data)
+        at = offsets.to_bytes(pos, text)
+        offsets.anchor(at)
+        found = self._re.match(data, at)
+        return None if found is None else Match(text, self._spans(found, offsets), self.groupindex)
+
+    def fullmatch(self, text: str) -> Match | None:
+        data = _encode(text)
+        found = self._re.fullmatch(data)
+        offsets = _Offsets(text, data)
+        return None if found is None else Match(text, self._spans(found, offsets), self.groupindex)
+
+    def sub(self, replacement: str | Callable[[Match], str], text: str) -> str:
+        parts = []
+        last = 0
+        for m in self.finditer(text):
+            parts.append(text[last : m.start()])
+            parts.append(replacement if isinstance(replacement, str) else replacement(m))
+            last = m.end()
+        parts.append(text[last:])
+        return "".join(parts)
+
+    def split(self, text: str) -> list[str]:
+        parts = []
+        last = 0
+        for m in self.finditer(text):
+            parts.append(text[last : m.start()])
+            last = m.end()
+        parts.append(text[last:])
+        return parts
+
+    def findall(self, text: str) -> list[str]:
+        return [m.group() or "" for m in self.finditer(text)]
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def tokenizer(pattern: str) -> re.Pattern[str]:
+    """Python's engine, for the few tokenizing patterns hot enough that RE2's cost per
+    match shows (words, vowel groups: hundreds per draft) and that are deterministic:
+    runs of one character class, joined by separators from a class disjoint from it.
+    Every character then decides the next step, so backtracking never goes back more
+    than one separator, and matching is linear here too (the adversarial tests time
+    them with the rest). Anything with alternatives or optional parts belongs on RE2."""
+    if "|" in pattern or "(?=" in pattern or "(?!" in pattern or "(?<" in pattern:
+        raise Unsupported(f"not a deterministic tokenizer: {pattern!r}")
+    return re.compile(pattern)
+
+
+def compile(pattern: str, flags: int = 0, *, whole_words: bool = False) -> Regex:
+    return Regex(pattern, flags, whole_words=whole_words)
+
+
+def escape(text: str) -> str:
+    return re.escape(text)
