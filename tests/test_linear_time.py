@@ -21,7 +21,7 @@ from types import ModuleType
 import pytest
 import yaml
 
-from intro_coach import analyzer, asks, draft, linear, referrer, stats, text
+from intro_coach import analyzer, asks, draft, linear, referrer, stats, subjects, text
 from intro_coach.rules import checks
 from intro_coach.rules.pack import compile_phrase, default_pack
 from intro_coach.rules.prefilter import Phrases
@@ -113,7 +113,9 @@ def test_pack_pattern_is_linear(name: str, pattern: str) -> None:
     assert_linear(name, lambda t: list(phrases.spans(t, unfiltered=True)), _shapes(pattern))
 
 
-_MODULES: tuple[ModuleType, ...] = (analyzer, asks, draft, referrer, stats, text, checks)
+_MODULES: tuple[ModuleType, ...] = (
+    analyzer, asks, draft, referrer, stats, subjects, text, checks
+)  # fmt: skip
 
 
 def _text_regexes() -> Iterator[tuple[str, object]]:
@@ -129,7 +131,7 @@ def _text_regexes() -> Iterator[tuple[str, object]]:
 def _phrases_in(name: str, value: object, depth: int) -> Iterator[tuple[str, object]]:
     """The pack's phrase lists, wherever they sit (its sections hold them in fields,
     dicts and tuples); the rules' own are tested pattern by pattern above."""
-    if isinstance(value, Phrases):
+    if isinstance(value, Phrases | linear.Regex):
         yield name, value
     elif depth and isinstance(value, dict):
         for key, item in value.items():

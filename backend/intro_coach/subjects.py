@@ -15,16 +15,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from intro_coach import linear
+
 MAX_SUBJECT = 60
 MAX_TOPIC_WORDS = 6
-_TOKEN = re.compile(r"[^\s.,;:!?()\[\]\"“”]+|[.,;:!?()\[\]\"“”]")
-_WORDLIKE = re.compile(r"[\w][\w&'’/+-]*")
+_TOKEN = linear.compile(r"[^\s.,;:!?()\[\]\"“”]+|[.,;:!?()\[\]\"“”]")
+_WORDLIKE = linear.tokenizer(r"[\w][\w&'’/+-]*")
 
 _TEMPLATES = (
     ("Question about {t}", "Says what you want to talk about, in a few words."),
     ("Your take on {t}?", "Asks for their view, which people like to give."),
     ("20 minutes on {t}?", "A small, specific ask is easy to say yes to."),
 )
+
+
+def _word_starts(text: str, at: int) -> bool:
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")
 
 
 class SubjectWordsError(ValueError):
@@ -41,7 +47,7 @@ def _words(section: Mapping[str, Any], key: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class SubjectWords:
-    triggers: re.Pattern[str]  # what comes right before a topic ("your take on")
+    triggers: linear.Regex  # what comes right before a topic ("your take on")
     generic: frozenset[str]  # words of a subject that says nothing ("quick question")
     not_topic: frozenset[str]  # words no topic noun phrase contains (pronouns, verbs)
     joiners: frozenset[str]  # words inside a noun phrase ("in", "of", "and")
@@ -56,8 +62,8 @@ class SubjectWords:
         if not isinstance(triggers, list) or not all(isinstance(t, str) for t in triggers):
             raise SubjectWordsError("subjects: 'topic_after' must be a list of strings")
         try:
-            pattern = re.compile(r"\b(?:" + "|".join(triggers) + r")\s+", re.IGNORECASE)
-        except re.error as exc:
+            pattern = linear.compile(r"(?:" + "|".join(triggers) + r")\s+", re.IGNORECASE)
+        except (re.error, linear.Unsupported) as exc:
             raise SubjectWordsError(f"subjects: bad pattern in 'topic_after': {exc}") from exc
         return cls(
             triggers=pattern,
@@ -75,7 +81,7 @@ class SubjectWords:
 
     def topic(self, text: str) -> str | None:
         """The first noun phrase after a topic trigger that reads as one."""
-        for m in self.triggers.finditer(text):
+        for m in self.triggers.finditer(text, accept=lambda m: _word_starts(text, m.start())):
             found = self._noun_phrase(text[m.end() : m.end() + 200])
             if found:
                 return found
