@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from intro_coach.config import EXTENSION_ID
 from tests.conftest import Server, start_server
 
 EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
@@ -61,8 +62,13 @@ def test_the_extension_the_cli_and_the_docs_page_still_work(limited: Server) -> 
     assert httpx.get(f"{limited.url}/healthz", headers={"Origin": EXTENSION}).status_code == 200
 
 
-def test_any_extension_is_allowed_when_none_is_configured(server: Server) -> None:
-    assert post(server, {"Origin": "chrome-extension://someunpackedextensionidxxxx"}).is_success
+def test_by_default_only_the_intro_coach_extension_is_allowed(server: Server) -> None:
+    # The manifest's key gives every install, packed or unpacked, this one id.
+    assert post(server, {"Origin": f"chrome-extension://{EXTENSION_ID}"}).is_success
+    assert (
+        post(server, {"Origin": "chrome-extension://someotherextensionidxxxxxxxx"}).status_code
+        == 403
+    )
     assert post(server, {"Origin": "https://evil.example"}).status_code == 403
 
 

@@ -232,13 +232,13 @@ from pathlib import Path
 from intro_coach.config import Settings
 from intro_coach.auth.connection import cipher_for
 from intro_coach.store import Store, create_db_engine, migrate
-start_at, data = float(sys.argv[1]), Path(sys.argv[2])
+start_at, data, me = float(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 settings = Settings(data_dir=data)
 time.sleep(max(0.0, start_at - time.time()))
 engine = create_db_engine(settings.resolved_database_url)
 migrate(engine)
 cipher = cipher_for(settings)
-Store(engine, cipher).save_grant("x@example.com", "1//x", (), ())
+Store(engine, cipher).save_grant(f"{me}@example.com", "1//x", (), ())
 print(cipher.encrypt("same key?"))
 """
 
@@ -248,12 +248,12 @@ def test_processes_starting_together_on_a_fresh_data_dir(tmp_path: Path) -> None
     start_at = time.time() + 2.0
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", STARTUP, str(start_at), str(data)],
+            [sys.executable, "-c", STARTUP, str(start_at), str(data), f"user{i}"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(6)
+        for i in range(6)
     ]
     outputs = [p.communicate(timeout=60) for p in processes]
     for process, (_, err) in zip(processes, outputs, strict=True):

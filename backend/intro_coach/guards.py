@@ -49,9 +49,9 @@ class OriginGuard:
     """Answers 403 to any request whose `Origin` is not an allowed extension.
 
     No `Origin` (curl, the CLI, Google's servers, top-level navigations) passes. So does
-    the service's own page on a loopback host (the OpenAPI page's "Try it out"). With no
-    extension ids configured, any extension origin passes: an extension's requests need
-    the user to have installed it, which a web page cannot do.
+    the service's own page on a loopback host (the OpenAPI page's "Try it out"). With the
+    allow-list set empty, any extension origin passes: an extension's requests need the
+    user to have installed it, which a web page cannot do.
     """
 
     def __init__(self, app: ASGIApp, extension_ids: tuple[str, ...]) -> None:
