@@ -408,6 +408,20 @@ def test_without_the_message_token_gmail_refuses_and_the_card_still_answers(
     assert "Introduced by" not in g.texts(card)
 
 
+def test_without_a_valid_user_token_gmail_refuses_and_the_card_still_answers(
+    server: Server, google: FakeGoogle
+) -> None:
+    body = message_event(google, intro(google))
+    body["authorizationEventObject"]["userOAuthToken"] = "ya29.not-a-token"
+    before = len(google.gmail_headers)
+    card = card_of(post(server, "/addon/gmail/message", body))
+    assert "Introduced by" not in g.texts(card)
+    assert len(google.gmail_headers) > before  # asked, and refused with a 401
+    del body["authorizationEventObject"]["userOAuthToken"]
+    card = card_of(post(server, "/addon/gmail/message", body))
+    assert "Introduced by" not in g.texts(card)
+
+
 def test_missing_read_scope_is_requested(server: Server, google: FakeGoogle) -> None:
     scopes = [s for s in g.ALL_SCOPES if s != READ]
     response = post(
