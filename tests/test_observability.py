@@ -13,7 +13,8 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import start_server
+from intro_coach.languagetool_process import LanguageToolProcess
+from tests.conftest import free_port, start_server
 from tests.google_fake import FakeGoogle
 from tests.google_fake.databases import sqlite_url
 from tests.google_fake.harness import connect, running, settings_for
@@ -74,6 +75,8 @@ def test_metrics_count_requests_per_route_and_status_and_time_the_analyzer(
     )
     for stage in ("prepare", "referrer", "phrases", "checks", "suggestions"):
         assert grew("intro_coach_analyzer_stage_seconds_count", stage=stage) == 3, stage
+    # The same draft three times: its paragraphs are remembered after the first.
+    assert grew("intro_coach_cache_lookups_total", cache="analyzer_paragraphs", result="hit") >= 1
     # A path that is no route never becomes a label of its own.
     assert "/no/such/page" not in response.text
 
@@ -132,6 +135,49 @@ def test_gmail_calls_and_the_context_cache_are_measured(tmp_path: Path) -> None:
     )
     assert grew("intro_coach_cache_lookups_total", cache="gmail_context", result="hit") >= 1
     assert grew("intro_coach_cache_lookups_total", cache="gmail_context", result="miss") >= 2
+
+
+def test_grammar_calls_failures_and_its_paragraph_cache_are_measured(
+    languagetool: LanguageToolProcess, tmp_path: Path
+) -> None:
+    request = {"subject": "Hi", "body": {"text": "I has a question about you're work."}}
+    calls = "intro_coach_dependency_call_duration_seconds_count"
+    failures = "intro_coach_dependency_call_failures_total"
+    lookups = "intro_coach_cache_lookups_total"
+    working = start_server(
+        tmp_path,
+        {
+            "INTRO_COACH_LANGUAGETOOL_URL": languagetool.url,
+            "INTRO_COACH_GRAMMAR_DEADLINE_MS": "60000",
+        },
+    )
+    try:
+        with httpx.Client(base_url=working.url, timeout=90) as client:
+            for _ in range(2):
+                answer = client.post("/v1/grammar", json=request)
+                assert answer.json()["checks"]["grammar"] == "ok", answer.text
+            up = samples(client.get("/metrics").text)
+    finally:
+        working.stop()
+    assert value(up, calls, service="grammar", operation="check") >= 1
+    assert value(up, failures, service="grammar", operation="check") == 0
+    assert value(up, lookups, cache="grammar_paragraphs", result="miss") >= 1
+    assert value(up, lookups, cache="grammar_paragraphs", result="hit") >= 1
+
+    (tmp_path / "down").mkdir()
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    broken = start_server(
+        tmp_path / "down",
+        {"INTRO_COACH_LANGUAGETOOL_URL": nowhere, "INTRO_COACH_GRAMMAR_DEADLINE_MS": "5000"},
+    )
+    try:
+        with httpx.Client(base_url=broken.url, timeout=30) as client:
+            answer = client.post("/v1/grammar", json=request)
+            assert answer.json()["checks"]["grammar"] == "unavailable", answer.text
+            down = samples(client.get("/metrics").text)
+    finally:
+        broken.stop()
+    assert value(down, failures, service="grammar", operation="check") >= 1
 
 
 def test_sigterm_lets_in_flight_requests_finish(tmp_path: Path) -> None:

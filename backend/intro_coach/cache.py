@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+from intro_coach import timing
+
 V = TypeVar("V")
 
 
@@ -50,8 +52,14 @@ class ByteLRU(Generic[V]):
     everything else). `bytes` is the current total, for tests and metrics.
     """
 
-    def __init__(self, max_bytes: int, size: Callable[[Hashable, V], int] | None = None) -> None:
+    def __init__(
+        self,
+        max_bytes: int,
+        size: Callable[[Hashable, V], int] | None = None,
+        name: str | None = None,
+    ) -> None:
         self.max_bytes = max_bytes
+        self.name = name  # a named cache reports its hits and misses (timing.cache_lookup)
         self._size = size or (lambda key, value: approx_size(key) + approx_size(value))
         self._items: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
         self._lock = threading.Lock()
@@ -60,10 +68,11 @@ class ByteLRU(Generic[V]):
     def get(self, key: Hashable, default: V | None = None) -> V | None:
         with self._lock:
             item = self._items.get(key)
-            if item is None:
-                return default
-            self._items.move_to_end(key)
-            return item[0]
+            if item is not None:
+                self._items.move_to_end(key)
+        if self.name is not None:
+            timing.cache_lookup(self.name, item is not None)
+        return default if item is None else item[0]
 
     def put(self, key: Hashable, value: V) -> None:
         cost = self._size(key, value)

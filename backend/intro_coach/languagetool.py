@@ -25,6 +25,7 @@ from language_tool_python import LanguageTool
 from language_tool_python.exceptions import LanguageToolError
 from language_tool_python.match import Match
 
+from intro_coach import metrics
 from intro_coach.analyzer import Context, analyze_grammar
 from intro_coach.cache import ByteLRU
 from intro_coach.config import Settings
@@ -80,7 +81,9 @@ class LanguageToolChecker:
     ) -> None:
         self.url = url
         self._request_timeout = request_timeout
-        self._cache: ByteLRU[tuple[GrammarMatch, ...]] = ByteLRU(cache_bytes, _estimate)
+        self._cache: ByteLRU[tuple[GrammarMatch, ...]] = ByteLRU(
+            cache_bytes, _estimate, name="grammar_paragraphs"
+        )
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="languagetool")
         self._client: _Client | None = None
         self._client_language = ""
@@ -168,11 +171,12 @@ class LanguageToolChecker:
     ) -> list[tuple[GrammarMatch, ...]]:
         text = _SEPARATOR.join(paragraphs)
         try:
-            client = self._connect(settings.language)
-            client.picky = settings.picky
-            if self._on_request is not None:
-                self._on_request()
-            matches = client.check(text)
+            with metrics.call("grammar", "check"):
+                client = self._connect(settings.language)
+                client.picky = settings.picky
+                if self._on_request is not None:
+                    self._on_request()
+                matches = client.check(text)
         except (LanguageToolError, OSError, ValueError) as exc:
             # The exception's text can quote the draft; only its kind is kept.
             self._client = None

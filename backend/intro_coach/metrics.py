@@ -78,6 +78,7 @@ def _observe_stage(stage: str, seconds: float) -> None:
 
 def enable_analyzer_timing() -> None:
     timing.listen(_observe_stage)
+    timing.listen_caches(cache_lookup)
 
 
 @contextmanager

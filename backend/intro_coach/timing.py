@@ -1,5 +1,6 @@
-"""Where the analyzer's time goes, stage by stage, for whoever listens (the service's
-metrics). With nobody listening a lap costs one attribute check."""
+"""Where the analyzer's time goes, stage by stage, and how often its caches answer, for
+whoever listens (the service's metrics). With nobody listening a lap or a lookup costs
+one attribute check."""
 
 from __future__ import annotations
 
@@ -7,14 +8,27 @@ import time
 from collections.abc import Callable
 
 Sink = Callable[[str, float], None]
+CacheSink = Callable[[str, bool], None]
 
 _sink: Sink | None = None
+_cache_sink: CacheSink | None = None
 
 
 def listen(sink: Sink | None) -> None:
     """Sends every stage's duration in seconds to `sink` (None: stop)."""
     global _sink
     _sink = sink
+
+
+def listen_caches(sink: CacheSink | None) -> None:
+    """Sends every lookup in a named cache, as (cache name, hit), to `sink`."""
+    global _cache_sink
+    _cache_sink = sink
+
+
+def cache_lookup(name: str, hit: bool) -> None:
+    if _cache_sink is not None:
+        _cache_sink(name, hit)
 
 
 class Laps:
