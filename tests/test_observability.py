@@ -81,6 +81,30 @@ def test_metrics_count_requests_per_route_and_status_and_time_the_analyzer(
     assert "/no/such/page" not in response.text
 
 
+def test_several_workers_serve_and_every_scrape_counts_them_all(tmp_path: Path) -> None:
+    server = start_server(tmp_path, {"INTRO_COACH_WORKERS": "2"})
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            for _ in range(12):
+                fresh = httpx.Client(base_url=server.url, timeout=10)  # a new connection
+                ok = fresh.post("/v1/analyze", json={"subject": "Hi", "body": {"text": "Hi"}})
+                fresh.close()
+                assert ok.status_code == 200
+            scrapes = [samples(client.get("/metrics").text) for _ in range(4)]
+    finally:
+        log = server.stop()
+    assert log.count("Started server process") == 2
+    for scraped in scrapes:  # whichever worker answers the scrape
+        analyzed = value(
+            scraped,
+            "intro_coach_http_requests_total",
+            method="POST",
+            route="/v1/analyze",
+            status="200",
+        )
+        assert analyzed == 12
+
+
 def test_every_request_gets_an_id_in_its_response_and_its_json_log_line(
     json_server: tuple[str, Path],
 ) -> None:

@@ -67,6 +67,16 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
             self.transport.close()
 
 
+class SpawnedHeaderDeadlineProtocol(HeaderDeadlineProtocol):
+    """The same, importable by name for worker processes (which uvicorn spawns, so the
+    protocol class must pickle); each reads the deadline from the environment it
+    inherits."""
+
+    header_timeout = float(
+        os.environ.get("INTRO_COACH_HEADER_TIMEOUT_SECONDS", Settings.header_timeout_seconds)
+    )
+
+
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     protocol = type(
         "HeaderDeadlineProtocol",
@@ -90,6 +100,9 @@ def serve(host: str, port: int, log_level: str, workers: int = 1) -> None:
     from intro_coach.logs import uvicorn_log_config
 
     settings = Settings.from_env()
+    spawned: dict[str, Any] = {}
+    if workers > 1:
+        spawned["http"] = f"{__name__}:SpawnedHeaderDeadlineProtocol"
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker counts in files here, so that /metrics, whichever worker answers
         # it, sums them all. Set before the workers start (they read it at import).
@@ -105,5 +118,5 @@ def serve(host: str, port: int, log_level: str, workers: int = 1) -> None:
         # The load balancer in front (compose, Kubernetes) sets X-Forwarded-*.
         proxy_headers=True,
         log_config=uvicorn_log_config(settings.log_format, log_level) or LOGGING_CONFIG,
-        **uvicorn_options(settings),
+        **{**uvicorn_options(settings), **spawned},
     )
