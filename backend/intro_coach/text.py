@@ -320,9 +320,7 @@ def _memo_size(key: Any, value: Any) -> int:
     return size
 
 
-PARAGRAPH_MEMO: ByteLRU[Any] = ByteLRU(
-    32 * 2**20, size=_memo_size, name="analyzer_paragraphs"
-)
+PARAGRAPH_MEMO: ByteLRU[Any] = ByteLRU(32 * 2**20, size=_memo_size, name="analyzer_paragraphs")
 _SPLITS: ByteLRU[tuple[tuple[int, str], ...]] = ByteLRU(
     4 * 2**20, size=lambda text, split: 2 * sys.getsizeof(text) + 120 * len(split)
 )
