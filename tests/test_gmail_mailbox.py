@@ -434,3 +434,16 @@ def test_a_newer_introduction_beats_an_old_thread_brought_up_by_a_reply(
     found = find(google)
     assert found.introduction and found.introduction.introducer == "Sally Smith"
     assert any("Old Friend" in n for n in found.notes)
+
+
+@pytest.mark.parametrize("kind", ["messages.get", "threads.get", "batch"])
+def test_401_inside_or_on_a_batch_refreshes_and_retries(google: FakeGoogle, kind: str) -> None:
+    google.mailbox.append(intro())
+    client = gmail(google)
+    client.search("x", 1)
+    tokens = google.token_calls()
+    google.fail(kind, 401)
+    found = lookup.find_introduction(client, USER, JORDAN, "Jordan Lee")
+    assert found.complete and found.introduction
+    assert found.introduction.introducer == "Sally Smith"
+    assert google.token_calls() == tokens + 1
