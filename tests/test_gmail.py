@@ -331,3 +331,24 @@ def test_caches_never_serve_one_account_to_another(google: FakeGoogle, tmp_path:
         result = settled(http, url, other)
         assert result["referrer"] is None
         assert result["checks"]["gmail"] == "ok"
+
+
+def test_a_message_of_120000_newlines_is_read_within_the_deadline(
+    google: FakeGoogle, connected: tuple[str, str, httpx.Client]
+) -> None:
+    url, token, http = connected
+    google.mailbox.clear()
+    google.mailbox.append(
+        Message(
+            "Sally Smith <sally@example.com>",
+            [USER],
+            "Intro",
+            "Jane, meet Jordan!" + "\n" * 120_000 + "Best,\nSally",
+            cc=["jordan@example.com"],
+        )
+    )
+    elapsed, result = timed(http, url, token)  # took 18 s before issue 7
+    assert elapsed < DEADLINE + 0.25
+    result = settled(http, url, token)
+    assert result["referrer"] == {"name": "Sally Smith", "source": "gmail"}
+    assert result["checks"]["gmail"] == "ok"

@@ -447,3 +447,8 @@ def test_401_inside_or_on_a_batch_refreshes_and_retries(google: FakeGoogle, kind
     assert found.complete and found.introduction
     assert found.introduction.introducer == "Sally Smith"
     assert google.token_calls() == tokens + 1
+
+
+def test_recipient_named_last_first_in_the_draft(google: FakeGoogle) -> None:
+    google.mailbox.append(intro(text="Jane, you should meet Jordan Lee at Acme.", cc=[]))
+    assert referrer(google, name="Lee, Jordan") == "Sally Smith"

@@ -611,7 +611,8 @@ def introductions(
 ) -> list[Introduction]:
     """Every message here that introduces the user and the recipient, newest first."""
     user, recipient = user_email.lower(), recipient_email.lower()
-    names = [recipient_name] if recipient_name else []
+    name = display_name(recipient_name, recipient) if recipient_name else None
+    names = [name] if name else []
     found = []
     for message in messages:
         mail = message if isinstance(message, Mail) else parse(message)

@@ -26,6 +26,7 @@ from intro_coach.gmail.context import (
     Introduction,
     Mail,
     asks_for_resume,
+    display_name,
     introductions,
     is_bulk,
     parse,
@@ -143,6 +144,8 @@ def find_introduction(
 ) -> ReferrerLookup:
     """The most recent message that introduced the user and the recipient."""
     user, recipient = user_email.strip().lower(), recipient_email.strip().lower()
+    # As the compose window names them, maybe "Lee, Jordan": searched as "Jordan Lee".
+    recipient_name = display_name(recipient_name, recipient) or ""
     query = search_query(recipient, recipient_name)
     if not query:
         return ReferrerLookup(None, True)
