@@ -16,7 +16,6 @@ import binascii
 import contextlib
 import functools
 import html
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
+
+from intro_coach import linear
 
 MAX_TEXT_BYTES = 32 * 1024  # of one message's text: an introduction is short
 MAX_HEADER_CHARS = 4096  # of one header value (To lists included)
@@ -54,16 +55,18 @@ METADATA_HEADERS = (
     "Content-Type",
 )
 
-_RESUME = r"(?:r[eé]sum[eé]s?|\bcvs?\b|curriculum vitae)"
-_RESUME_ASK = re.compile(
-    r"\b(?:send|share|forward|attach|pass along|email|e-mail|include)\b[^.?!\n]{0,50}"
-    + _RESUME
-    + r"|"
-    + _RESUME
-    + r"[^.?!\n]{0,40}\?"
-    + r"|\b(?:love|like|happy|glad|want) to (?:see|look at|review|read|have)\b[^.?!\n]{0,30}"
-    + _RESUME,
-    re.IGNORECASE,
+# Every pattern here runs on RE2 (`intro_coach.linear`): linear in the text by
+# construction. RE2's \b is ASCII, so word boundaries are spelt with `_EDGE`.
+_EDGE = f"(?:^|{linear.NOT_WORD})"
+_END = f"(?:{linear.NOT_WORD}|$)"
+_RESUME = rf"(?:r[eé]sum[eé]s?|{_EDGE}cvs?{_END}|curriculum vitae)"
+_RESUME_ASK = linear.compile(
+    rf"{_EDGE}(?:send|share|forward|attach|pass along|email|e-mail|include){_END}"
+    rf"[^.?!\n]{{0,50}}{_RESUME}"
+    rf"|{_RESUME}[^.?!\n]{{0,40}}\?"
+    rf"|{_EDGE}(?:love|like|happy|glad|want) to (?:see|look at|review|read|have){_END}"
+    rf"[^.?!\n]{{0,30}}{_RESUME}",
+    linear.IGNORECASE,
 )
 _FORWARD_MARKERS = (
     "---------- forwarded message",
@@ -71,12 +74,14 @@ _FORWARD_MARKERS = (
     "-----original message-----",
     "________________________________",
 )
-_HEADER_LINE = re.compile(
-    r"^[ \t*>]{0,8}(from|to|cc|sent|date|subject)[ \t*]{0,4}:[ \t*]{0,4}(.*)$", re.I
+_HEADER_LINE = linear.compile(
+    r"^[ \t*>]{0,8}(from|to|cc|sent|date|subject)[ \t*]{0,4}:[ \t*]{0,4}(.*)$",
+    linear.IGNORECASE,
 )
-_REPLY_SUBJECT = re.compile(
-    r"^[ \t]{0,8}(?:re|aw|sv|antw)[ \t]{0,4}(?:\[\d{1,4}\])?[ \t]{0,4}:", re.I
+_REPLY_SUBJECT = linear.compile(
+    r"^[ \t]{0,8}(?:re|aw|sv|antw)[ \t]{0,4}(?:\[\d{1,4}\])?[ \t]{0,4}:", linear.IGNORECASE
 )
+_CLOCK = linear.compile(r"^\d{1,2}:\d{2}(?:[ \t]?[AaPp][Mm])?[ \t]{1,4}")
 _UPPER_START = "A-ZÀ-ÖØ-ÞĀ-ſ"
 
 
@@ -107,17 +112,16 @@ class Mail:
 # --- the word lists (introductions.yaml) ---
 
 
-def _phrase_regex(patterns: Iterable[str]) -> str:
-    parts = [p.replace("'", "['’]").replace(" ", r"\s+") for p in patterns]
-    return r"\b(?:" + "|".join(parts) + r")\b"
+def _alternatives(patterns: Iterable[str]) -> str:
+    return "|".join(p.replace("'", "['’]").replace(" ", r"\s+") for p in patterns)
 
 
 @dataclass(frozen=True)
 class Words:
-    phrases: re.Pattern[str]
-    meet_name: re.Pattern[str]
-    before_name: re.Pattern[str]
-    after_name: re.Pattern[str]
+    phrases: linear.Regex
+    meet_name: linear.Regex
+    before_name: linear.Regex
+    after_name: linear.Regex
     not_before_meet: frozenset[str]
     calendar_subjects: tuple[str, ...]
     closings: frozenset[str]
@@ -130,22 +134,22 @@ class Words:
 def words() -> Words:
     source = resources.files("intro_coach.gmail").joinpath("introductions.yaml")
     data = yaml.safe_load(source.read_text("utf-8"))
-    between = "|".join(re.escape(w) for w in data["between"])
-    before = _phrase_regex(data["before_name"])
+    between = "|".join(linear.escape(w) for w in data["between"])
+    after = "|".join(p.replace(" ", r"[ \t]{1,4}") for p in data["after_name"])
     return Words(
-        phrases=re.compile(_phrase_regex(data["phrases"]), re.IGNORECASE),
-        meet_name=re.compile(
-            r"\b(?i:" + re.escape(data["meet"]) + r")[ \t]{1,4}[" + _UPPER_START + "]"
+        phrases=linear.compile(
+            f"(?:{_alternatives(data['phrases'])})", linear.IGNORECASE, whole_words=True
+        ),
+        meet_name=linear.compile(
+            _EDGE + "(?i:" + linear.escape(data["meet"]) + r")[ \t]{1,4}[" + _UPPER_START + "]"
         ),
         # Applied to at most 80 characters just before a name (see `_names_introduced`).
-        before_name=re.compile(
-            before + rf"(?:[ \t]{{1,4}}(?:{between})){{0,3}}[ \t]{{0,4}},?[ \t]{{0,4}}$",
-            re.IGNORECASE,
+        before_name=linear.compile(
+            f"{_EDGE}(?P<said>{_alternatives(data['before_name'])})"
+            rf"(?:[ \t]{{1,4}}(?:{between})){{0,3}}[ \t]{{0,4}},?[ \t]{{0,4}}$",
+            linear.IGNORECASE,
         ),
-        after_name=re.compile(
-            r"^(?:" + "|".join(p.replace(" ", r"[ \t]{1,4}") for p in data["after_name"]) + r")\b",
-            re.IGNORECASE,
-        ),
+        after_name=linear.compile(f"^(?:{after}){_END}", linear.IGNORECASE),
         not_before_meet=frozenset(w.replace("’", "'") for w in data["not_before_meet"]),
         calendar_subjects=tuple(s.casefold() for s in data["calendar_subjects"]),
         closings=frozenset(c.casefold() for c in data["closings"]),
@@ -301,7 +305,7 @@ def _quote_author(line: str, following: str) -> tuple[str, str] | None:
         before = inner[:lt].strip()
         # The name is after the date: "Mon, 3 Nov 2025 at 09:12, Sally Smith".
         name = before.rsplit(",", 1)[-1].strip() if "," in before else ""
-        name = re.sub(r"^(?:\d{1,2}:\d{2}(?:[ \t]?[AaPp][Mm])?[ \t]{1,4})", "", name)
+        name = _CLOCK.sub("", name)
         return (name, email) if "@" in email else None
     return None
 
@@ -345,9 +349,9 @@ def _forwarded_headers(lines: Sequence[str], start: int) -> list[tuple[str, str,
         m = _HEADER_LINE.match(line[:MAX_LINE_CHARS])
         if not m:
             continue
-        field = m.group(1).casefold()
+        field = (m.group(1) or "").casefold()
         if field in ("from", "to", "cc"):
-            found += [(name, email, field) for name, email in addresses(m.group(2))]
+            found += [(name, email, field) for name, email in addresses(m.group(2) or "")]
     return found
 
 
@@ -542,8 +546,9 @@ def _name_variants(name: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=256)
-def _name_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b", re.IGNORECASE)
+def _name_pattern(name: str) -> linear.Regex:
+    words = r"\s+".join(map(linear.escape, name.split()))
+    return linear.compile(words, linear.IGNORECASE, whole_words=True)
 
 
 def _names_introduced(text: str, names: Sequence[str]) -> bool:
@@ -558,7 +563,7 @@ def _names_introduced(text: str, names: Sequence[str]) -> bool:
             window = text[max(line_start, m.start() - 80) : m.start()]
             before = w.before_name.search(window)
             if before:
-                said = before.group(0).split()[0].casefold()
+                said = (before.group("said") or "").split()[0].casefold()
                 ahead = window[: before.start()].casefold().replace("’", "'").split()[-2:]
                 if not (said == "meet" and any(x in w.not_before_meet for x in ahead)):
                     return True
