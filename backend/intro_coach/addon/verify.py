@@ -7,7 +7,6 @@ import base64
 import binascii
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -19,6 +18,8 @@ from google.auth import exceptions as auth_errors
 from google.auth import transport
 from google.oauth2 import id_token
 
+from intro_coach.linear import Regex
+
 log = logging.getLogger("intro_coach.addon")
 
 ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
@@ -29,8 +30,8 @@ HEURISTIC_SECONDS = 60.0  # when the answer has no Cache-Control at all
 MAX_STALE_SECONDS = 24 * 3600  # a stale copy serves while the certs URL is down
 REFETCH_INTERVAL = 10.0  # an unknown key id refetches at most this often
 CLOCK_SKEW = 30  # seconds: our clock and Google's may differ a little
-_MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*(\d{1,10})")
-_NO_CACHE = re.compile(r"(?:^|[,\s])(?:no-store|no-cache)(?:$|[,\s=])")
+_MAX_AGE = Regex(r"(?:^|[,\s])max-age\s*=\s*(\d{1,10})")
+_NO_CACHE = Regex(r"(?:^|[,\s])(?:no-store|no-cache)(?:$|[,\s=])")
 
 
 def cache_seconds(cache_control: str | None, age: str | None) -> float:
@@ -39,9 +40,10 @@ def cache_seconds(cache_control: str | None, age: str | None) -> float:
     if _NO_CACHE.search(cache_control.lower()):
         return 0.0
     match = _MAX_AGE.search(cache_control.lower())
-    if match is None:
+    digits = match.group(1) if match is not None else None
+    if digits is None:
         return 0.0
-    seconds = min(int(match.group(1)), MAX_CACHE_SECONDS)
+    seconds = min(int(digits), MAX_CACHE_SECONDS)
     if age and age.strip().isdigit():
         seconds -= int(age.strip())
     return float(max(seconds, 0))
