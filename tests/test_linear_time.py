@@ -68,24 +68,40 @@ def _shapes(pattern: str) -> Shapes:
     }
 
 
-def _fastest(run: Callable[[str], object], text_: str) -> float:
+def _fastest(run: Callable[[str], object], text_: str, repeats: int = REPEATS) -> float:
     best = float("inf")
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         start = time.perf_counter()
         run(text_)
         best = min(best, time.perf_counter() - start)
     return best
 
 
-def assert_linear(name: str, run: Callable[[str], object], shapes: Shapes) -> None:
+def assert_linear(
+    name: str, run: Callable[[str], object], shapes: Shapes, prose_factor: float | None = None
+) -> None:
+    """With `prose_factor`, a 100 KB input must also cost at most that many times 100 KB
+    of prose: through the whole analyzer, the fixed cost of a 1 KB draft hides a
+    quadratic term that only shows at 100 KB."""
     benign = _fastest(run, _fill(_PROSE, LARGE)) / LARGE
     for shape, make in shapes.items():
         small = _fastest(run, make(SMALL)) / SMALL
         large_text = make(LARGE)
         large = _fastest(run, large_text) / LARGE
+        if large > GROWTH * max(small, benign, 20e-9):
+            # A burst of load from the other processes on this machine, or real growth:
+            # measure again, longer, before saying which.
+            small = _fastest(run, make(SMALL), 3 * REPEATS) / SMALL
+            large = _fastest(run, large_text, 2 * REPEATS) / LARGE
         # Per character, against the larger of the two yardsticks: the same shape at 1 KB
         # and same-size prose. Floor: 20 ns a character (2 ms for 100 KB) is fast enough.
         allowed = GROWTH * max(small, benign, 20e-9)
+        if prose_factor is not None:
+            allowed = min(allowed, prose_factor * max(benign, 20e-9))
+            if large > allowed:
+                benign = _fastest(run, _fill(_PROSE, LARGE), 2 * REPEATS) / LARGE
+                large = _fastest(run, large_text, 2 * REPEATS) / LARGE
+                allowed = prose_factor * max(benign, 20e-9)
         assert large <= allowed, (
             f"{name} on {shape!r}: {large * LARGE * 1000:.1f} ms for 100 KB, "
             f"{small * SMALL * 1000:.3f} ms for 1 KB"

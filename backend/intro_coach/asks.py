@@ -17,14 +17,17 @@ designer position"). The words are data in the rule pack (`asks` section).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from itertools import accumulate
+from typing import Any, Literal, TypeVar
 
 from intro_coach import linear
 from intro_coach.rules.prefilter import Phrases
 from intro_coach.text import paragraphs, per_paragraph
 
+_T = TypeVar("_T")
 Kind = Literal["advice", "conversation", "introduction", "job"]
 KINDS: tuple[Kind, ...] = ("advice", "conversation", "introduction", "job")
 _BLOCKERS = ("negation", "reported", "hypothetical")
@@ -173,41 +176,70 @@ class AskWords:
         requests = [_Match(s, e) for _, s, e in self.requests.finditer(paragraph)]
         not_asks = [_Match(s, e) for _, s, e in self.not_asks.finditer(paragraph)]
         blocks = [_Match(s, e) for b in self.blockers for _, s, e in b.finditer(paragraph)]
+        # Each sentence looks only at the phrases inside it, found by bisection, and
+        # at its clause breaks and not-asks through sorted starts and running maxima of
+        # ends: a paragraph of thousands of asking sentences stays linear-logarithmic.
+        kind_hits.sort(key=lambda hit: hit[1].start)
+        kind_starts = [m.start for _, m in kind_hits]
+        for found in (implicit, requests, blocks, not_asks):
+            found.sort(key=lambda m: m.start)
+        implicit_starts = [m.start for m in implicit]
+        request_starts = [m.start for m in requests]
+        block_starts = [m.start for m in blocks]
+        muted_starts = [m.start for m in not_asks]
         out = []
         for start, end in _sentences(paragraph):
             text = paragraph[start:end]
             breaks = sorted(
                 start + m.start() for r in (_CLAUSE_MARK, _CLAUSE_WORD) for m in r.finditer(text)
             )
-
-            def inside(m: _Match, start: int = start, end: int = end) -> bool:
-                return start <= m.start < end
+            lo, hi = bisect_left(muted_starts, start), bisect_left(muted_starts, end)
+            here_starts = muted_starts[lo:hi]
+            reach = list(accumulate((q.end for q in not_asks[lo:hi]), max))  # furthest end
 
             def blocked(m: _Match, breaks: list[int] = breaks, start: int = start) -> bool:
-                clause = max((b for b in breaks if b <= m.start), default=start)
-                return any(clause <= b.start <= m.start for b in blocks)
+                at = bisect_right(breaks, m.start)
+                clause = breaks[at - 1] if at else start
+                i = bisect_left(block_starts, clause)
+                return i < len(blocks) and blocks[i].start <= m.start
 
-            muted = [m for m in not_asks if inside(m)]
+            def muted_reaches(
+                before: int,
+                past: int,
+                here_starts: list[int] = here_starts,
+                reach: list[int] = reach,
+            ) -> bool:
+                """Whether a not-ask of this sentence that starts before `before` ends
+                after `past`."""
+                k = bisect_left(here_starts, before)
+                return k > 0 and reach[k - 1] > past
 
-            def quiet(m: _Match, muted: list[_Match] = muted) -> bool:
-                return blocked(m) or any(q.start <= m.start < q.end for q in muted)
+            def quiet(m: _Match) -> bool:
+                return blocked(m) or muted_reaches(m.start + 1, m.start)
 
-            def unasked(m: _Match, muted: list[_Match] = muted) -> bool:
+            def unasked(m: _Match) -> bool:
                 # A kind phrase overlapping a not-ask ("I recently applied to grad school")
                 # is not asked for, wherever the two begin.
-                return blocked(m) or any(q.start < m.end and m.start < q.end for q in muted)
+                return blocked(m) or muted_reaches(m.end, m.start)
+
+            def within(
+                items: list[_T], starts: list[int], start: int = start, end: int = end
+            ) -> list[_T]:
+                return items[bisect_left(starts, start) : bisect_left(starts, end)]
 
             question = text.rstrip(" \t\n\"'”’)").endswith("?")
-            request = subject or question or any(inside(m) and not quiet(m) for m in requests)
+            request = (
+                subject or question or any(not quiet(m) for m in within(requests, request_starts))
+            )
             asks: list[Ask] = []
-            for m in implicit:
-                if inside(m) and not unasked(m):
+            for m in within(implicit, implicit_starts):
+                if not unasked(m):
                     asks.append(Ask("job", m.start, m.end))
             if request:
-                for kind, m in kind_hits:
+                for kind, m in within(kind_hits, kind_starts):
                     # Not-asks are about jobs ("the hiring process", "how to apply"):
                     # "advice on how to apply" still asks for advice.
-                    if inside(m) and not (unasked(m) if kind == "job" else blocked(m)):
+                    if not (unasked(m) if kind == "job" else blocked(m)):
                         asks.append(Ask(kind, m.start, m.end))
             jobs = [a for a in asks if a.kind == "job"]
             # "pass my name along to the hiring manager" reads as both: it is a job ask.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import re2
 
@@ -178,22 +179,22 @@ class _Offsets:
 
     def __init__(self, text: str, data: bytes) -> None:
         self._data = data
-        self._ascii = len(data) == len(text)
+        self.ascii = len(data) == len(text)
         self._byte = 0
         self._char = 0
 
     def __call__(self, offset: int) -> int:
-        if self._ascii or offset < 0:
+        if self.ascii or offset < 0:
             return offset
         return self._char + len(self._data[self._byte : offset].decode("utf-8", "surrogatepass"))
 
     def anchor(self, offset: int) -> None:
-        if not self._ascii:
+        if not self.ascii:
             self._char = self(offset)
             self._byte = offset
 
     def to_bytes(self, char_offset: int, text: str) -> int:
-        if self._ascii:
+        if self.ascii:
             return char_offset
         return len(text[:char_offset].encode("utf-8", "surrogatepass"))
 
@@ -202,6 +203,9 @@ def _encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+_UNANCHORED = re2._Anchor.UNANCHORED  # type: ignore[attr-defined]
+_ANCHOR_START = re2._Anchor.ANCHOR_START  # type: ignore[attr-defined]
+_ANCHOR_BOTH = re2._Anchor.ANCHOR_BOTH  # type: ignore[attr-defined]
 _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 64 << 20  # room for the pack's large alternations
 _OPTIONS.log_errors = False
@@ -225,18 +229,19 @@ class Regex:
             self._re = re2.compile(_encode(body), _OPTIONS)
         except re2.error as exc:
             raise Unsupported(f"RE2 refused {pattern!r}: {exc}") from exc
+        # The binding's own call: one C++ search returning every group's span, without
+        # the Python wrapper's generator and match object (most of the cost per match).
+        self._raw: Any = self._re._regexp  # type: ignore[attr-defined]
         self._shift = 1 if whole_words else 0
         self.groups = self._re.groups - self._shift
         self.groupindex = {
             name.decode(): index - self._shift for name, index in self._re.groupindex.items()
         }
 
-    def _spans(self, found: re2._Match[bytes], offsets: _Offsets) -> list[tuple[int, int]]:
-        spans = []
-        for g in range(self._shift, self._re.groups + 1):
-            start, end = found.span(g)
-            spans.append((offsets(start), offsets(end)) if start >= 0 else (-1, -1))
-        return spans
+    def _spans(self, found: list[tuple[int, int]], offsets: _Offsets) -> list[tuple[int, int]]:
+        if offsets.ascii:
+            return found[self._shift :]
+        return [(offsets(s), offsets(e)) if s >= 0 else (-1, -1) for s, e in found[self._shift :]]
 
     def finditer(
         self, text: str, pos: int = 0, *, accept: Callable[[Match], bool] | None = None
@@ -248,11 +253,12 @@ class Regex:
         offsets = _Offsets(text, data)
         at = offsets.to_bytes(pos, text)
         offsets.anchor(at)
-        while at <= len(data):
-            found = self._re.search(data, at)
-            if found is None:
+        size = len(data)
+        while at <= size:
+            found = self._raw.Match(_UNANCHORED, data, at, size)
+            if found[0][0] < 0:
                 return
-            start, end = found.span(self._shift)
+            start, end = found[self._shift]
             spans = self._spans(found, offsets)
             match = Match(text, spans, self.groupindex)
             if accept is not None and not accept(match):
@@ -283,14 +289,17 @@ class Regex:
         offsets = _Offsets(text, data)
         at = offsets.to_bytes(pos, text)
         offsets.anchor(at)
-        found = self._re.match(data, at)
-        return None if found is None else Match(text, self._spans(found, offsets), self.groupindex)
+        found = self._raw.Match(_ANCHOR_START, data, at, len(data))
+        if found[0][0] < 0:
+            return None
+        return Match(text, self._spans(found, offsets), self.groupindex)
 
     def fullmatch(self, text: str) -> Match | None:
         data = _encode(text)
-        found = self._re.fullmatch(data)
-        offsets = _Offsets(text, data)
-        return None if found is None else Match(text, self._spans(found, offsets), self.groupindex)
+        found = self._raw.Match(_ANCHOR_BOTH, data, 0, len(data))
+        if found[0][0] < 0:
+            return None
+        return Match(text, self._spans(found, _Offsets(text, data)), self.groupindex)
 
     def sub(self, replacement: str | Callable[[Match], str], text: str) -> str:
         parts = []

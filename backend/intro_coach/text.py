@@ -9,14 +9,14 @@ every offset still points into the text the client sent).
 
 from __future__ import annotations
 
-import re
 import sys
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
+from html import unescape
 from html.entities import name2codepoint
-from html.parser import HTMLParser
 from itertools import accumulate
 from typing import Any, TypeVar, cast
 
@@ -93,18 +93,50 @@ class Extracted:
             return self.source[start], self.source[start]
         last = self.source[end - 1]
         # A character that came from an entity ("&eacute;") ends where the entity does.
-        entity = _ENTITY.match(self.html, last) if self.html[last : last + 1] == "&" else None
-        return self.source[start], entity.end() if entity else last + 1
+        if self.html[last : last + 1] == "&":
+            return self.source[start], _entity_end(self.html, last)
+        return self.source[start], last + 1
 
 
-_ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);?")
+def _run_end(text: str, start: int, allowed: str | None = None, limit: int = 64) -> int:
+    """Where the run of letters and digits (or of `allowed` characters) from `start`
+    ends; at most `limit` characters are looked at."""
+    end = start
+    stop = min(len(text), start + limit)
+    while end < stop and (
+        text[end] in allowed if allowed else text[end].isascii() and text[end].isalnum()
+    ):
+        end += 1
+    return end
 
 
-class _TextBuilder(HTMLParser):
+_HEX = "0123456789abcdefABCDEF"
+_DIGITS = "0123456789"
+
+
+def _entity_end(html: str, at: int) -> int:
+    """The end of the character reference at `at` ('&'): "&eacute;", "&#233;", "&#xE9"."""
+    if html[at + 1 : at + 2] == "#":
+        if html[at + 2 : at + 3] in ("x", "X") and html[at + 3 : at + 4] and html[at + 3] in _HEX:
+            end = _run_end(html, at + 3, _HEX)
+        elif html[at + 2 : at + 3] and html[at + 2] in _DIGITS:
+            end = _run_end(html, at + 2, _DIGITS)
+        else:
+            return at + 1
+    elif html[at + 1 : at + 2].isascii() and html[at + 1 : at + 2].isalpha():
+        end = _run_end(html, at + 1)
+    else:
+        return at + 1
+    return end + 1 if html[end : end + 1] == ";" else end
+
+
+class _TextBuilder:
+    """Builds the text from the events of `_tokenize`, each with its source offset."""
+
     def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=False)
         self._html = html
-        self._line_starts = [0, *(m.end() for m in re.finditer("\n", html))]
+        self._pos = 0
+        self._open: Counter[str] = Counter()  # the stack's tag names, for stray end tags
         self.chars: list[str] = []
         self.source: list[int] = []
         self.excluded: list[Span] = []
@@ -117,8 +149,7 @@ class _TextBuilder(HTMLParser):
         self.has_history = False
 
     def _offset(self) -> int:
-        line, col = self.getpos()
-        return self._line_starts[line - 1] + col
+        return self._pos
 
     def _emit(self, text: str, offsets: list[int]) -> None:
         self.chars.extend(text)
@@ -173,6 +204,7 @@ class _TextBuilder(HTMLParser):
         if tag == "pre":
             self._pre += 1
         self._stack.append((tag, excluding))
+        self._open[tag] += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -182,10 +214,11 @@ class _TextBuilder(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN_TAGS and self._hidden:
             self._hidden -= 1
-        if not any(open_tag == tag for open_tag, _ in self._stack):
+        if not self._open[tag]:
             return  # a stray end tag; browsers ignore it too
         while self._stack:
             open_tag, excluding = self._stack.pop()
+            self._open[open_tag] -= 1
             if open_tag == "pre":
                 self._pre -= 1
             if excluding:
@@ -217,7 +250,6 @@ class _TextBuilder(HTMLParser):
         self._text(char, start)
 
     def finish(self) -> Extracted:
-        self.close()
         if self._excluding:
             self.excluded.append((self._exclude_from, len(self.chars)))
         if self._history_from is not None:
@@ -232,8 +264,144 @@ class _TextBuilder(HTMLParser):
 
 def html_to_text(html: str) -> Extracted:
     builder = _TextBuilder(html)
-    builder.feed(html)
+    _tokenize(html, builder)
     return builder.finish()
+
+
+# Elements whose content is text up to their end tag, never markup.
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed"})
+_SPACE = " \t\n\r\f"
+_TAG_END = " \t\n\r\f/>"
+
+
+def _tokenize(html: str, out: _TextBuilder) -> None:
+    """Read `html` once, left to right, and tell `out` each tag, text run and character
+    reference with its offset. Every character is looked at a bounded number of times,
+    whatever the markup: an unclosed comment, quote or tag runs to the end of the input
+    (as in a browser), and the next '<' and '&' are searched for once each, not again
+    from every position (CPython's html.parser rescans there: CVE-2025-6069)."""
+    n = len(html)
+    i = 0
+    next_lt = html.find("<")
+    next_amp = html.find("&")
+    while i < n:
+        if next_lt != -1 and next_lt < i:
+            next_lt = html.find("<", i)
+        if next_amp != -1 and next_amp < i:
+            next_amp = html.find("&", i)
+        special = min((p for p in (next_lt, next_amp) if p != -1), default=n)
+        if special > i:
+            out._pos = i
+            out.handle_data(html[i:special])
+            i = special
+            continue
+        i = _reference(html, i, out) if html[i] == "&" else _markup(html, i, out)
+
+
+def _reference(html: str, i: int, out: _TextBuilder) -> int:
+    end = _entity_end(html, i)
+    out._pos = i
+    if end == i + 1:
+        out.handle_data("&")
+    elif html[i + 1] == "#":
+        out.handle_charref(html[i + 2 : end].rstrip(";"))
+    else:
+        out.handle_entityref(html[i + 1 : end].rstrip(";"))
+    return end
+
+
+def _markup(html: str, i: int, out: _TextBuilder) -> int:
+    n = len(html)
+    nxt = html[i + 1 : i + 2]
+    if html.startswith("<!--", i):
+        close = html.find("-->", i + 4)
+        return n if close == -1 else close + 3
+    if nxt in ("!", "?"):
+        close = html.find(">", i + 2)
+        return n if close == -1 else close + 1
+    closing = nxt == "/"
+    name_start = i + 2 if closing else i + 1
+    if not (
+        html[name_start : name_start + 1].isascii() and html[name_start : name_start + 1].isalpha()
+    ):
+        out._pos = i
+        out.handle_data("<")  # not a tag: a literal '<' ("a < b")
+        return i + 1
+    j = name_start
+    while j < n and html[j] not in _TAG_END:
+        j += 1
+    tag = html[name_start:j].lower()
+    attrs, end, self_closing = _attributes(html, j)
+    if end == -1:
+        return n  # a tag still open at the end of the input is dropped, as browsers do
+    out._pos = i
+    if closing:
+        out.handle_endtag(tag)
+        return end
+    if self_closing:
+        out.handle_startendtag(tag, attrs)
+    else:
+        out.handle_starttag(tag, attrs)
+    if tag in _RAW_TEXT and not self_closing:
+        return _raw_text(html, end, tag, out)
+    return end
+
+
+def _attributes(html: str, j: int) -> tuple[list[tuple[str, str | None]], int, bool]:
+    """The attributes of a tag from `j` (just past its name) and the index past its '>'
+    (-1 when the input ends first)."""
+    n = len(html)
+    attrs: list[tuple[str, str | None]] = []
+    while j < n:
+        ch = html[j]
+        if ch in _SPACE:
+            j += 1
+        elif ch == ">":
+            return attrs, j + 1, False
+        elif ch == "/":
+            if html[j + 1 : j + 2] == ">":
+                return attrs, j + 2, True
+            j += 1
+        else:
+            k = j + 1
+            while k < n and html[k] not in _SPACE and html[k] not in "/>=":
+                k += 1
+            name = html[j:k].lower()
+            while k < n and html[k] in _SPACE:
+                k += 1
+            if html[k : k + 1] != "=":
+                attrs.append((name, None))
+                j = k
+                continue
+            k += 1
+            while k < n and html[k] in _SPACE:
+                k += 1
+            quote = html[k : k + 1]
+            if quote in ("'", '"'):
+                close = html.find(quote, k + 1)
+                if close == -1:
+                    return attrs, -1, False
+                attrs.append((name, unescape(html[k + 1 : close])))
+                j = close + 1
+            else:
+                v = k
+                while v < n and html[v] not in _SPACE and html[v] != ">":
+                    v += 1
+                attrs.append((name, unescape(html[k:v])))
+                j = v
+    return attrs, -1, False
+
+
+def _raw_text(html: str, start: int, tag: str, out: _TextBuilder) -> int:
+    """The content of a raw-text element (a script, a style) up to its end tag."""
+    j = html.find("</", start)
+    while j != -1 and html[j + 2 : j + 2 + len(tag)].lower() != tag:
+        j = html.find("</", j + 2)
+    end = len(html) if j == -1 else j
+    if end > start:
+        out._pos = start
+        out.handle_data(html[start:end])
+    return end
 
 
 # --- Quoted replies and signatures ---------------------------------------------------
