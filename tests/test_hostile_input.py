@@ -13,7 +13,6 @@ from intro_coach.schema import AnalyzeRequest
 from intro_coach.text import forget_paragraphs, html_to_text
 from tests.test_linear_time import LARGE, assert_linear
 
-
 # No shape may cost more than this many times the same size of plain prose.
 PROSE_FACTOR = 4
 
