@@ -67,6 +67,7 @@ bench: install extension
 	$(BIN)/python benchmarks/bench_gmail.py
 	$(BIN)/python benchmarks/bench_addon.py
 	eval "$$(bash .ci/redis)" && $(BIN)/python benchmarks/bench_scaleout.py
+	eval "$$(bash .ci/languagetool)" && $(BIN)/python benchmarks/bench_grammar.py
 	npm --prefix extension run bench
 
 # Precision and recall of every rule on the labelled corpora (tests/corpus, and

@@ -17,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -29,7 +30,14 @@ log = logging.getLogger("intro_coach.languagetool")
 
 MIN_JAVA = 17
 State = Literal["stopped", "starting", "ready"]
-_WARM_UP_TEXT = "This is a sentence with a mistake in in it."
+_WARM_UP_TEXTS = (
+    "This is a sentence with a mistake in in it.",
+    "Hi Jordan,\n\nI has a question about you're wrk. Could we talk for 20 minutes?",
+    "Thanks so much for you time; I look forward to hear from you.\n\nBest,\nAlex",
+)
+# LanguageTool's own settings (--config): remember checked sentences, so an edited
+# paragraph costs only its changed sentence, and reuse its per-language pipelines.
+_CONFIG = "cacheSize=2000\ncacheTTLSeconds=600\npipelineCaching=true\n"
 _PR_SET_PDEATHSIG = 1
 
 
@@ -112,6 +120,7 @@ class LanguageToolProcess:
         self._lock = threading.Lock()
         self.starts = 0
         self.last_start_seconds: float | None = None
+        self._config_dir: tempfile.TemporaryDirectory[str] | None = None
 
     @property
     def state(self) -> State:
@@ -123,6 +132,10 @@ class LanguageToolProcess:
         return process.pid if process is not None and process.poll() is None else None
 
     def command(self) -> list[str]:
+        if self._config_dir is None:
+            self._config_dir = tempfile.TemporaryDirectory(prefix="intro-coach-lt-")
+            (Path(self._config_dir.name) / "server.properties").write_text(_CONFIG)
+        config = Path(self._config_dir.name) / "server.properties"
         return [
             shutil.which(self._java) or self._java,
             f"-Xmx{self.heap}",
@@ -131,6 +144,8 @@ class LanguageToolProcess:
             "org.languagetool.server.HTTPServer",
             "--port",
             str(self.port),
+            "--config",
+            str(config),
         ]
 
     def start(self) -> None:
@@ -150,6 +165,9 @@ class LanguageToolProcess:
             self._thread.join(timeout)
             self._thread = None
         self._state = "stopped"
+        if self._config_dir is not None:
+            self._config_dir.cleanup()
+            self._config_dir = None
 
     def _terminate(self, timeout: float) -> None:
         with self._lock:
@@ -253,9 +271,12 @@ class LanguageToolProcess:
         # here, it is not a user's request that waits for it.
         if not self._healthy():
             return False
-        data = urllib.parse.urlencode({"language": "en-US", "text": _WARM_UP_TEXT}).encode()
-        try:
-            with urllib.request.urlopen(f"{self.url}/v2/check", data=data, timeout=120) as r:
-                return bool(r.status == 200)
-        except (OSError, urllib.error.URLError):
-            return False
+        for text in _WARM_UP_TEXTS:
+            data = urllib.parse.urlencode({"language": "en-US", "text": text}).encode()
+            try:
+                with urllib.request.urlopen(f"{self.url}/v2/check", data=data, timeout=120) as r:
+                    if r.status != 200:
+                        return False
+            except (OSError, urllib.error.URLError):
+                return False
+        return True
