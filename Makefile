@@ -56,7 +56,7 @@ test-python: install
 test-extension: extension
 	bash .ci/system-packages chromium
 	npm --prefix extension test
-	npm --prefix extension run e2e
+	eval "$$(bash .ci/languagetool)" && npm --prefix extension run e2e
 
 test: lint test-python test-extension
 
@@ -67,7 +67,8 @@ bench: install extension
 	$(BIN)/python benchmarks/bench_gmail.py
 	$(BIN)/python benchmarks/bench_addon.py
 	eval "$$(bash .ci/redis)" && $(BIN)/python benchmarks/bench_scaleout.py
-	eval "$$(bash .ci/languagetool)" && $(BIN)/python benchmarks/bench_grammar.py
+	eval "$$(bash .ci/languagetool)" && $(BIN)/python benchmarks/bench_grammar.py \
+		&& npm --prefix extension run bench:grammar
 	npm --prefix extension run bench
 
 # Precision and recall of every rule on the labelled corpora (tests/corpus, and

@@ -54,7 +54,12 @@ export class Backend {
   private dataDir: string | null = null;
   private log = '';
 
-  constructor(readonly port: number) {}
+  /** `env` adds to the test run's environment. Grammar is on only when asked for here:
+   * each backend given LanguageTool's jars starts its own LanguageTool (a JVM). */
+  constructor(
+    readonly port: number,
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -69,7 +74,7 @@ export class Backend {
     this.log = '';
     const child = spawn(python, ['-m', 'intro_coach', 'serve', '--host', '127.0.0.1', '--port', String(this.port), '--log-level', 'warning'], {
       cwd: REPO_DIR,
-      env: { ...process.env, INTRO_COACH_DATA_DIR: this.dataDir },
+      env: { ...withoutGrammar(process.env), INTRO_COACH_DATA_DIR: this.dataDir, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.process = child;
@@ -103,6 +108,47 @@ export class Backend {
     await this.stop();
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
+}
+
+function withoutGrammar(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { INTRO_COACH_LANGUAGETOOL_JARS: _jars, INTRO_COACH_LANGUAGETOOL_URL: _url, ...rest } = env;
+  return rest;
+}
+
+/** LanguageTool's jars as `.ci/languagetool` assembles them, or null when they are not. */
+export function languageToolJars(): string | null {
+  const dir = process.env.INTRO_COACH_LANGUAGETOOL_JARS ?? join(REPO_DIR, 'deploy', 'languagetool', 'lib');
+  return existsSync(join(dir, '.assembled')) ? dir : null;
+}
+
+/** The jars, or null to skip; on CI missing jars fail the run instead. */
+export function requireLanguageToolJars(): string | null {
+  const jars = languageToolJars();
+  if (!jars && process.env.CI === 'true') throw new Error('LanguageTool jars are required in CI: run `bash .ci/languagetool`');
+  return jars;
+}
+
+/** Waits until the backend's own LanguageTool answers (it starts in 20-60 s). */
+export async function waitForGrammar(backendUrl: string, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${backendUrl}/v1/grammar`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ subject: 'Hi', body: { text: 'I has a question.' } }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = (await response.json()) as { checks?: { grammar?: string } };
+      last = body.checks?.grammar ?? '';
+      if (last === 'ok') return;
+    } catch {
+      // not up yet
+    }
+    await sleep(1000);
+  }
+  throw new Error(`LanguageTool did not answer within ${timeoutMs} ms (last: ${last})`);
 }
 
 /** SIGTERM, then SIGKILL if it lingers. */

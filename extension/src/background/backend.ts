@@ -1,6 +1,6 @@
-import { isAnalyzeResponse, type AnalyzeRequest } from '../shared/contract';
+import { isAnalyzeResponse, isGrammarResponse, type AnalyzeRequest } from '../shared/contract';
 import { detailOf, type ApiAnswer } from '../shared/gmail';
-import type { AnalyzeResult } from '../shared/messages';
+import type { AnalyzeResult, GrammarResult } from '../shared/messages';
 
 /** The rules answer in milliseconds; grammar and Gmail context have their own deadlines
  * on the server. Past this, something is wrong and the panel should say so. */
@@ -24,6 +24,14 @@ export async function postAnalyze(
     detail: detailOf(answer.body) ?? 'not an Intro Coach analyzer answer',
   };
   return answer.retryAfterMs === null ? refused : { ...refused, retryAfterMs: answer.retryAfterMs };
+}
+
+/** Grammar for a draft (`/v1/grammar`): no Gmail session needed, it reads only the draft. */
+export async function postGrammar(backendUrl: string, request: AnalyzeRequest, signal: AbortSignal, fetchImpl: typeof fetch = fetch): Promise<GrammarResult> {
+  const answer = await callBackend(backendUrl, '/v1/grammar', { method: 'POST', json: request, signal }, fetchImpl);
+  if (signal.aborted) return { kind: 'cancelled' };
+  if (answer.status >= 200 && answer.status < 300 && isGrammarResponse(answer.body)) return { kind: 'ok', response: answer.body };
+  return { kind: 'failed' };
 }
 
 /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */

@@ -3,8 +3,9 @@
 // alone holds the session token of the Gmail connection (src/background/gmail.ts).
 
 import type { GmailView } from '../shared/gmail';
-import type { AnalyzeResult, GmailMessage, ToWorker } from '../shared/messages';
+import type { AnalyzeResult, GmailMessage, GrammarResult, ToWorker } from '../shared/messages';
 import { loadSettings, toOptions } from '../shared/settings';
+import { postGrammar } from './backend';
 import { analyzeWithSession, chromeEnv, connectGmail, disconnectGmail, gmailStatus, signOutGmail } from './gmail';
 import { tokenArea } from './session';
 
@@ -26,9 +27,23 @@ chrome.runtime.onMessage.addListener((message: ToWorker, sender, sendResponse) =
   }
   const key = `${sender.tab?.id ?? 'extension'}:${message.composeId}`;
   if (message.type === 'cancel') {
-    inFlight.get(key)?.abort();
-    inFlight.delete(key);
+    const which = message.what === 'grammar' ? `${key}:grammar` : key;
+    inFlight.get(which)?.abort();
+    inFlight.delete(which);
     return false;
+  }
+  if (message.type === 'grammar') {
+    const grammarKey = `${key}:grammar`;
+    inFlight.get(grammarKey)?.abort();
+    const controller = new AbortController();
+    inFlight.set(grammarKey, controller);
+    grammar(message.draft, controller.signal)
+      .catch((): GrammarResult => ({ kind: 'failed' }))
+      .then((result) => {
+        if (inFlight.get(grammarKey) === controller) inFlight.delete(grammarKey);
+        sendResponse(result);
+      });
+    return true;
   }
   if (message.type === 'analyze') {
     inFlight.get(key)?.abort();
@@ -49,6 +64,12 @@ async function analyze(draft: Extract<ToWorker, { type: 'analyze' }>['draft'], s
   const settings = await loadSettings();
   const request = { ...draft, options: toOptions(settings) };
   return analyzeWithSession(settings.backendUrl, request, signal, chromeEnv());
+}
+
+async function grammar(draft: Extract<ToWorker, { type: 'grammar' }>['draft'], signal: AbortSignal): Promise<GrammarResult> {
+  const settings = await loadSettings();
+  if (!settings.grammar) return { kind: 'cancelled' };
+  return postGrammar(settings.backendUrl, { ...draft, options: toOptions(settings) }, signal);
 }
 
 async function gmail(action: Exclude<GmailMessage['action'], 'ping'>): Promise<GmailView> {

@@ -1,6 +1,6 @@
-import type { AnalyzeResponse, Finding } from '../shared/contract';
-import type { AnalyzeResult } from '../shared/messages';
-import { disableRule, ignoreFinding } from '../shared/settings';
+import { isGrammarFinding, type AnalyzeResponse, type Finding } from '../shared/contract';
+import type { AnalyzeResult, GrammarResult } from '../shared/messages';
+import { disableRule, ignoreFinding, saveSettings } from '../shared/settings';
 import { readDraft, type DraftSnapshot } from '../gmail/draft';
 import * as gmail from '../gmail/selectors';
 import { rangeFor } from '../text/extract';
@@ -24,6 +24,9 @@ const PILL_SIZE = { width: 120, height: 28 };
 const POSITION_POLL_MS = 500;
 
 export type Analyze = (composeId: string, draft: DraftSnapshot['fields'], signal: AbortSignal) => Promise<AnalyzeResult>;
+export type Grammar = (composeId: string, draft: DraftSnapshot['fields'], signal: AbortSignal) => Promise<GrammarResult>;
+/** The server answered with part of the draft checked (its deadline passed): ask again. */
+const GRAMMAR_RETRY_MS = 1000;
 
 let composeCount = 0;
 /** Every coach on the page, so that a panel placed beside its window avoids the others. */
@@ -42,6 +45,13 @@ export class ComposeCoach {
   private readonly bodyMarks: HighlightLayer;
   private readonly subjectMarks: HighlightLayer;
   private readonly attachmentMarks: HighlightLayer;
+  private readonly grammarMarks: HighlightLayer;
+  private readonly subjectGrammarMarks: HighlightLayer;
+  /** LanguageTool's findings for the draft `grammarKey`; shown until a newer answer. */
+  private grammarFindings: Finding[] = [];
+  private grammarKey = '';
+  private grammarRun: AbortController | null = null;
+  private grammarTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly debouncer: Debouncer;
   private readonly observer: MutationObserver;
   private readonly resizeObserver: ResizeObserver;
@@ -68,6 +78,7 @@ export class ComposeCoach {
   constructor(
     readonly parts: gmail.ComposeParts,
     private readonly analyze: Analyze,
+    private readonly grammar: Grammar | null = null,
   ) {
     this.doc = parts.body.ownerDocument;
     this.host = this.doc.createElement('intro-coach-panel');
@@ -85,16 +96,30 @@ export class ComposeCoach {
     this.bodyMarks = new HighlightLayer(this.doc, 'body-marks');
     this.subjectMarks = new HighlightLayer(this.doc, 'subject-marks');
     this.attachmentMarks = new HighlightLayer(this.doc, 'attachment-marks');
+    this.grammarMarks = new HighlightLayer(this.doc, 'grammar-marks');
+    this.subjectGrammarMarks = new HighlightLayer(this.doc, 'grammar-marks subject-grammar-marks');
     this.panel = new Panel(this.doc, {
       applySubject: (s) => this.applySubject(s),
       applyReplacement: (f, r) => this.applyReplacement(f, r),
       ignore: (f) => this.dismiss(f, () => ignoreFinding({ rule: f.rule, match: f.match })),
-      disableRule: (f) => this.dismiss(f, () => disableRule(f.rule), (g) => g.rule === f.rule),
+      disableRule: (f) =>
+        isGrammarFinding(f)
+          ? this.dismiss(f, () => saveSettings({ grammar: false }), isGrammarFinding)
+          : this.dismiss(f, () => disableRule(f.rule), (g) => g.rule === f.rule),
       spotlight: (f) => this.spotlight(f),
       resized: () => this.requestLayout(),
       escape: () => this.returnToBody(),
     });
-    this.shadow.append(style, this.bodyMarks.element, this.subjectMarks.element, this.attachmentMarks.element, this.panel.pill, this.panel.element);
+    this.shadow.append(
+      style,
+      this.bodyMarks.element,
+      this.subjectMarks.element,
+      this.attachmentMarks.element,
+      this.grammarMarks.element,
+      this.subjectGrammarMarks.element,
+      this.panel.pill,
+      this.panel.element,
+    );
 
     this.debouncer = new Debouncer(DEBOUNCE_MS, (signal) => this.run(signal));
     this.observer = new MutationObserver(guarded('mutation', (records) => this.onMutations(records)));
@@ -130,6 +155,7 @@ export class ComposeCoach {
   refresh(): void {
     if (this.stopped) return;
     this.lastSent = '';
+    this.grammarKey = '';
     this.debouncer.now();
   }
 
@@ -143,6 +169,7 @@ export class ComposeCoach {
     live.delete(this);
     this.stopped = true;
     this.debouncer.cancel();
+    this.cancelGrammar();
     this.observer.disconnect();
     this.resizeObserver.disconnect();
     clearInterval(this.poll);
@@ -168,7 +195,12 @@ export class ComposeCoach {
   private onEdit(field: 'body' | 'subject'): void {
     this.edits++;
     // Subject marks are measured from the text as sent; once it changes they would drift.
-    if (field === 'subject') this.subjectMarks.set([]);
+    if (field === 'subject') {
+      this.subjectMarks.set([]);
+      this.subjectGrammarMarks.set([]);
+    }
+    // The grammar answer in flight is about the text before this edit.
+    this.cancelGrammar();
     this.debouncer.schedule();
     this.requestLayout();
   }
@@ -219,6 +251,7 @@ export class ComposeCoach {
         this.lastSent = key;
         this.lastResponse = result.response;
         timed('render', () => this.show(result.response, snapshot));
+        this.askGrammar(snapshot, key);
         return;
       case 'unreachable':
         this.showStatus({ tone: 'error', text: t('statusUnreachable', result.backendUrl) });
@@ -241,6 +274,46 @@ export class ComposeCoach {
     }
   }
 
+  // --- Grammar: asked for once the advice is shown, never holding it up ----------------
+
+  private askGrammar(snapshot: DraftSnapshot, key: string): void {
+    if (!this.grammar || this.stopped || key === this.grammarKey) return;
+    this.cancelGrammar();
+    const controller = new AbortController();
+    this.grammarRun = controller;
+    const edits = this.edits;
+    void this.grammar(this.composeId, snapshot.fields, controller.signal)
+      .then((result) => {
+        if (controller.signal.aborted || this.stopped || this.edits !== edits || result.kind !== 'ok') return;
+        this.grammarRun = null;
+        this.grammarFindings = result.response.findings.filter(isGrammarFinding);
+        this.grammarKey = key;
+        if (this.lastResponse && this.lastSent === key) timed('render', () => this.show(this.lastResponse!, snapshot));
+        if (result.response.checks.grammar === 'timeout') {
+          // Part of the draft was checked in time; the rest is on its way to the server's
+          // cache, so asking again shortly completes the picture.
+          this.grammarKey = '';
+          this.grammarTimer = setTimeout(() => this.askGrammar(readDraft(this.parts), key), GRAMMAR_RETRY_MS);
+        }
+      })
+      .catch((error: unknown) => reportError('grammar', error));
+  }
+
+  private cancelGrammar(): void {
+    clearTimeout(this.grammarTimer);
+    this.grammarTimer = undefined;
+    this.grammarRun?.abort();
+    this.grammarRun = null;
+  }
+
+  /** The grammar findings whose words are still where they were found. */
+  private currentGrammar(snapshot: DraftSnapshot): Finding[] {
+    return this.grammarFindings.filter((f) => {
+      const text = f.field === 'subject' ? snapshot.fields.subject : f.field === 'body' ? snapshot.body.text : null;
+      return text !== null && text.slice(f.start, f.end) === f.match;
+    });
+  }
+
   private retry(): void {
     this.debouncer.schedule(this.retryMs);
     this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
@@ -255,15 +328,20 @@ export class ComposeCoach {
     const bodyMarks: Mark[] = [];
     const subjectMarks: Mark[] = [];
     const attachmentMarks: Mark[] = [];
+    const grammarMarks: Mark[] = [];
+    const subjectGrammarMarks: Mark[] = [];
+    const grammar = this.currentGrammar(snapshot);
+    const findings = [...response.findings, ...grammar];
     const chips = response.findings.some((f) => f.field === 'attachments') ? gmail.attachmentChips(this.parts.root) : [];
-    for (const f of response.findings) {
+    for (const f of findings) {
+      const ofGrammar = isGrammarFinding(f);
       if (f.field === 'body') {
         const range = rangeFor(snapshot.body, f.start, f.end);
         if (!range) continue;
         this.ranges.set(f.id, range);
-        bodyMarks.push({ key: f.id, severity: f.severity, boxes: () => rangeBoxes(range) });
+        (ofGrammar ? grammarMarks : bodyMarks).push({ key: f.id, severity: f.severity, boxes: () => rangeBoxes(range) });
       } else if (f.field === 'subject' && subject && subjectEditable && f.end > f.start) {
-        subjectMarks.push({ key: f.id, severity: f.severity, boxes: () => boxesOf(inputTextBox(subject, f.start, f.end)) });
+        (ofGrammar ? subjectGrammarMarks : subjectMarks).push({ key: f.id, severity: f.severity, boxes: () => boxesOf(inputTextBox(subject, f.start, f.end)) });
       } else if (f.field === 'attachments') {
         const chip = chips.find((c) => c.attachment.filename === (f.attachment ?? f.match))?.chip;
         if (chip) attachmentMarks.push({ key: f.id, severity: f.severity, boxes: () => [toBox(chip.getBoundingClientRect())] });
@@ -272,8 +350,10 @@ export class ComposeCoach {
     this.bodyMarks.set(bodyMarks);
     this.subjectMarks.set(subjectMarks);
     this.attachmentMarks.set(attachmentMarks);
+    this.grammarMarks.set(grammarMarks);
+    this.subjectGrammarMarks.set(subjectGrammarMarks);
     this.state = {
-      findings: response.findings,
+      findings,
       suggestions: response.subject_suggestions,
       status: checksStatus(response),
       words: response.stats?.words ?? null,
@@ -294,6 +374,8 @@ export class ComposeCoach {
     this.bodyMarks.focus = keys;
     this.subjectMarks.focus = keys;
     this.attachmentMarks.focus = keys;
+    this.grammarMarks.focus = keys;
+    this.subjectGrammarMarks.focus = keys;
     this.requestLayout();
   }
 
@@ -335,6 +417,9 @@ export class ComposeCoach {
     this.bodyMarks.retain(keep);
     this.subjectMarks.retain(keep);
     this.attachmentMarks.retain(keep);
+    this.grammarMarks.retain(keep);
+    this.subjectGrammarMarks.retain(keep);
+    this.grammarFindings = this.grammarFindings.filter((g) => keep.has(g.id));
     this.panel.render(this.state);
     save().catch((error: unknown) => {
       reportError('saving settings', error);
@@ -386,6 +471,8 @@ export class ComposeCoach {
     const subject = gmail.subjectInput(root);
     this.subjectMarks.draw(subject && this.subjectMarks.size ? visibleBox(subject, this.subjectClippers) : null, origin);
     this.attachmentMarks.draw(this.attachmentMarks.size ? this.windowBox() : null, origin);
+    this.grammarMarks.draw(area, origin);
+    this.subjectGrammarMarks.draw(subject && this.subjectGrammarMarks.size ? visibleBox(subject, this.subjectClippers) : null, origin);
     this.placePanel(area, origin);
   }
 

@@ -4,7 +4,7 @@
 import { findComposes } from '../gmail/selectors';
 import { ComposeCoach } from './coach';
 import { guarded } from './guard';
-import { requestAnalysis } from './worker-client';
+import { requestAnalysis, requestGrammar } from './worker-client';
 
 /** Gmail mutates its DOM constantly; look for new compose windows at most this often. */
 const SCAN_DELAY_MS = 100;
@@ -25,7 +25,7 @@ const scan = guarded('scan', () => {
   }
   for (const parts of found) {
     if (coaches.has(parts.body)) continue;
-    const coach = new ComposeCoach(parts, requestAnalysis);
+    const coach = new ComposeCoach(parts, requestAnalysis, requestGrammar);
     coaches.set(parts.body, coach);
     coach.start();
   }

@@ -9,6 +9,9 @@ export const PANEL_CSS = `
 .mark.warning { background: rgba(227, 116, 0, .16); border-color: #e37400; }
 .mark.suggestion { background: rgba(26, 115, 232, .10); border-color: #1a73e8; }
 .mark.focus { background: rgba(255, 214, 0, .45); }
+/* Spelling and grammar: a dotted violet underline and no fill, unlike the advice. */
+.grammar-marks .mark { background: none; border-bottom: 2px dotted #8430ce; border-radius: 0; }
+.grammar-marks .mark.focus { background: rgba(132, 48, 206, .16); }
 
 .panel {
   position: absolute; z-index: 1; display: flex; flex-direction: column;
@@ -36,6 +39,7 @@ ul { list-style: none; margin: 0; padding: 0; }
 .finding { margin: 0 8px; padding: 8px 8px 8px 12px; border-left: 3px solid; border-radius: 4px; }
 .finding + .finding { margin-top: 4px; }
 .finding.error { border-color: #d93025; } .finding.warning { border-color: #e37400; } .finding.suggestion { border-color: #1a73e8; }
+.finding.grammar { border-left-style: dotted; border-color: #8430ce; }
 .finding:hover, .finding:focus-within { background: #f8f9fa; }
 .message { margin: 0; font-weight: 500; }
 .where { margin: 2px 0 0; color: #5f6368; font-size: 12px; overflow-wrap: anywhere; }
@@ -81,6 +85,8 @@ button.icon { border: 0; padding: 2px 8px; color: #5f6368; font-size: 14px; line
 .dark summary, .dark a { color: #8ab4f8; }
 .dark .finding:hover, .dark .finding:focus-within { background: #3c4043; }
 .dark .finding.error { border-color: #f28b82; } .dark .finding.warning { border-color: #fdd663; } .dark .finding.suggestion { border-color: #8ab4f8; }
+.dark .finding.grammar { border-color: #d7aefb; }
+.dark .grammar-marks .mark { border-color: #d7aefb; }
 .dark button { background: #2d2e30; border-color: #5f6368; color: #8ab4f8; }
 .dark button:hover { background: #3c4043; }
 .dark button.primary { background: #394457; border-color: #394457; color: #d2e3fc; }

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Finding, type Severity, type SubjectSuggestion } from '../shared/contract';
+import { SEVERITIES, isGrammarFinding, type Finding, type Severity, type SubjectSuggestion } from '../shared/contract';
 import { t, type MessageKey } from '../shared/i18n';
 import { h } from './dom';
 import { guarded } from './guard';
@@ -55,11 +55,16 @@ interface Section {
   subjects?: true;
 }
 
+const isGrammar = (c: Card): boolean => c.rule.startsWith('grammar:');
+
 const SECTIONS: readonly Section[] = [
-  { id: 'error', heading: 'headingError', pick: (c) => c.severity === 'error' },
-  { id: 'warning', heading: 'headingWarning', pick: (c) => c.severity === 'warning' },
+  { id: 'error', heading: 'headingError', pick: (c) => !isGrammar(c) && c.severity === 'error' },
+  { id: 'warning', heading: 'headingWarning', pick: (c) => !isGrammar(c) && c.severity === 'warning' },
   { id: 'subject', heading: 'headingSubject', subjects: true },
-  { id: 'suggestion', heading: 'headingSuggestion', pick: (c) => c.severity === 'suggestion' },
+  { id: 'suggestion', heading: 'headingSuggestion', pick: (c) => !isGrammar(c) && c.severity === 'suggestion' },
+  // Spelling and grammar come last: they arrive after the advice (a second, slower
+  // request), and below it they never push what is already on screen down.
+  { id: 'grammar', heading: 'headingGrammar', pick: isGrammar },
 ];
 
 const COUNT_LABEL: Record<Severity, [MessageKey, MessageKey]> = {
@@ -309,7 +314,11 @@ export class Panel {
       const label = matched.map((g) => g.match).join(', ');
       actions.append(this.button(`${card.key}:ignore`, t('ignore'), t('ignoreLabel', label), () => matched.forEach((g) => this.actions.ignore(g))));
     }
-    actions.append(this.button(`${card.key}:disable`, t('turnOff'), t('turnOffLabel', f.message), () => this.actions.disableRule(f)));
+    if (isGrammarFinding(f)) {
+      actions.append(this.button(`${card.key}:disable`, t('turnOffGrammar'), t('turnOffGrammarLabel'), () => this.actions.disableRule(f)));
+    } else {
+      actions.append(this.button(`${card.key}:disable`, t('turnOff'), t('turnOffLabel', f.message), () => this.actions.disableRule(f)));
+    }
 
     const details = h(
       doc,
@@ -322,7 +331,7 @@ export class Panel {
     const item = h(
       doc,
       'li',
-      { class: `finding ${card.severity}`, 'data-id': f.id, 'data-rule': card.rule, 'data-field': card.findings.map((g) => g.field).join(' ') },
+      { class: `finding ${card.severity}${isGrammar(card) ? ' grammar' : ''}`, 'data-id': f.id, 'data-rule': card.rule, 'data-field': card.findings.map((g) => g.field).join(' ') },
       h(doc, 'p', { class: 'message' }, h(doc, 'span', { class: 'sr-only' }, `${t(COUNT_LABEL[card.severity][0])}: `), f.message),
       ...card.findings.map((g) => where(doc, g)),
       details,

@@ -1,5 +1,5 @@
 import type { DraftFields } from '../shared/contract';
-import { isAnalyzeResult, type AnalyzeResult, type ToWorker } from '../shared/messages';
+import { isAnalyzeResult, isGrammarResult, type AnalyzeResult, type GrammarResult, type ToWorker } from '../shared/messages';
 
 /** Asks the service worker to analyze a draft; aborting the signal cancels the request. */
 export async function requestAnalysis(composeId: string, draft: DraftFields, signal: AbortSignal): Promise<AnalyzeResult> {
@@ -16,6 +16,23 @@ export async function requestAnalysis(composeId: string, draft: DraftFields, sig
   } catch {
     if (signal.aborted) return { kind: 'cancelled' };
     return extensionGone() ? { kind: 'extension-gone' } : { kind: 'transient' };
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Asks the service worker for grammar; any failure is quiet (the advice is shown). */
+export async function requestGrammar(composeId: string, draft: DraftFields, signal: AbortSignal): Promise<GrammarResult> {
+  const onAbort = (): void => {
+    send({ type: 'cancel', composeId, what: 'grammar' }).catch(() => undefined);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await send({ type: 'grammar', composeId, draft });
+    if (signal.aborted) return { kind: 'cancelled' };
+    return isGrammarResult(result) ? result : { kind: 'failed' };
+  } catch {
+    return signal.aborted ? { kind: 'cancelled' } : { kind: 'failed' };
   } finally {
     signal.removeEventListener('abort', onAbort);
   }

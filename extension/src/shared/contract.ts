@@ -64,7 +64,7 @@ export interface SubjectSuggestion {
 
 export interface Checks {
   rules: 'ok';
-  grammar: 'ok' | 'unavailable' | 'off';
+  grammar: 'ok' | 'unavailable' | 'timeout' | 'off';
   gmail: 'ok' | 'not_connected' | 'unavailable';
   notes?: string[];
 }
@@ -75,6 +75,21 @@ export interface AnalyzeResponse {
   referrer: { name: string; source: 'body' | 'gmail' | 'user' } | null;
   stats: { words: number; sentences: number; questions: number; reading_grade: number };
   checks: Checks;
+}
+
+/** `POST /v1/grammar`: spelling and grammar alone, asked for after the rules answered. */
+export interface GrammarResponse {
+  findings: Finding[];
+  checks: Checks;
+}
+
+/** Grammar findings are the ones from LanguageTool: `grammar:<LanguageTool rule id>`. */
+export function isGrammarFinding(f: Finding): boolean {
+  return f.rule.startsWith('grammar:');
+}
+
+export function isGrammarResponse(value: unknown): value is GrammarResponse {
+  return isObject(value) && Array.isArray(value.findings) && value.findings.every(isFinding) && isChecks(value.checks);
 }
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'suggestion'];
@@ -113,7 +128,7 @@ function isChecks(value: unknown): value is Checks {
   if (!isObject(value)) return false;
   const states = (v: unknown, allowed: readonly string[]) => v === undefined || (typeof v === 'string' && allowed.includes(v));
   return (
-    states(value.grammar, ['ok', 'unavailable', 'off']) &&
+    states(value.grammar, ['ok', 'unavailable', 'timeout', 'off']) &&
     states(value.gmail, ['ok', 'not_connected', 'unavailable']) &&
     (value.notes === undefined || (Array.isArray(value.notes) && value.notes.every((n) => typeof n === 'string')))
   );

@@ -1,4 +1,4 @@
-import { isAnalyzeResponse, type AnalyzeResponse, type DraftFields } from './contract';
+import { isAnalyzeResponse, isGrammarResponse, type AnalyzeResponse, type DraftFields, type GrammarResponse } from './contract';
 
 // Messages between the content script and the service worker. Each compose window has its
 // own id so that a newer request cancels only that window's request in flight.
@@ -9,9 +9,18 @@ export interface AnalyzeMessage {
   draft: DraftFields;
 }
 
+/** Grammar for the draft the rules just answered about: a second, slower request. */
+export interface GrammarMessage {
+  type: 'grammar';
+  composeId: string;
+  draft: DraftFields;
+}
+
 export interface CancelMessage {
   type: 'cancel';
   composeId: string;
+  /** Which request to cancel; the analysis when absent. */
+  what?: 'analyze' | 'grammar';
 }
 
 /** From the options page only: the Gmail connection lives in the service worker. */
@@ -21,7 +30,17 @@ export interface GmailMessage {
   action: 'status' | 'connect' | 'disconnect' | 'sign-out' | 'ping';
 }
 
-export type ToWorker = AnalyzeMessage | CancelMessage | GmailMessage;
+export type ToWorker = AnalyzeMessage | GrammarMessage | CancelMessage | GmailMessage;
+
+/** Grammar fails quietly: the advice is already shown, and the next edit asks again. */
+export type GrammarResult = { kind: 'ok'; response: GrammarResponse } | { kind: 'cancelled' } | { kind: 'failed' };
+
+export function isGrammarResult(value: unknown): value is GrammarResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if (v.kind === 'ok') return isGrammarResponse(v.response);
+  return v.kind === 'cancelled' || v.kind === 'failed';
+}
 
 export type AnalyzeResult =
   | { kind: 'ok'; response: AnalyzeResponse }
