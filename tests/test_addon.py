@@ -165,6 +165,17 @@ def test_homepage_explains_and_shows_the_connection(server: Server) -> None:
     assert link.startswith("https://")
 
 
+def test_homepage_without_a_gmail_connection_on_this_server(certs: g.Certs, tmp_path: Path) -> None:
+    running = start_server(tmp_path, g.env(certs))  # no Google client configured
+    try:
+        card = card_of(post(running, "/addon/gmail/homepage", g.event(user_email=USER)))
+        assert "This Intro Coach server has no Gmail connection set up." in g.texts(card)
+        compose = card_of(post(running, "/addon/gmail/compose", g.compose_event(["a@b.example"])))
+        assert "Check" in g.buttons(compose)
+    finally:
+        running.stop()
+
+
 # --- compose ---
 
 
@@ -512,6 +523,14 @@ def test_connected_user_gets_the_referrer_from_the_mailbox(certs: g.Certs, tmp_p
             text = g.texts(card)
             assert "Referred by\nSally Smith\nFrom their introduction in your mailbox" in text
             assert "Sally Smith suggested I contact you" in g.buttons(card)
+            # Gmail hanging: the card answers without the referrer, and says why.
+            fake.gmail_fault = "hang"
+            fake.hang_seconds = 5
+            late = call(
+                "/addon/gmail/compose", g.compose_event(["pat@example.org"], user_email=USER)
+            )
+            assert "Gmail didn't answer in time" in g.texts(late)
+            fake.gmail_fault = None
             # Someone else's userIdToken (not connected) gets no mailbox lookups.
             other = call(
                 "/addon/gmail/compose",
