@@ -23,6 +23,8 @@ interface Rect {
 
 interface Geometry {
   bodies: (Rect & { id: string })[];
+  /** Gmail's buttons in compose windows (Send, attach, discard, minimize, close). */
+  buttons: (Rect & { label: string })[];
   panels: (Rect & { id: string; kind: 'panel' | 'pill' })[];
   viewport: { width: number; height: number };
 }
@@ -57,7 +59,12 @@ function measure(): Geometry {
       panels.push({ left: r.left, top: r.top, right: r.right, bottom: r.bottom, id, kind });
     }
   }
-  return { bodies, panels, viewport: { width: innerWidth, height: innerHeight } };
+  const buttons: Geometry['buttons'] = [];
+  for (const b of document.querySelectorAll('[data-compose] [role="button"]')) {
+    const r = b.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0) buttons.push({ left: r.left, top: r.top, right: r.right, bottom: r.bottom, label: b.getAttribute('aria-label') ?? '' });
+  }
+  return { bodies, buttons, panels, viewport: { width: innerWidth, height: innerHeight } };
 }
 
 function overlaps(a: Rect, b: Rect): number {
@@ -73,6 +80,9 @@ function problems(g: Geometry): string[] {
     for (const b of g.bodies) {
       const area = overlaps(p, b);
       if (area > 0) found.push(`${p.kind} of ${p.id} covers ${Math.round(area)} px² of the body of ${b.id}`);
+    }
+    if (p.kind === 'pill') {
+      for (const b of g.buttons) if (overlaps(p, b) > 0) found.push(`pill of ${p.id} covers Gmail's “${b.label}” button`);
     }
     if (p.left < -0.5 || p.top < -0.5 || p.right > g.viewport.width + 0.5 || p.bottom > g.viewport.height + 0.5) found.push(`${p.kind} of ${p.id} leaves the window`);
   }

@@ -99,7 +99,9 @@ describe('one compose window', () => {
     const { body } = start(async () => ({ kind: 'ok', response: response([finding({ start: 0, end: 2, match: 'Hi' })]) }));
     await vi.advanceTimersByTimeAsync(0);
     expect(body.innerHTML).toBe('<div>Hi Jordan,</div>');
-    expect(body.nextElementSibling?.tagName).toBe('INTRO-COACH-PANEL');
+    expect(body.contains(document.querySelector('intro-coach-panel'))).toBe(false);
+    // At the end of the compose window: outside its scroll areas, in its Tab order.
+    expect(document.querySelector('[role=dialog]')!.lastElementChild?.tagName).toBe('INTRO-COACH-PANEL');
   });
 
   test('an extension reloaded under the page stops the coach with a clear message', async () => {

@@ -60,6 +60,7 @@ export class ComposeCoach {
   private subjectClippers: Element[] = [];
   private windowClippers: Element[] = [];
   private placement: Placement | null = null;
+  private rtl = false;
   private frame = 0;
   private poll: ReturnType<typeof setInterval> | undefined;
   private lastRect = '';
@@ -134,8 +135,7 @@ export class ComposeCoach {
   start(): void {
     live.add(this);
     const { body, root } = this.parts;
-    // Right after the editor, so that Tab from the message reaches the panel.
-    body.after(this.host);
+    this.attachHost();
     this.panel.render(this.state);
     // One listener on the whole window: Gmail may swap the subject box for a new one.
     // Capturing, so that a handler of Gmail's stopping the event cannot hide an edit.
@@ -147,8 +147,21 @@ export class ComposeCoach {
     this.resizeObserver.observe(root);
     this.poll = setInterval(guarded('poll', () => this.checkMoved()), POSITION_POLL_MS);
     this.measureClippers();
+    this.rtl = getComputedStyle(root).direction === 'rtl';
+    this.panel.setTheme(isDark(body));
     this.requestLayout();
     this.debouncer.now();
+  }
+
+  /**
+   * The host goes at the end of the compose window (a popup's dialog), else right after
+   * the compose container: outside the body's scroll area and any box that clips, so
+   * nothing of Gmail's cuts into the panel, and still in the window's Tab order.
+   */
+  private attachHost(): void {
+    const win = gmail.composeWindow(this.parts.root);
+    if (win !== this.parts.root) win.append(this.host);
+    else this.parts.root.after(this.host);
   }
 
   /** Settings changed (an ignore, a rule toggled, a new backend URL): ask again now. */
@@ -452,6 +465,7 @@ export class ComposeCoach {
       for (const other of live) if (other !== this) other.requestLayout();
     }
     this.panel.setTheme(isDark(this.parts.body));
+    this.rtl = getComputedStyle(this.parts.root).direction === 'rtl';
   }
 
   /** The visible part of this compose window, or null when it is minimized or closed. */
@@ -462,7 +476,7 @@ export class ComposeCoach {
   private layout(): void {
     this.frame = 0;
     const { body, root } = this.parts;
-    if (!this.host.isConnected && body.isConnected) body.after(this.host);
+    if (!this.host.isConnected && body.isConnected) this.attachHost();
     // Our 0,0 is the viewport's unless a transformed ancestor made itself the origin.
     const hostBox = this.host.getBoundingClientRect();
     const origin = { x: hostBox.left, y: hostBox.top };
@@ -507,6 +521,7 @@ export class ComposeCoach {
       panelHeight: PANEL_HEIGHT,
       pill: PILL_SIZE,
       open: this.panel.isOpen,
+      rtl: this.rtl,
     });
     this.placement = p;
     this.panel.setMode(p.mode);
@@ -524,7 +539,8 @@ export class ComposeCoach {
     const width = box.right - box.left;
     el.style.width = `${width}px`;
     el.style.maxHeight = `${box.bottom - box.top}px`;
-    el.style.top = `${box.bottom - origin.y}px`;
+    // Anchored by its bottom edge (the host is a 0×0 box at the origin), so it grows up.
+    el.style.bottom = `${origin.y - box.bottom}px`;
     // Collapsed, the panel is as wide as its header; its right edge stays in place.
     const actual = this.panel.isCollapsed ? el.getBoundingClientRect().width : width;
     el.style.left = `${box.right - actual - origin.x}px`;

@@ -18,7 +18,7 @@ export const PANEL_CSS = `
   font: 13px/1.4 "Google Sans Text", Roboto, "Segoe UI", Arial, sans-serif; color: #202124;
   background: #fff; border: 1px solid #dadce0; border-radius: 10px;
   box-shadow: 0 2px 6px rgba(60, 64, 67, .28), 0 1px 2px rgba(60, 64, 67, .2);
-  transform: translateY(-100%); pointer-events: auto; overflow: hidden;
+  pointer-events: auto; overflow: hidden;
 }
 .panel[hidden] { display: none; }
 .panel.collapsed { width: auto !important; border-radius: 16px; }

@@ -154,6 +154,10 @@ export class Panel {
     this.pillCounts = h(doc, 'span', { class: 'counts' });
     this.pill = h(doc, 'button', { class: 'pill', type: 'button', 'aria-expanded': 'false', 'aria-controls': this.element.id || `${id}-panel`, hidden: true }, h(doc, 'span', { class: 'logo', 'aria-hidden': 'true' }, 'IC'), this.pillCounts);
     this.element.id = `${id}-panel`;
+    // Our words' direction, not the page's: an English panel in a Hebrew Gmail reads LTR.
+    const dir = uiDirection();
+    this.element.dir = dir;
+    this.pill.dir = dir;
     this.pill.addEventListener('click', guarded('pill', () => (this.opened ? this.close() : this.open())));
     const onKey = guarded('keydown', (e: KeyboardEvent) => {
       if (e.key !== 'Escape') return;
@@ -384,6 +388,11 @@ function where(doc: Document, f: Finding): HTMLElement | null {
   if (f.field === 'attachments') return h(doc, 'p', { class: 'where' }, t('attachmentPlace', f.attachment ?? f.match));
   if (!f.match) return null;
   return h(doc, 'p', { class: 'where' }, t(f.field === 'subject' ? 'inSubject' : 'inBody', f.match));
+}
+
+function uiDirection(): 'ltr' | 'rtl' {
+  const i18n = typeof chrome === 'undefined' ? undefined : chrome.i18n;
+  return i18n?.getMessage?.('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
 }
 
 function safeLink(link: string): boolean {

@@ -40,6 +40,8 @@ export interface PlacementInput {
   pill: { width: number; height: number };
   /** The user opened the panel from the pill. */
   open: boolean;
+  /** A right-to-left Gmail: the Send button is at the right of the toolbar. */
+  rtl?: boolean;
 }
 
 export interface Placement {
@@ -98,8 +100,8 @@ function besideSlot(input: PlacementInput): Box | null {
 /** The toolbar row under the body, else the title bar above it, else outside the left edge. */
 function pillSlot(input: PlacementInput): Box | null {
   const { compose, body, pill } = input;
-  const right = compose.right - PILL_INSET;
-  const left = Math.max(compose.left + MARGIN, right - pill.width);
+  // At the end of the toolbar row, away from the Send button, short of the last icon.
+  const left = input.rtl ? Math.min(compose.left + PILL_INSET, compose.right - MARGIN - pill.width) : Math.max(compose.left + MARGIN, compose.right - PILL_INSET - pill.width);
   const candidates: Box[] = [];
   const toolbar = compose.bottom - body.bottom;
   if (toolbar >= pill.height + 4) {
