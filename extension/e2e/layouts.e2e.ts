@@ -23,6 +23,8 @@ interface Rect {
 
 interface Geometry {
   bodies: (Rect & { id: string })[];
+  /** Where each body's content (typed text, quote, signature) is drawn. */
+  texts: (Rect & { id: string })[];
   /** Gmail's buttons in compose windows (Send, attach, discard, minimize, close). */
   buttons: (Rect & { label: string })[];
   panels: (Rect & { id: string; kind: 'panel' | 'pill' })[];
@@ -45,9 +47,16 @@ function measure(): Geometry {
     return box.right > box.left && box.bottom > box.top ? box : null;
   };
   const bodies: Geometry['bodies'] = [];
+  const texts: Geometry['texts'] = [];
   for (const body of document.querySelectorAll('[data-compose] [g_editable="true"]')) {
     const box = visible(body);
-    if (box) bodies.push({ ...box, id: body.closest('[data-compose]')!.getAttribute('data-compose')! });
+    if (!box) continue;
+    const id = body.closest('[data-compose]')!.getAttribute('data-compose')!;
+    bodies.push({ ...box, id });
+    const range = document.createRange();
+    range.selectNodeContents(body);
+    const t = range.getBoundingClientRect();
+    texts.push({ left: t.left, top: t.top, right: t.right, bottom: t.bottom, id });
   }
   const panels: Geometry['panels'] = [];
   for (const host of document.querySelectorAll('intro-coach-panel')) {
@@ -64,7 +73,7 @@ function measure(): Geometry {
     const r = b.getBoundingClientRect();
     if (r.width > 0 && r.height > 0) buttons.push({ left: r.left, top: r.top, right: r.right, bottom: r.bottom, label: b.getAttribute('aria-label') ?? '' });
   }
-  return { bodies, buttons, panels, viewport: { width: innerWidth, height: innerHeight } };
+  return { bodies, texts, buttons, panels, viewport: { width: innerWidth, height: innerHeight } };
 }
 
 function overlaps(a: Rect, b: Rect): number {
@@ -73,11 +82,19 @@ function overlaps(a: Rect, b: Rect): number {
   return w > 0 && h > 0 ? w * h : 0;
 }
 
-/** Every panel and pill against every body; a list of what covers what, empty when fine. */
-function problems(g: Geometry): string[] {
+/**
+ * Every panel and pill against every body; a list of what covers what, empty when fine.
+ * `belowText`: a window with no room outside its body (a popped-out reply) may show an
+ * opened panel in the empty part of its body, never over the text.
+ */
+function problems(g: Geometry, belowText = false): string[] {
   const found: string[] = [];
   for (const p of g.panels) {
-    for (const b of g.bodies) {
+    for (const t of g.texts) {
+      const area = overlaps(p, t);
+      if (area > 0) found.push(`${p.kind} of ${p.id} covers ${Math.round(area)} px² of the text of ${t.id}`);
+    }
+    for (const b of belowText && p.kind === 'panel' ? [] : g.bodies) {
       const area = overlaps(p, b);
       if (area > 0) found.push(`${p.kind} of ${p.id} covers ${Math.round(area)} px² of the body of ${b.id}`);
     }
@@ -168,15 +185,15 @@ describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
     await sleep(700); // two position checks (every 500 ms) and a frame
   }
 
-  async function check(page: Page, name: string, shot: boolean): Promise<Geometry> {
+  async function check(page: Page, name: string, shot: boolean, belowText = false): Promise<Geometry> {
     const g = await page.evaluate(measure);
-    expect(problems(g), name).toEqual([]);
+    expect(problems(g, belowText), name).toEqual([]);
     if (shot) await page.screenshot({ path: join(SHOTS, `${name}.png`) });
     return g;
   }
 
   /** Opens each pill's panel in turn: it too must keep clear of every body. */
-  async function openPills(page: Page, name: string, shot: boolean): Promise<number> {
+  async function openPills(page: Page, name: string, shot: boolean, belowText = false): Promise<number> {
     const hosts = page.locator('intro-coach-panel');
     let opened = 0;
     for (let i = 0; i < (await hosts.count()); i++) {
@@ -185,8 +202,8 @@ describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
       await pill.click();
       await hosts.nth(i).locator('.panel').waitFor(WAIT);
       await sleep(100);
-      const g = await check(page, `${name}-open-${i}`, shot && opened === 0);
-      expect(g.panels.some((p) => p.kind === 'panel' && p.id === g.panels.find((q) => q.kind === 'pill')?.id) || true).toBe(true);
+      const g = await check(page, `${name}-open-${i}`, shot && opened === 0, belowText);
+      expect(g.panels.filter((p) => p.kind === 'panel').length).toBeGreaterThan(0);
       await page.keyboard.press('Escape');
       await hosts.nth(i).locator('.panel').waitFor({ state: 'hidden', ...WAIT });
       opened++;
@@ -222,7 +239,18 @@ describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
       await page.goto('https://mail.google.com/mail/u/0/?view=cm&th=18c2b7f0a1d3e4f5');
       await typeIn(page, 'popout-reply', 'Thanks! Could I pick your brain about an informational interview?');
       await settle(page);
+      await check(page, `pop-out-reply-${width}`, width === 1000);
+      expect(await openPills(page, `pop-out-reply-${width}`, width === 1000, true)).toBe(1);
+      await page.close();
+    }
+    for (const width of [700, 1000]) {
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto('https://mail.google.com/mail/u/0/?view=cm');
+      await typeIn(page, 'popout', DRAFT);
+      await settle(page);
       await check(page, `pop-out-${width}`, width === 1000);
+      // A new message has its recipient and subject rows: the panel opens over them.
       expect(await openPills(page, `pop-out-${width}`, width === 1000)).toBe(1);
       await page.close();
     }
@@ -259,6 +287,38 @@ describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
     expect(await host.locator('.pill').isVisible()).toBe(false);
     await page.locator(`[data-compose="${id}"] [data-fx=titlebar]`).click();
     await host.locator('.panel').waitFor(WAIT);
+    await page.close();
+  });
+
+  test('a Gmail menu, and a compose window opened later, paint over our panels', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto('https://mail.google.com/mail/u/0/');
+    await reply(page);
+    await settle(page);
+    const panel = page.locator('[data-compose="reply"] intro-coach-panel .panel');
+    await panel.waitFor(WAIT);
+    const r = (await panel.boundingBox())!;
+    const topAt = (x: number, y: number) =>
+      page.evaluate(([px, py]) => {
+        const el = document.elementFromPoint(px!, py!);
+        return el?.closest('[role=menu]') ? 'menu' : el?.closest('intro-coach-panel') ? 'panel' : el?.closest('[role=dialog]') ? 'compose' : (el?.tagName ?? 'none');
+      }, [x, y]);
+    expect(await topAt(r.x + 20, r.y + 20)).toBe('panel');
+    await page.evaluate(([x, y]) => (window as never as { __fixture: { openMenu(x: number, y: number): void } }).__fixture.openMenu(x!, y!), [r.x + 10, r.y + 10]);
+    expect(await topAt(r.x + 20, r.y + 20)).toBe('menu');
+    await page.evaluate(() => document.querySelector('[role=menu]')!.remove());
+    // A popup dragged over the reply's panel (Gmail stacks popups above the page).
+    const id = await page.evaluate(() => (window as never as { __fixture: { openCompose(): string } }).__fixture.openCompose());
+    await page.evaluate(([cid, x]) => {
+      const dialog = document.querySelector<HTMLElement>(`[data-compose="${cid}"]`)!;
+      dialog.style.position = 'fixed';
+      dialog.style.left = `${x}px`;
+      dialog.style.bottom = '0px';
+    }, [id, r.x] as const);
+    const d = (await page.locator(`[data-compose="${id}"]`).boundingBox())!;
+    const y = Math.max(r.y + 5, d.y + 40);
+    if (y < r.y + r.height) expect(await topAt(r.x + 20, y)).toBe('compose');
     await page.close();
   });
 

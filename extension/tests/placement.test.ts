@@ -53,6 +53,17 @@ describe('placement', () => {
     expect(clearOfBodies(p, [body])).toBe(true);
   });
 
+  test('a popped-out reply with no room outside its body: the panel opens below the text, never over it', () => {
+    const compose = box(0, 0, 700, 800);
+    const body = box(16, 44, 684, 740);
+    const text = box(16, 44, 684, 160);
+    const strict = place(input({ compose, body, viewport: { width: 700, height: 800 }, open: true }));
+    expect(strict.panel).toBeNull();
+    const p = place(input({ compose, body, text, viewport: { width: 700, height: 800 }, open: true }));
+    expect(p.panel).not.toBeNull();
+    expect(intersect(p.panel!, text)).toBeNull();
+  });
+
   test('nothing fits (a tiny window): no panel at all rather than one over the text', () => {
     const compose = box(0, 0, 300, 200);
     const body = box(0, 20, 300, 200);

@@ -45,10 +45,17 @@ describe('settings', () => {
     expect(normalizeBackendUrl(input)).toBe(expected);
   });
 
-  test('Chrome lets the extension reach plain http on this machine only', () => {
-    const origins = [...manifest.host_permissions, ...manifest.optional_host_permissions];
-    expect(origins.filter((o) => o.startsWith('http:'))).toEqual(['http://127.0.0.1/*', 'http://localhost/*']);
-    expect(manifest.optional_host_permissions).toEqual(['https://*/*']);
+  test('Chrome lets the extension reach this machine only (a store build adds its one hosted analyzer)', () => {
+    expect(manifest.host_permissions).toEqual(['http://127.0.0.1/*', 'http://localhost/*']);
+    expect('optional_host_permissions' in manifest).toBe(false);
+    expect(manifest.content_scripts.map((c) => c.matches)).toEqual([['https://mail.google.com/*']]);
+  });
+
+  test('a stable id: the manifest carries its public key, and names come from _locales', () => {
+    expect(manifest.key).toMatch(/^MIIBIjAN[A-Za-z0-9+/=]+$/);
+    expect(manifest.default_locale).toBe('en');
+    expect(manifest.name).toBe('__MSG_extName__');
+    expect(Object.keys(manifest.commands)).toEqual(['focus-panel']);
   });
 
   test('options as the analyzer names them', () => {

@@ -93,6 +93,11 @@ chrome.commands?.onCommand.addListener((command, tab) => {
   chrome.tabs.sendMessage(tab.id, { type: 'focus-panel' }).catch(() => undefined);
 });
 
+// A new install opens the first-run page: the backend must be set before Gmail is useful.
+chrome.runtime.onInstalled?.addListener((details) => {
+  if (details.reason === 'install') void chrome.tabs.create({ url: chrome.runtime.getURL('welcome.html') });
+});
+
 chrome.action?.onClicked.addListener(() => {
   void chrome.runtime.openOptionsPage();
 });

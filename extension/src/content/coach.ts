@@ -160,7 +160,7 @@ export class ComposeCoach {
    */
   private attachHost(): void {
     const win = gmail.composeWindow(this.parts.root);
-    if (win !== this.parts.root) win.append(this.host);
+    if (win.matches('[role="dialog"]')) win.append(this.host);
     else this.parts.root.after(this.host);
   }
 
@@ -522,6 +522,7 @@ export class ComposeCoach {
       pill: PILL_SIZE,
       open: this.panel.isOpen,
       rtl: this.rtl,
+      text: this.panel.isOpen ? this.textBox() : null,
     });
     this.placement = p;
     this.panel.setMode(p.mode);
@@ -544,6 +545,14 @@ export class ComposeCoach {
     // Collapsed, the panel is as wide as its header; its right edge stays in place.
     const actual = this.panel.isCollapsed ? el.getBoundingClientRect().width : width;
     el.style.left = `${box.right - actual - origin.x}px`;
+  }
+
+  /** Where the body's content ends on screen; measured only while a docked panel is open. */
+  private textBox(): Box | null {
+    const range = this.doc.createRange();
+    range.selectNodeContents(this.parts.body);
+    const r = range.getBoundingClientRect();
+    return r.height > 0 ? toBox(r) : null;
   }
 
   /** Moves keyboard focus into the panel (the shortcut), opening it from the pill. */

@@ -42,6 +42,12 @@ export interface PlacementInput {
   open: boolean;
   /** A right-to-left Gmail: the Send button is at the right of the toolbar. */
   rtl?: boolean;
+  /**
+   * Where this window's text ends (its last line, quote and signature included). Only
+   * when the window leaves no room at all outside its body (a popped-out reply) does an
+   * opened panel use the empty part of the body below the text.
+   */
+  text?: Box | null;
 }
 
 export interface Placement {
@@ -128,7 +134,15 @@ function pillSlot(input: PlacementInput): Box | null {
  * (this one's recipients and toolbar too) outweighs a somewhat taller panel.
  */
 function openSlot(input: PlacementInput): Box | null {
-  const { compose, body, viewport } = input;
+  const outside = openSlotAvoiding(input, input.body);
+  if (outside || !input.text) return outside;
+  // Nothing outside the body: below the last line of text, clear of the text itself.
+  const written = { ...input.body, bottom: Math.min(input.body.bottom, input.text.bottom + GAP) };
+  return openSlotAvoiding(input, written);
+}
+
+function openSlotAvoiding(input: PlacementInput, body: Box): Box | null {
+  const { compose, viewport } = input;
   const width = Math.min(PANEL_MAX_WIDTH, viewport.width - 2 * MARGIN);
   const bodies = [body, ...input.bodies];
   const clampX = (left: number) => Math.min(Math.max(left, MARGIN), viewport.width - MARGIN - width);
@@ -142,6 +156,7 @@ function openSlot(input: PlacementInput): Box | null {
     { edge: viewport.height - MARGIN, up: true },
   ];
   for (const b of input.bodies) anchors.push({ edge: b.top - GAP, up: true }, { edge: b.bottom + GAP, up: false });
+  if (body !== input.body) anchors.push({ edge: body.bottom, up: false });
   let best: Box | null = null;
   let bestScore = -1;
   for (const { edge, up } of anchors) {

@@ -1,4 +1,5 @@
 import { listedRules } from '../shared/rules';
+import { allowedBackends, checkBackend, isAllowed } from './backend-check';
 import { initGmailSection } from './gmail-section';
 import { DEFAULT_BACKEND_URL, loadSettings, normalizeBackendUrl, saveSettings, type Settings } from '../shared/settings';
 
@@ -16,23 +17,11 @@ function say(text: string, error = false): void {
   status.classList.toggle('error', error);
 }
 
-/** Loopback is granted at install; any other backend needs the user's consent once. */
-async function ensurePermission(url: string): Promise<boolean> {
-  const origins = [`${new URL(url).origin}/*`];
-  if (await chrome.permissions.contains({ origins })) return true;
-  return chrome.permissions.request({ origins });
-}
-
-async function testConnection(url: string): Promise<void> {
+async function testConnection(url: string): Promise<boolean> {
   say(`Checking ${url}…`);
-  try {
-    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(4000), credentials: 'omit' });
-    const body = (await response.json().catch(() => null)) as { version?: string } | null;
-    if (response.ok) say(`Connected to Intro Coach ${body?.version ?? ''} at ${url}.`);
-    else say(`${url} answered ${response.status}; is it an Intro Coach backend?`, true);
-  } catch {
-    say(`Can't reach ${url}. Is the backend running (make run)?`, true);
-  }
+  const result = await checkBackend(url);
+  say(result.message, !result.ok);
+  return result.ok;
 }
 
 function renderRules(settings: Settings): void {
@@ -96,8 +85,8 @@ $<HTMLFormElement>('backend-form').addEventListener('submit', async (event) => {
     say('Enter an https:// address (http:// only for 127.0.0.1 or localhost), such as ' + DEFAULT_BACKEND_URL, true);
     return;
   }
-  if (!(await ensurePermission(url))) {
-    say(`Chrome did not allow Intro Coach to reach ${url}.`, true);
+  if (!(await isAllowed(url))) {
+    say(`This build of Intro Coach may only reach ${allowedBackends().join(', ')}.`, true);
     return;
   }
   await saveSettings({ backendUrl: url });

@@ -7,7 +7,10 @@ export interface Settings {
   grammar: boolean;
 }
 
-export const DEFAULT_BACKEND_URL = 'http://127.0.0.1:8000';
+declare const __HOSTED_BACKEND__: string | undefined;
+
+/** A store build's hosted analyzer (build.mjs), else the one `make run` starts here. */
+export const DEFAULT_BACKEND_URL = (typeof __HOSTED_BACKEND__ === 'string' && __HOSTED_BACKEND__) || 'http://127.0.0.1:8000';
 
 export const DEFAULT_SETTINGS: Settings = {
   backendUrl: DEFAULT_BACKEND_URL,
