@@ -3,7 +3,8 @@
 //   1. latency: last keystroke to the panel showing the new finding, debounce included;
 //   2. main-thread time the content script spends per keystroke on a 300-word draft
 //      (Performance API measures around each of its handlers);
-//   3. main-thread time of one analysis round (reading the draft, rendering the answer).
+//   3. main-thread time of one analysis round (reading the draft, rendering the answer);
+//   4. layout work (highlights, panel placement) per frame while scrolling and resizing.
 
 import { Backend, chromiumPath, compose, freePort, launch, openCompose, openGmail, type Page } from '../../extension/e2e/harness';
 
@@ -117,6 +118,31 @@ async function main(): Promise<void> {
       return { perKey, rounds };
     });
 
+    // 3. Layout work per frame while the message scrolls and the window is resized, with
+    // a second compose window open (so placement weighs two windows) and findings drawn.
+    const second = await openCompose(page);
+    await compose(page, second).body.click({ position: { x: 4, y: 4 } });
+    await page.keyboard.type('Could I pick your brain?');
+    await compose(page, second).finding('pick-your-brain').waitFor();
+    await page.evaluate(() => performance.clearMeasures());
+    const scroller = c.body.locator('xpath=..');
+    const box = await scroller.boundingBox();
+    await page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
+    for (let i = 0; i < 30; i++) {
+      await page.mouse.wheel(0, i % 10 < 5 ? 60 : -60);
+      await page.waitForTimeout(20);
+    }
+    for (const width of [1300, 1200, 1100, 1000, 1100, 1200, 1300, 1400]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(50);
+    }
+    const frames = await page.evaluate(() =>
+      performance
+        .getEntriesByType('measure')
+        .filter((e) => e.name === 'intro-coach:layout')
+        .map((e) => e.duration),
+    );
+
     const lat = stats(latencies);
     const key = stats(perKey);
     const words = 300;
@@ -128,6 +154,15 @@ async function main(): Promise<void> {
     for (const name of ['extract', 'render'] as const) {
       const values = rounds[name] ?? [];
       if (values.length) console.log(`per analysis round, ${name === 'extract' ? 'reading the draft' : 'rendering findings'}: ${ms(stats(values).median)} (median of ${values.length})`);
+    }
+    if (frames.length) {
+      const f = stats(frames);
+      console.log(`layout work per frame on scroll and resize (${frames.length} frames, 2 compose windows):`);
+      console.log(`  median ${ms(f.median)}  p95 ${ms(f.p95)}  max ${ms(f.max)}   target p95 < 1 ms: ${f.p95 < 1 ? 'met' : 'MISSED'}`);
+      if (f.p95 >= 1) process.exitCode = 1;
+    } else {
+      console.log('layout work per frame: no frames measured');
+      process.exitCode = 1;
     }
     if (lat.p95 >= 600 || key.median >= 2) process.exitCode = 1;
   } finally {
