@@ -63,6 +63,7 @@ test: lint test-python test-extension
 bench: install extension
 	bash .ci/system-packages wrk chromium
 	$(BIN)/python benchmarks/bench_analyzer.py
+	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_http.py
 	$(BIN)/python benchmarks/bench_gmail.py
 	$(BIN)/python benchmarks/bench_addon.py

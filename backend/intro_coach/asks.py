@@ -112,12 +112,14 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 class AskWords:
     """The `asks` section of the pack, compiled; reads paragraphs and remembers them."""
 
-    def __init__(self, section: Mapping[str, Any], compile_pattern: Any) -> None:
+    def __init__(
+        self, section: Mapping[str, Any], compile_pattern: Any, *, validate: bool = True
+    ) -> None:
         def phrases(value: Any, where: str) -> Phrases:
             patterns = _strings(value, where)
             if not patterns:
                 raise AskWordsError(f"asks: '{where}' must not be empty")
-            return Phrases([compile_pattern(p) for p in patterns])
+            return Phrases([compile_pattern(p) for p in patterns], validate=validate)
 
         kinds = section.get("kinds")
         if not isinstance(kinds, Mapping) or set(kinds) != set(KINDS):

@@ -62,8 +62,8 @@ def compile_phrase(pattern: str) -> str:
     return "".join(out)
 
 
-def compile_phrases(patterns: list[str], capture: bool = False) -> Phrases:
-    return Phrases([compile_phrase(p) for p in patterns], capture=capture)
+def compile_phrases(patterns: list[str], capture: bool = False, validate: bool = True) -> Phrases:
+    return Phrases([compile_phrase(p) for p in patterns], capture=capture, validate=validate)
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _parse_rule(entry: Any) -> PackRule:
+def _parse_rule(entry: Any, validate: bool = True) -> PackRule:
     if not isinstance(entry, dict):
         raise PackError(f"rules: each rule must be a mapping, not {entry!r}")
     where = f"rule {entry.get('id', '?')!r}"
@@ -154,16 +154,17 @@ def _parse_rule(entry: Any) -> PackRule:
         if not isinstance(item, dict):
             raise PackError(f"{where}: a pattern is a string or a mapping, not {item!r}")
         pattern = _require(item, "pattern", str, where)
-        try:
-            compiled = Regex(compile_phrase(pattern), IGNORECASE)
-            required_words(compile_phrase(pattern), IGNORECASE)  # Python must parse it too
-        except (re.error, Unsupported) as exc:
-            raise PackError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
-        if compiled.groups:
-            raise PackError(f"{where}: use (?:...) in {pattern!r}; groups are reserved")
-        if compiled.match(""):
-            # An empty match would be a finding with nothing to highlight, everywhere.
-            raise PackError(f"{where}: pattern {pattern!r} matches empty text")
+        if validate:
+            try:
+                compiled = Regex(compile_phrase(pattern), IGNORECASE)
+                required_words(compile_phrase(pattern), IGNORECASE)  # Python must parse it too
+            except (re.error, Unsupported) as exc:
+                raise PackError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
+            if compiled.groups:
+                raise PackError(f"{where}: use (?:...) in {pattern!r}; groups are reserved")
+            if compiled.match(""):
+                # An empty match would be a finding with nothing to highlight, everywhere.
+                raise PackError(f"{where}: pattern {pattern!r} matches empty text")
         patterns.append(pattern)
         replacements.append(_strings(item.get("replacements", []), "replacements", where))
         words = _strings(item.get("not_after", []), "not_after", where)
@@ -176,7 +177,12 @@ def _parse_rule(entry: Any) -> PackRule:
     if link is not None and not isinstance(link, str):
         raise PackError(f"{where}: 'link' must be a str")
     # One capture group per pattern tells which one matched, and so which swaps apply.
-    phrases = Phrases([compile_phrase(p) for p in patterns], capture=True, not_after=not_after)
+    phrases = Phrases(
+        [compile_phrase(p) for p in patterns],
+        capture=True,
+        not_after=not_after,
+        validate=validate,
+    )
     examples = entry.get("examples", {})
     if not isinstance(examples, dict):
         raise PackError(f"{where}: 'examples' must be a mapping with 'match' and 'no_match'")
@@ -215,17 +221,17 @@ def _parse_check(check_id: str, entry: Any, defaults: PackRule | None) -> CheckT
     )
 
 
-def _phrase_list(phrases: dict[str, Any], key: str) -> Phrases:
+def _phrase_list(phrases: dict[str, Any], key: str, validate: bool = True) -> Phrases:
     patterns = _strings(phrases.get(key), key, "phrases")
     try:
-        return compile_phrases(list(patterns))
+        return compile_phrases(list(patterns), validate=validate)
     except (re.error, Unsupported) as exc:
         raise PackError(f"phrases: bad pattern in {key!r}: {exc}") from exc
 
 
-def _ask_words(section: dict[str, Any]) -> AskWords:
+def _ask_words(section: dict[str, Any], validate: bool = True) -> AskWords:
     try:
-        return AskWords(section, compile_phrase)
+        return AskWords(section, compile_phrase, validate=validate)
     except (AskWordsError, re.error) as exc:
         raise PackError(str(exc)) from exc
 
@@ -237,11 +243,15 @@ def _subject_words(section: Any) -> SubjectWords:
         raise PackError(str(exc)) from exc
 
 
-def parse_pack(source: str) -> Pack:
-    data = yaml.safe_load(source)
+def parse_pack(source: str, *, validate: bool = True) -> Pack:
+    """The pack in `source`. `validate` compiles every pattern now, so that a bad one
+    fails here; without it (the shipped pack, which the tests validate) patterns compile
+    when a draft first needs them, which keeps start-up fast."""
+    # The C loader when PyYAML has it: the pure-Python one costs more than the analysis.
+    data = yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, dict):
         raise PackError("the pack must be a mapping with 'rules' and 'phrases'")
-    rules = tuple(_parse_rule(entry) for entry in _require(data, "rules", list, "pack"))
+    rules = tuple(_parse_rule(entry, validate) for entry in _require(data, "rules", list, "pack"))
     phrases = _require(data, "phrases", dict, "pack")
     by_id = {rule.id: rule for rule in rules}
     if len(by_id) < len(rules):
@@ -260,15 +270,15 @@ def parse_pack(source: str) -> Pack:
     return Pack(
         rules=rules,
         checks=checks,
-        resume_request=_phrase_list(phrases, "resume_request"),
-        asks=_ask_words(_require(data, "asks", dict, "pack")),
+        resume_request=_phrase_list(phrases, "resume_request", validate),
+        asks=_ask_words(_require(data, "asks", dict, "pack"), validate),
         subjects=_subject_words(data.get("subjects")),
-        thanks=_phrase_list(phrases, "thanks"),
-        not_thanks=_phrase_list(phrases, "not_thanks"),
+        thanks=_phrase_list(phrases, "thanks", validate),
+        not_thanks=_phrase_list(phrases, "not_thanks", validate),
     )
 
 
 @cache
 def default_pack() -> Pack:
     source = resources.files("intro_coach.rules").joinpath("pack.yaml").read_text("utf-8")
-    return parse_pack(source)
+    return parse_pack(source, validate=False)  # tests/test_pack.py validates it

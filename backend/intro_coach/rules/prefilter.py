@@ -88,6 +88,7 @@ class Phrases:
         flags: int = re.IGNORECASE,
         whole_words: bool = True,
         not_after: Sequence[Sequence[str]] = (),
+        validate: bool = True,
     ) -> None:
         """`not_after[i]`: words that, right before a match of alternative i (and one
         space), cancel it ("not attached my CV")."""
@@ -112,7 +113,8 @@ class Phrases:
         }
         self._whole_words = whole_words
         self._capture = capture
-        self._compiled(tuple(range(len(alternatives))))  # a bad pattern fails at load time
+        if validate:  # a bad pattern fails at load time, not on the draft that needs it
+            self._compiled(tuple(range(len(alternatives))))
 
     @lru_cache(maxsize=256)  # noqa: B019 - one instance per pack, kept for the process
     def _compiled(self, active: tuple[int, ...]) -> Regex:
