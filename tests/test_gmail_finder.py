@@ -144,3 +144,25 @@ def test_context_cache_is_bounded_in_bytes() -> None:
     assert cache.get(("user@example.com", 0, "thread")) is None  # the oldest went first
     cache.put("huge", "x" * 100_000, 60)  # larger than the whole cache: not kept
     assert cache.get("huge") is None and cache.bytes <= 64 * 1024
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Mon, 3 Nov 2025 at 09:12, Sally Smith <sally@x.com> wrote:\n> hi",
+        "On Mon, 3 Nov 2025 at 09:12 AM Sally Smith <\nsally@x.com> wrote:\n> hi",
+        "Le lun. 3 nov. 2025 à 09:12, Sally Smith <sally@x.com> a écrit :\n> salut",
+        "Am Mo., 3. Nov. 2025 um 09:12 Uhr schrieb Sally Smith <\nsally@x.com>:\n> hallo",
+        "El lun, 3 nov 2025 a las 09:12, Sally Smith (<sally@x.com>) escribió:\n> hola",
+    ],
+)
+def test_quote_headers_name_whose_words_are_quoted(text: str) -> None:
+    new, quoted, people = finder.split_quoted("Thanks!\n\n" + text)
+    assert new == "Thanks!"
+    assert quoted.endswith(text.rsplit("\n", 1)[-1])
+    assert people == (("Sally Smith", "sally@x.com", "from"),)
+
+
+def test_a_line_starting_with_on_is_not_a_quote_header() -> None:
+    text = "On time and on budget: we wrote code.\nMore words."
+    assert finder.split_quoted(text) == (text, "", ())

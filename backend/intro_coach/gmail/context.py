@@ -81,7 +81,7 @@ _HEADER_LINE = linear.compile(
 _REPLY_SUBJECT = linear.compile(
     r"^[ \t]{0,8}(?:re|aw|sv|antw)[ \t]{0,4}(?:\[\d{1,4}\])?[ \t]{0,4}:", linear.IGNORECASE
 )
-_CLOCK = linear.compile(r"^\d{1,2}:\d{2}(?:[ \t]?[AaPp][Mm])?[ \t]{1,4}")
+_CLOCK = linear.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp]\.?[Mm]\.?)?(?: Uhr)?")
 _UPPER_START = "A-ZÀ-ÖØ-ÞĀ-ſ"
 
 
@@ -125,6 +125,8 @@ class Words:
     not_before_meet: frozenset[str]
     calendar_subjects: tuple[str, ...]
     closings: frozenset[str]
+    quote_starts: tuple[str, ...]
+    quote_verbs: tuple[str, ...]
     suffixes: frozenset[str]
     not_names: frozenset[str]
     examples: dict[str, Any]
@@ -153,6 +155,8 @@ def words() -> Words:
         not_before_meet=frozenset(w.replace("’", "'") for w in data["not_before_meet"]),
         calendar_subjects=tuple(s.casefold() for s in data["calendar_subjects"]),
         closings=frozenset(c.casefold() for c in data["closings"]),
+        quote_starts=tuple(x.casefold() for x in data["quote_headers"]["starts"]),
+        quote_verbs=tuple(x.casefold() for x in data["quote_headers"]["verbs"]),
         suffixes=frozenset(s.casefold().rstrip(".") for s in data["suffixes"]),
         not_names=frozenset(s.casefold().rstrip(".") for s in data["not_names"]),
         examples=data["examples"],
@@ -284,30 +288,42 @@ def addresses(*values: str) -> list[tuple[str, str]]:
     return found
 
 
-def _is_quote_header(line: str, following: str) -> bool:
-    """'On Mon, 3 Nov 2025 at 09:12, Sally <sally@x.com> wrote:', possibly wrapped."""
-    stripped = line.strip()
-    if stripped[:3].casefold() != "on ":
-        return False
-    if stripped.casefold().endswith("wrote:"):
-        return True
-    return len(stripped) < _RE_LINE and following.strip().casefold().endswith("wrote:")
+def _quote_header_text(line: str, following: str) -> str | None:
+    """The text of a reply's quote header ("On Mon, 3 Nov 2025 at 09:12, Sally
+    <sally@x.com> wrote:", "Le lun. 3 nov. 2025, Sally <...> a écrit :", "Am ... schrieb
+    Sally <...>:"), joined with the next line when wrapped; None when it is not one."""
+    w = words()
+    stripped = line.strip()[:_RE_LINE]
+    folded = stripped.casefold()
+    if not any(folded.startswith(start + " ") for start in w.quote_starts):
+        return None
+    if not folded.endswith(":") and len(stripped) < _RE_LINE:
+        stripped = stripped + " " + following.strip()[:_RE_LINE]
+        folded = stripped.casefold()
+    if not folded.endswith(":") or not any(verb in folded for verb in w.quote_verbs):
+        return None
+    return stripped
 
 
-def _quote_author(line: str, following: str) -> tuple[str, str] | None:
-    stripped = line.strip()
-    if not stripped.casefold().endswith("wrote:"):
-        stripped = stripped + " " + following.strip()
-    inner = stripped[3 : -len("wrote:")].strip()[:_RE_LINE]
-    lt = inner.rfind("<")
-    if lt >= 0 and inner.endswith(">"):
-        email = inner[lt + 1 : -1].strip().lower()
-        before = inner[:lt].strip()
-        # The name is after the date: "Mon, 3 Nov 2025 at 09:12, Sally Smith".
-        name = before.rsplit(",", 1)[-1].strip() if "," in before else ""
-        name = _CLOCK.sub("", name)
-        return (name, email) if "@" in email else None
-    return None
+def _quote_author(header: str) -> tuple[str, str] | None:
+    lt = header.rfind("<")
+    gt = header.rfind(">")
+    if lt < 0 or gt < lt:
+        return None
+    email = header[lt + 1 : gt].strip().lower()
+    before = header[:lt].strip()
+    folded = before.casefold()
+    verb_at = max(
+        (folded.rfind(v) + len(v) for v in words().quote_verbs if v in folded), default=-1
+    )
+    if verb_at > 0:  # "... schrieb Sally Smith <...>:": the name follows the verb
+        name = before[verb_at:].strip()
+    else:  # "On Mon, Nov 3, 2025 at 9:12 AM Sally Smith <...> wrote:": after the time
+        times = [m.end() for m in _CLOCK.finditer(before)]
+        last = times[-1] if times else (before.rfind(",") + 1 or len(before))
+        name = before[last:]
+    name = name.strip(" ,(\"'")
+    return (name, email) if "@" in email else None
 
 
 def split_quoted(text: str) -> tuple[str, str, tuple[tuple[str, str, str], ...]]:
@@ -327,8 +343,9 @@ def split_quoted(text: str) -> tuple[str, str, tuple[tuple[str, str, str], ...]]
         following = lines[i + 1][:MAX_LINE_CHARS] if i + 1 < len(lines) else ""
         lowered = line.strip().casefold()
         marker = lowered.startswith(">") or any(m in lowered for m in _FORWARD_MARKERS)
-        if _is_quote_header(line, following):
-            author = _quote_author(line, following)
+        header = _quote_header_text(line, following)
+        if header is not None:
+            author = _quote_author(header)
             if author:
                 people.append((author[0], author[1], "from"))
             marker = True
@@ -339,7 +356,9 @@ def split_quoted(text: str) -> tuple[str, str, tuple[tuple[str, str, str], ...]]
             continue
         if marker and not lowered.startswith(">"):
             people.extend(_forwarded_headers(lines, i + 1))
-    quoted = "\n".join(x[:MAX_LINE_CHARS] for x in lines[quoted_start:]) if quoted_start else ""
+    quoted = ""
+    if quoted_start is not None:
+        quoted = "\n".join(x[:MAX_LINE_CHARS] for x in lines[quoted_start:])
     return "\n".join(new).strip(), quoted, tuple(people)
 
 
