@@ -50,6 +50,7 @@ lint: install
 test-python: install
 	bash .ci/system-packages haproxy
 	bash .ci/compose-check >/dev/null
+	bash .ci/kustomize >/dev/null
 	eval "$$(bash .ci/postgres)" && eval "$$(bash .ci/redis)" && eval "$$(bash .ci/languagetool)" \
 		&& $(BIN)/pytest -q
 

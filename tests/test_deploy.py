@@ -3,8 +3,9 @@
 Where a Docker daemon answers, the image is built and the compose stack's API is
 smoke-tested. Without one (CI here), every file is validated instead: the compose file
 by `docker compose config` or, without the compose plugin, compose-go (the loader
-Docker Compose uses); the Kubernetes manifests against the Kubernetes JSON schemas
-(kubernetes-validate); the Dockerfile by hadolint. The path is chosen when the tests
+Docker Compose uses); the Kubernetes manifests, as written and as kustomize renders
+them, against the Kubernetes JSON schemas (kubernetes-validate); the Dockerfile by
+hadolint. The path is chosen when the tests
 are collected, so that neither shows up as skipped.
 """
 
@@ -182,6 +183,37 @@ def test_kubernetes_manifests_match_the_kubernetes_schemas() -> None:
             kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
         except kubernetes_validate.ValidationError as exc:
             pytest.fail(f"{name}: {exc.message}")
+
+
+def test_the_kustomize_base_renders_valid_namespaced_resources() -> None:
+    kustomize = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "kustomize")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    ).stdout.strip()
+    done = subprocess.run(
+        [kustomize, "build", str(K8S)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    rendered = [d for d in yaml.safe_load_all(done.stdout) if d]
+    kinds = sorted(d["kind"] for d in rendered)
+    expected = "Namespace ConfigMap Job Deployment Deployment Service Service Ingress"
+    expected += " HorizontalPodAutoscaler PodDisruptionBudget"
+    assert kinds == sorted(expected.split())
+    for doc in rendered:
+        kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+        assert doc["metadata"]["labels"]["app.kubernetes.io/part-of"] == "intro-coach"
+        if doc["kind"] != "Namespace":
+            assert doc["metadata"]["namespace"] == "intro-coach", doc["metadata"]
+    images = {
+        c["image"]
+        for d in rendered
+        if d["kind"] in ("Deployment", "Job")
+        for c in d["spec"]["template"]["spec"]["containers"]
+    }
+    assert "ghcr.io/example/intro-coach:0.1.0" in images and "intro-coach" not in images
 
 
 def test_the_schema_check_refuses_a_broken_manifest() -> None:
