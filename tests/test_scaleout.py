@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -19,9 +20,10 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
+from tests.conftest import free_port
 from tests.google_fake import FakeGoogle
-from tests.google_fake.databases import _unavailable, postgres_database
-from tests.google_fake.harness import follow, query, start_url
+from tests.google_fake.databases import _unavailable, postgres_database, sqlite_url
+from tests.google_fake.harness import connect, follow, query, running, settings_for, start_url
 from tests.scaleout import Stack, migrate, stack
 from tests.test_oauth import USER, auth, seed_mailbox
 
@@ -188,6 +190,21 @@ def test_concurrent_migrations_do_not_race(two: Stack, database: str) -> None:
         engine.dispose()
     assert len(versions) == 1
     assert migrate(two.env, two.workdir).stdout.strip() == "database schema is up to date"
+
+
+def test_with_redis_down_requests_still_answer_and_sign_out_still_holds(
+    google: FakeGoogle, tmp_path: Path
+) -> None:
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"
+    settings = settings_for(google, tmp_path, sqlite_url(tmp_path), redis_url=nowhere)
+    with running(settings) as (url, _), httpx.Client(timeout=15) as http:
+        token = connect(http, url)
+        for _ in range(3):  # the session is checked in the database, not trusted blindly
+            assert http.get(f"{url}/v1/me", headers=auth(token)).status_code == 200
+            answer = http.post(f"{url}/v1/analyze", json=PLAIN, headers=auth(token))
+            assert answer.status_code == 200  # the instance's own rate limit took over
+        assert http.delete(f"{url}/v1/session", headers=auth(token)).status_code == 204
+        assert http.get(f"{url}/v1/me", headers=auth(token)).status_code == 401
 
 
 def test_killing_one_instance_under_load_fails_only_its_in_flight_requests(two: Stack) -> None:
