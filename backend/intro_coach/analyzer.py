@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from intro_coach import linear
@@ -86,9 +86,31 @@ def _match_case(replacement: str, matched: str) -> str:
     return replacement
 
 
-def _phrase_hits(draft: Draft, pack: Pack) -> Iterable[Hit]:
+class Budget:
+    """The time one analysis may take (a monotonic deadline; None: no limit). Stages
+    check it between steps: past it, the rest is skipped and named in a note, so that a
+    draft that costs too much gets the findings that are ready instead of a stall."""
+
+    def __init__(self, deadline: float | None) -> None:
+        self.deadline = deadline
+        self.skipped: list[str] = []
+
+    def spent(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
+
+    def run(self, name: str, step: Callable[[], list[Hit]]) -> list[Hit]:
+        if self.skipped or self.spent():
+            self.skipped.append(name)
+            return []
+        return step()
+
+
+def _phrase_hits(draft: Draft, pack: Pack, budget: Budget | None = None) -> Iterable[Hit]:
     fields = (("subject", draft.subject), ("body", draft.own))
     for rule in pack.rules:
+        if budget is not None and (budget.skipped or budget.spent()):
+            budget.skipped.append(rule.id)
+            continue
         for field, text in fields:
             if field not in rule.fields:
                 continue
@@ -170,20 +192,40 @@ def _flagged(subject: str, pack: Pack) -> bool:
     return any(a.kind == "job" for a in pack.asks.read_subject(subject))
 
 
-def _silenced(finding: Finding, request: AnalyzeRequest) -> bool:
-    options = request.options
-    if finding.rule in options.disabled_rules:
-        return True
-    match = normalize_match(finding.match)
-    for ignored in options.ignored:
-        if ignored.id is not None:
-            if ignored.id == finding.id:
-                return True
-        elif ignored.rule == finding.rule and (
-            ignored.match is None or normalize_match(ignored.match) == match
-        ):
-            return True
-    return False
+@dataclass(frozen=True)
+class _Silence:
+    """The request's options as sets: each finding is looked up, never compared with
+    every ignored entry (hundreds of entries times hundreds of findings stalled)."""
+
+    rules: frozenset[str]
+    ids: frozenset[str]
+    whole_rules: frozenset[str]  # ignored by rule alone
+    matches: frozenset[tuple[str, str]]  # (rule, normalized match)
+
+    @classmethod
+    def of(cls, request: AnalyzeRequest) -> _Silence:
+        ignored = request.options.ignored
+        return cls(
+            rules=frozenset(request.options.disabled_rules),
+            ids=frozenset(i.id for i in ignored if i.id is not None),
+            whole_rules=frozenset(i.rule for i in ignored if i.id is None and i.match is None),
+            matches=frozenset(
+                (i.rule, normalize_match(i.match))
+                for i in ignored
+                if i.id is None and i.match is not None
+            ),
+        )
+
+    def __call__(self, finding: Finding) -> bool:
+        return (
+            finding.rule in self.rules
+            or finding.id in self.ids
+            or finding.rule in self.whole_rules
+            or (
+                bool(self.matches)
+                and (finding.rule, normalize_match(finding.match)) in self.matches
+            )
+        )
 
 
 def _to_findings(hits: list[Hit], draft: Draft) -> list[Finding]:
@@ -197,8 +239,7 @@ def _to_findings(hits: list[Hit], draft: Draft) -> list[Finding]:
         seen[key] += 1
         index = to16.get(h.field)
         findings.append(
-            # Built from the analyzer's own values, which already have the right types:
-            # validating them again would cost more than the rest of this loop.
+            # Built from the analyzer's own values, which already have the right types.
             Finding.model_construct(
                 id=finding_id(h.rule, h.field, keyed, occurrence),
                 rule=h.rule,
@@ -225,9 +266,13 @@ def analyze(
     checks_status: Checks | None = None,
     extra_hits: Iterable[Hit] = (),
     pack: Pack | None = None,
+    deadline: float | None = None,
 ) -> AnalyzeResponse:
     """Run every rule on the draft. `extra_hits` carries findings from outside services
-    (grammar), so that options, ids and ordering treat them like the rest."""
+    (grammar), so that options, ids and ordering treat them like the rest. Past
+    `deadline` (time.monotonic()), the rules not yet run are skipped and a note in
+    `checks.notes` names them."""
+    budget = Budget(deadline)
     pack = pack or default_pack()
     context = context or Context()
     given = checks_status or Checks()
@@ -239,29 +284,42 @@ def analyze(
     person = found[0] if found else None
     lap("referrer")
 
-    hits = list(_phrase_hits(draft, pack))
+    hits = list(_phrase_hits(draft, pack, budget))
     lap("phrases")
     hits += checks.resume_attachments(draft, pack)
-    asked_in_thread = context.resume_requested or bool(pack.resume_request.search(draft.quoted))
-    if asked_in_thread and any(h.rule == "resume-attached" for h in hits):
+    asked_in_thread = any(h.rule == "resume-attached" for h in hits) and (
+        context.resume_requested or bool(pack.resume_request.search(draft.quoted))
+    )
+    if asked_in_thread:
         hits = [h for h in hits if h.rule != "resume-attached"]
         where = "the Gmail thread" if context.resume_requested else "the quoted reply"
         status.notes.append(f"resume-attached: not flagged, {where} shows they asked for it")
     hits += checks.missing_subject(draft, pack)
-    hits += checks.referrer_not_in_subject(draft, pack, person)
-    hits += checks.too_long(draft, pack)
-    reading = pack.asks.read(draft.own, draft.subject)
-    hits += checks.job_ask(draft, pack, reading)
-    hits += checks.no_clear_ask(draft, pack, reading)
-    hits += checks.time_frame(draft, pack, reading)
-    hits += checks.no_opinion_ask(draft, pack, reading)
-    hits += checks.no_thanks(draft, pack)
+    hits += budget.run(
+        "referrer-not-in-subject", lambda: checks.referrer_not_in_subject(draft, pack, person)
+    )
+    hits += budget.run("too-long", lambda: checks.too_long(draft, pack))
+    if budget.skipped or budget.spent():
+        budget.skipped += ["job-ask", "no-clear-ask", "no-time-frame", "no-opinion-ask"]
+    else:
+        reading = pack.asks.read(draft.own, draft.subject)
+        hits += budget.run("job-ask", lambda: checks.job_ask(draft, pack, reading))
+        hits += budget.run("no-clear-ask", lambda: checks.no_clear_ask(draft, pack, reading))
+        hits += budget.run("no-time-frame", lambda: checks.time_frame(draft, pack, reading))
+        hits += budget.run("no-opinion-ask", lambda: checks.no_opinion_ask(draft, pack, reading))
+    hits += budget.run("no-thanks", lambda: checks.no_thanks(draft, pack))
     lap("checks")
     hits += extra_hits
 
-    findings = [f for f in _to_findings(hits, draft) if not _silenced(f, request)]
-    suggestions = _suggestions(draft, person, pack)
+    silenced = _Silence.of(request)
+    findings = [f for f in _to_findings(hits, draft) if not silenced(f)]
+    suggestions = [] if budget.skipped or budget.spent() else _suggestions(draft, person, pack)
     lap("suggestions")
+    if budget.skipped:
+        status.notes.append(
+            "time budget reached: these rules were not run on this draft, shorten it to "
+            f"check them: {', '.join(dict.fromkeys(budget.skipped))}"
+        )
     stats = draft.stats
     return AnalyzeResponse(
         findings=findings,
@@ -276,6 +334,21 @@ def analyze(
         checks=status,
         body_text=draft.body if draft.html is not None else None,
     )
+
+
+_WARM_UP = (
+    "Hi Sam,\n\nSally Smith suggested I contact you. I'm looking for a job and would love an "
+    "informational interview to pick your brain over coffee for 20 minutes or an hour. I've "
+    "attached my resume. Would you share your advice on moving into UX research?\n\n"
+    "Thanks so much,\nAlex\n\nOn Mon, 1 Jan 2026 at 9:00 Sam <sam@example.com> wrote:\n> Hi"
+)
+
+
+def warm_up() -> None:
+    """Loads the pack and runs every rule once, so that the first request is not the
+    one that pays for compiling the patterns (and runs out of its time budget)."""
+    for body in ({"text": _WARM_UP}, {"html": f"<div>{_WARM_UP}</div>"}):
+        analyze(AnalyzeRequest.model_validate({"subject": "Hello", "body": body}))
 
 
 # --- Grammar: asked for separately, so that the rules never wait for it -----------------
@@ -378,7 +451,8 @@ def analyze_grammar(
             if hit.start == hit.end or (words and words <= names):
                 continue
             hits.append(hit)
-    findings = [f for f in _to_findings(hits, draft) if not _silenced(f, request)]
+    silenced = _Silence.of(request)
+    findings = [f for f in _to_findings(hits, draft) if not silenced(f)]
     notes = [f"grammar: {result.note}"] if result.note else []
     return GrammarResponse(
         findings=findings, checks=Checks(grammar=result.status, notes=notes), body_text=body_text

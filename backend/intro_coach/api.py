@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -18,7 +21,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intro_coach import __version__, metrics
 from intro_coach.addon.router import router as addon_router
-from intro_coach.analyzer import analyze
+from intro_coach.analyze_route import AnalyzeRoute
+from intro_coach.analyzer import analyze, warm_up
 from intro_coach.auth.router import connection_of, require_session
 from intro_coach.auth.router import router as gmail_router
 from intro_coach.config import Settings
@@ -30,6 +34,7 @@ from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest, AnalyzeResponse, 
 log = logging.getLogger("intro_coach")
 
 _TOO_LARGE = {"string_too_long", "too_long"}
+_PARSED = "intro_coach.analyze_request"  # scope key: the request AnalyzeRoute parsed
 _LARGE_FIELDS = {("body", "text"), ("body", "html"), ("attachments",)}
 
 
@@ -113,7 +118,23 @@ class _WithoutQuery(logging.Filter):
         return True
 
 
+# Deeper than any request needs (the deepest field is four levels down); Python's own
+# parser, used for lone surrogates, would recurse into the thousands.
+MAX_JSON_DEPTH = 32
+
+
+class _TooDeep(ValueError):
+    pass
+
+
+def _too_deep() -> JSONResponse:
+    detail = f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep"
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
 def _parse(body: bytes) -> AnalyzeRequest:
+    """The request in `body`; ValidationError when it is not one, _TooDeep when its JSON
+    nests deeper than MAX_JSON_DEPTH."""
     try:
         return AnalyzeRequest.model_validate_json(body)
     except ValidationError as exc:
@@ -123,20 +144,29 @@ def _parse(body: bytes) -> AnalyzeRequest:
     # JavaScript's JSON.stringify writes a half-cut emoji as a lone surrogate escape
     # ("\ud83d"), which the fast parser refuses. Python's parser reads it; each lone
     # surrogate becomes U+FFFD, one UTF-16 unit as well, so offsets still line up.
+    if "recursion limit" in str(invalid):
+        raise _TooDeep  # the fast parser stops at its own depth limit
     try:
         data = json.loads(body)
-    except (ValueError, RecursionError):
+    except RecursionError:
+        raise _TooDeep from None
+    except ValueError:
         raise invalid from None
     return AnalyzeRequest.model_validate(_without_lone_surrogates(data))
 
 
-def _without_lone_surrogates(value: Any) -> Any:
+def _without_lone_surrogates(value: Any, depth: int = 0) -> Any:
+    if depth > MAX_JSON_DEPTH:
+        raise _TooDeep
     if isinstance(value, str):
         return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     if isinstance(value, list):
-        return [_without_lone_surrogates(v) for v in value]
+        return [_without_lone_surrogates(v, depth + 1) for v in value]
     if isinstance(value, dict):
-        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+        return {
+            _without_lone_surrogates(k, depth + 1): _without_lone_surrogates(v, depth + 1)
+            for k, v in value.items()
+        }
     return value
 
 
@@ -167,6 +197,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if grammar.announce:
             log.warning("%s", grammar.off_reason)
         grammar.start()
+        await anyio.to_thread.run_sync(warm_up)
         try:
             yield
         finally:
@@ -181,6 +212,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Coaching for networking emails that get answered.",
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry spans and metrics cost CPU on every request and
+        # nothing here reads them (the service's metrics are in metrics.py).
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.grammar = grammar
     # The opt-in Gmail connection exists only when a Google client is configured.
@@ -209,18 +243,52 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     async def analyze_draft(request: Request) -> Response:
         """Analyze a draft. The body is JSON whatever its Content-Type says, so that
-        `curl -d @draft.json` works as written."""
+        `curl -d @draft.json` works as written. (Answered by AnalyzeRoute in front of
+        the router; only requests with a Gmail session come through here.)"""
+        deadline = time.monotonic() + settings.analyze_budget_seconds
+        draft = request.scope.get(_PARSED)
+        if draft is None:
+            try:
+                draft = _parse(await request.body())
+            except ValidationError as exc:
+                return _validation_response(exc)
+            except _TooDeep:
+                return _too_deep()
+        if "authorization" not in request.headers or app.state.gmail is None:
+            body = await run_analysis(draft, deadline)
+        else:
+            body = await _analyze_with_gmail(request, draft, deadline)
+        return Response(body, media_type="application/json")
+
+    limiter: list[anyio.CapacityLimiter] = []  # made on first use, inside the event loop
+
+    async def run_analysis(draft: AnalyzeRequest, deadline: float, **known: Any) -> bytes:
+        """The analyzer in a worker thread, never on the event loop, at most
+        `analyze_threads` at once; the JSON is written there too."""
+        if not limiter:
+            limiter.append(anyio.CapacityLimiter(settings.analyze_threads))
+
+        def work() -> bytes:
+            return analyze(draft, deadline=deadline, **known).model_dump_json().encode()
+
+        return await anyio.to_thread.run_sync(work, limiter=limiter[0])
+
+    async def answer_analyze(body: bytes, scope: Scope) -> Response | None:
+        deadline = time.monotonic() + settings.analyze_budget_seconds
         try:
-            draft = _parse(await request.body())
+            draft = _parse(body)
         except ValidationError as exc:
             return _validation_response(exc)
-        if "authorization" not in request.headers or app.state.gmail is None:
-            result = analyze(draft)
-        else:
-            result = await _analyze_with_gmail(request, draft)
-        return Response(result.model_dump_json(), media_type="application/json")
+        except _TooDeep:
+            return _too_deep()
+        if app.state.gmail is not None and any(k == b"authorization" for k, _ in scope["headers"]):
+            scope[_PARSED] = draft
+            return None  # the router's route: the session, its rate limit, the context
+        return Response(await run_analysis(draft, deadline), media_type="application/json")
 
-    async def _analyze_with_gmail(request: Request, draft: AnalyzeRequest) -> AnalyzeResponse:
+    async def _analyze_with_gmail(
+        request: Request, draft: AnalyzeRequest, deadline: float
+    ) -> bytes:
         connection = connection_of(request)
         session = await require_session(request, connection)
         allowed, retry = connection.analyze_limit.allow(session.key)
@@ -232,7 +300,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 headers={"Retry-After": str(max(1, round(retry)))},
             )
         context, status = await connection.context.context_for(session.user_id, session.key, draft)
-        return analyze(draft, context=context, checks_status=status)
+        return await run_analysis(draft, deadline, context=context, checks_status=status)
 
     @app.post(
         "/v1/grammar",
@@ -247,6 +315,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             draft = _parse(await request.body())
         except ValidationError as exc:
             return _validation_response(exc)
+        except _TooDeep:
+            return _too_deep()
         result = await asyncio.to_thread(grammar.analyze, draft)
         return Response(result.model_dump_json(), media_type="application/json")
 
@@ -280,6 +350,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    # Added first, so innermost: every middleware below wraps it as it wraps the router.
+    app.add_middleware(AnalyzeRoute, answer=answer_analyze)
     if settings.extension_ids:
         app.add_middleware(
             CORSMiddleware,

@@ -65,6 +65,10 @@ class Settings:
     # and its body (408 beyond).
     header_timeout_seconds: float = 10.0
     body_timeout_seconds: float = 10.0
+    # The analyzer's time per request (from its arrival); past it, the answer carries
+    # the findings ready and a note naming the rules not run. Threads: analyses at once.
+    analyze_budget_seconds: float = 0.15
+    analyze_threads: int = 2
 
     # --- Grammar (LanguageTool). An existing server, or jars to run one as a child. ---
     languagetool_url: str | None = None
@@ -164,6 +168,8 @@ class Settings:
             body_timeout_seconds=float(
                 env.get("INTRO_COACH_BODY_TIMEOUT_SECONDS", cls.body_timeout_seconds)
             ),
+            analyze_budget_seconds=float(env.get("INTRO_COACH_ANALYZE_BUDGET_MS", "150")) / 1000,
+            analyze_threads=int(env.get("INTRO_COACH_ANALYZE_THREADS", cls.analyze_threads)),
             data_dir=Path(data_dir) if data_dir else default_data_dir(),
             database_url=database_url or None,
             encryption_keys=_csv(env.get("INTRO_COACH_ENCRYPTION_KEYS", "")),

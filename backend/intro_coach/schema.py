@@ -15,6 +15,9 @@ MAX_BODY_CHARS = 100_000
 MAX_SUBJECT_CHARS = 2_000
 MAX_ATTACHMENTS = 50
 MAX_RECIPIENTS = 500
+# Silenced findings (the extension keeps at most what fits 7.8 KB of sync storage); each
+# is looked up in a set, so this bounds the request's size, not a product with findings.
+MAX_IGNORED = 500
 
 Severity = Literal["error", "warning", "suggestion"]
 FieldName = Literal["subject", "body", "attachments"]
@@ -58,7 +61,7 @@ class Options(_Strict):
     disabled_rules: Annotated[
         list[Annotated[str, Field(max_length=200)]], Field(max_length=200)
     ] = []
-    ignored: Annotated[list[Ignored], Field(max_length=1_000)] = []
+    ignored: Annotated[list[Ignored], Field(max_length=MAX_IGNORED)] = []
     grammar: bool = True
     # LanguageTool's picky level: more style and typography suggestions.
     grammar_picky: bool = False

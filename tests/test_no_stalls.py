@@ -1,0 +1,114 @@
+"""No request can stall another, and the shapes that used to cost seconds are refused or
+cheap: a real `intro-coach serve` on loopback, with its default settings.
+
+Bounds are generous (seconds, not the milliseconds the benchmark measures): the machine
+running the tests is shared, and what is tested is that nothing hangs.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import httpx
+
+from intro_coach.schema import MAX_BODY_CHARS, MAX_IGNORED
+from tests.conftest import Server
+
+GENEROUS = 2.0  # seconds
+
+
+def _fill(piece: str, size: int) -> str:
+    return (piece * (size // len(piece) + 1))[:size]
+
+
+# The heaviest drafts within the limits that we know of: 100,000 characters of the
+# shapes that were slowest (short asking sentences, phrases cut by 'a-a-a', markup).
+HEAVY = [
+    {"body": {"text": _fill("Would you share your advice on a job? ", MAX_BODY_CHARS)}},
+    {"body": {"text": "I'm looking for a " + _fill("a-", MAX_BODY_CHARS - 18)}},
+    {
+        "body": {
+            "html": _fill('<p title="x">pick your brain <b>about</b> a job?</p>', MAX_BODY_CHARS)
+        }
+    },
+    {"subject": "interview for the " + _fill("a-", 1_900), "body": {"text": "Hi"}},
+]
+
+
+def test_healthz_answers_while_heavy_requests_run(server: Server) -> None:
+    done: list[httpx.Response] = []
+
+    def heavy() -> None:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            for draft in HEAVY * 2:
+                done.append(client.post("/v1/analyze", json=draft))
+
+    workers = [threading.Thread(target=heavy) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    slowest = 0.0
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        while any(w.is_alive() for w in workers):
+            started = time.perf_counter()
+            assert client.get("/healthz").status_code == 200
+            slowest = max(slowest, time.perf_counter() - started)
+            time.sleep(0.02)
+    for worker in workers:
+        worker.join()
+    assert len(done) == 3 * 2 * len(HEAVY)
+    assert all(r.status_code == 200 for r in done)
+    assert slowest < GENEROUS, f"/healthz took {slowest:.2f} s while drafts were analysed"
+
+
+def test_a_heavy_draft_is_answered_within_its_budget(server: Server) -> None:
+    for draft in HEAVY:
+        started = time.perf_counter()
+        response = httpx.post(f"{server.url}/v1/analyze", json=draft, timeout=30)
+        assert response.status_code == 200
+        assert time.perf_counter() - started < GENEROUS
+        body = response.json()
+        # Either every rule ran, or the note says which did not: never a hang.
+        notes = " ".join(body["checks"]["notes"])
+        assert body["stats"]["words"] > 0 or "time budget" in notes
+
+
+def test_deep_json_is_refused_with_a_reason(server: Server) -> None:
+    for depth in (40, 600, 100_000):
+        nested = "[" * depth + "]" * depth
+        for body in (f'{{"subject": {nested}}}', f'{{"subject": "\\ud83d", "to": {nested}}}'):
+            response = httpx.post(f"{server.url}/v1/analyze", content=body.encode(), timeout=30)
+            assert response.status_code == 422, (depth, response.text[:200])
+            if depth > 100:  # below, the schema says what is wrong with the field
+                assert "nested more than" in response.json()["detail"]
+
+
+def test_lone_surrogates_still_read_at_a_normal_depth(server: Server) -> None:
+    body = '{"subject": "Hi \\ud83d", "body": {"text": "Could I pick your brain?"}}'
+    response = httpx.post(f"{server.url}/v1/analyze", content=body.encode(), timeout=30)
+    assert response.status_code == 200
+    assert any(f["rule"] == "pick-your-brain" for f in response.json()["findings"])
+
+
+def test_many_long_ignored_entries_are_cheap(server: Server) -> None:
+    text = _fill("Could I pick your brain? ", MAX_BODY_CHARS)
+    ignored = [
+        {"rule": "pick-your-brain", "match": f"{i:04d}" + "x" * 990} for i in range(MAX_IGNORED)
+    ]
+    ignored[-1] = {"rule": "pick-your-brain", "match": "pick your brain"}
+    draft = {"body": {"text": text}, "options": {"ignored": ignored}}
+    started = time.perf_counter()
+    response = httpx.post(f"{server.url}/v1/analyze", json=draft, timeout=60)
+    assert response.status_code == 200
+    assert time.perf_counter() - started < GENEROUS
+    assert not any(f["rule"] == "pick-your-brain" for f in response.json()["findings"])
+
+
+def test_too_many_or_too_long_ignored_entries_are_refused(server: Server) -> None:
+    entry = {"rule": "pick-your-brain", "match": "pick your brain"}
+    for ignored in ([entry] * (MAX_IGNORED + 1), [{**entry, "match": "x" * 1_001}]):
+        draft = {"body": {"text": "Hi"}, "options": {"ignored": ignored}}
+        response = httpx.post(f"{server.url}/v1/analyze", content=json.dumps(draft), timeout=30)
+        assert response.status_code == 422
+        assert "ignored" in response.text
