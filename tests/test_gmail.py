@@ -352,3 +352,18 @@ def test_a_message_of_120000_newlines_is_read_within_the_deadline(
     result = settled(http, url, token)
     assert result["referrer"] == {"name": "Sally Smith", "source": "gmail"}
     assert result["checks"]["gmail"] == "ok"
+
+
+def test_several_recipients_are_searched_at_once(
+    google: FakeGoogle, connected: tuple[str, str, httpx.Client]
+) -> None:
+    url, token, http = connected
+    google.gmail_delay = 0.05
+    to = [
+        {"email": "pat@example.org", "name": "Pat Kim"},
+        {"email": "jordan@example.com", "name": "Jordan Lee"},
+        {"email": "sam@example.org", "name": "Sam Roe"},
+    ]
+    result = settled(http, url, token, to=to)
+    assert result["referrer"] == {"name": "Sally Smith", "source": "gmail"}
+    assert result["checks"]["gmail"] == "ok"

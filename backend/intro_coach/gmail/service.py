@@ -242,14 +242,30 @@ class ContextService:
         user: UserInfo,
         deadline: Deadline,
     ) -> lookup.ReferrerLookup:
-        gmail = self._gmail_factory(creds, deadline)
-        complete = True
-        for email, name in people:
-            found = lookup.find_introduction(gmail, user.email, email, name)
-            complete = complete and found.complete
+        def one(email: str, name: str) -> lookup.ReferrerLookup:
+            gmail = self._gmail_factory(creds, deadline)  # a client per thread
+            return lookup.find_introduction(gmail, user.email, email, name)
+
+        # Each recipient's search in parallel: the deadline holds for a draft to three.
+        futures = [self._io.submit(one, email, name) for email, name in people[1:]]
+        results: list[lookup.ReferrerLookup] = []
+        failure: GmailError | None = None
+        runs: list[Callable[[], lookup.ReferrerLookup]] = [lambda: one(*people[0])]
+        runs += [f.result for f in futures]
+        for run in runs:
+            try:
+                results.append(run())
+            except GmailError as exc:  # the others' answers are still used
+                failure = exc
+                results.append(lookup.ReferrerLookup(None, False))
+        if failure is not None and all(r.introduction is None for r in results):
+            raise failure
+        complete = all(r.complete for r in results)
+        notes = tuple(n for r in results for n in r.notes if r.introduction is None)
+        for found in results:  # the first recipient (by address) someone introduced
             if found.introduction is not None:
                 return lookup.ReferrerLookup(found.introduction, complete, found.notes)
-        return lookup.ReferrerLookup(None, complete)
+        return lookup.ReferrerLookup(None, complete, notes)
 
     def _fetch(self, key: LookupKey, user: UserInfo) -> Found:
         """Runs on a worker thread; every Gmail call gets a client of its own thread."""
