@@ -333,3 +333,22 @@ def test_quoted_introduction_alone_names_its_author() -> None:
     plain = QUOTED_INTRO.replace("Camila, meet Jonah. Jonah, meet Camila.", "See you then.")
     plain = plain.replace(" I'll let you two take it from here!", "")
     assert _reply(body + plain, subject="Re: Thursday") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sally Smith (my old manager) suggested I contact you.",
+        "Sally Smith — my former manager — suggested I write.",
+        "I was talking with Sally Smith, who suggested I reach out.",
+        "I met Sally Smith at the Denver meetup, and she suggested I reach out.",
+        "Sally Smith forwarded me your profile last week.",
+    ],
+)
+def test_more_ways_to_name_a_referrer(text: str) -> None:
+    found = find_referrer(text)
+    assert found is not None and found.name == "Sally Smith"
+
+
+def test_a_place_before_she_is_not_a_referrer() -> None:
+    assert find_referrer("I was in New York last week and she said you were great.") is None

@@ -45,7 +45,8 @@ _AFTER_NAME = (
     r"""(?:suggested|recommended|advised|told|asked|encouraged|urged)\ +me\ +to\ +
     (?:contact|reach|write|e-?mail|get\ in\ touch|speak|talk|connect|ask|message|call|meet)""",
     r"""(?:gave|passed\ +along|passed\ +on|passed|shared|forwarded|sent|provided)\ +(?:me\ +)?
-    (?:your|along\ +your)\ +(?:name|e-?mail|contact|details|info|information|address|number)""",
+    (?:your|along\ +your)\ +(?:name|e-?mail|contact|details|info|information|address|number
+    |profile|linkedin|website|article|work)""",
     r"(?:mentioned|spoke\ highly\ of|speaks\ highly\ of|raved\ about)\ +(?:you|your|that\ you)",
     r"""thought\ +(?:that\ +)?(?:you|it\ would|i\ should|we\ should|we\ (?:might|could|would)
     |the\ two\ of\ us)""",
@@ -57,6 +58,9 @@ _AFTER_NAME = (
 # "Sally Smith from Acme", or just the comma closing "My manager, Sally Smith,".
 _APPOSITIVE = (
     r"(?:,[ \t]+(?:my|our|a|an|who|the)[^\w,.!?\n][^,.!?\n]{0,59},"
+    r"|[ \t]*\([^()\n]{1,60}\)"  # "Sally Smith (my old manager)"
+    # "Sally Smith — my manager —"
+    r"|[ \t]+[\u2013\u2014-]+[ \t]+[^\n\u2013\u2014]{1,60}?[ \t]+[\u2013\u2014-]+"
     rf"|[ \t]+(?:from|at|of)[ \t]+(?:the[ \t]+)?{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
     r"(?:[ \t]+[a-z]+){0,3}"  # "Lauren Hayes at the Kellogg alumni office"
     r"|,)?"
@@ -66,7 +70,7 @@ _APPOSITIVE = (
 # Each phrase is only tried when its words are in the draft at all (see prefilter.py).
 _VERB_AFTER_NAME = Phrases(_AFTER_NAME, flags=re.IGNORECASE | re.X)
 _NAME_BEFORE_VERB = linear.compile(
-    rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:also[ \t]+|kindly[ \t]+)?\Z", re.X
+    rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:who[ \t]+)?(?:also[ \t]+|kindly[ \t]+)?\Z", re.X
 )
 _LOOKBACK = 160  # characters before the verb that can hold "Dr. Name, my old manager,"
 
@@ -162,6 +166,30 @@ def _names_before_verbs(text: str) -> Iterator[tuple[str | None, str, int]]:
             yield m.group("title"), m.group("name") or "", start + m.start("name")
 
 
+# "I met Sally Smith at a meetup, and she suggested I reach out": the pronoun before the
+# verb stands for the last full name before it in the paragraph.
+_PRONOUN_BEFORE_VERB = linear.compile(
+    r"(?i)(?:^|[^\w])(?:she|he|they)[ \t]+(?:also[ \t]+|kindly[ \t]+)?\z"
+)
+_FULL_NAME = linear.compile(rf"(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,2}})")
+_PLACE_BEFORE = ("in", "at", "from", "near", "of", "to", "for", "on", "visit", "visited")
+
+
+def _names_by_pronoun(text: str) -> Iterator[tuple[str | None, str, int]]:
+    for _, verb_start, _ in _VERB_AFTER_NAME.spans(text):
+        if not _PRONOUN_BEFORE_VERB.search(text[max(0, verb_start - 20) : verb_start]):
+            continue
+        start = max(0, verb_start - 300)
+        last = None
+        for m in _FULL_NAME.finditer(text[start:verb_start]):
+            before = text[start : start + m.start("name")].split()
+            if before and before[-1].casefold().strip(",") in _PLACE_BEFORE:
+                continue  # "in New York": a place, not a person
+            last = m
+        if last:
+            yield None, last.group("name") or "", start + last.start("name")
+
+
 def _names_after_phrases(text: str) -> Iterator[tuple[str | None, str, int]]:
     for phrase in _BEFORE_NAME.matches(text):
         after = phrase.end()
@@ -189,6 +217,7 @@ def _people(paragraph: str) -> tuple[tuple[Person, ...], ...]:
             _names_before_verbs(paragraph),
             _names_after_phrases(paragraph),
             _names_by_possessive(paragraph),
+            _names_by_pronoun(paragraph),
         )
     )
 
