@@ -37,5 +37,5 @@ export const analyzeRequest: AnalyzeRequest = {
   attachments: [],
   thread_id: null,
   referrer: null,
-  options: { disabled_rules: [], ignored: [], grammar: true },
+  options: { disabled_rules: [], ignored: [], grammar: true, grammar_picky: false },
 };

@@ -26,6 +26,7 @@ describe('settings', () => {
       disabledRules: ['too-long'],
       ignored: [{ rule: 'job-ask', match: 'any openings' }],
       grammar: true,
+      grammarPicky: false,
     });
   });
 
@@ -63,6 +64,7 @@ describe('settings', () => {
       disabled_rules: ['no-thanks'],
       ignored: [{ rule: 'r', match: 'm' }],
       grammar: false,
+      grammar_picky: false,
     });
   });
 

@@ -41,6 +41,7 @@ function renderRules(settings: Settings): void {
     fieldset.append(label);
   }
   $<HTMLInputElement>('grammar').checked = settings.grammar;
+  $<HTMLInputElement>('grammar-picky').checked = settings.grammarPicky;
 }
 
 async function toggleRule(rule: string, on: boolean): Promise<void> {
@@ -102,6 +103,10 @@ $('backend-test').addEventListener('click', () => {
 
 $<HTMLInputElement>('grammar').addEventListener('change', (e) => {
   void saveSettings({ grammar: (e.target as HTMLInputElement).checked });
+});
+
+$<HTMLInputElement>('grammar-picky').addEventListener('change', (e) => {
+  void saveSettings({ grammarPicky: (e.target as HTMLInputElement).checked });
 });
 
 chrome.storage.onChanged.addListener((_changes, area) => {

@@ -24,6 +24,8 @@ export interface AnalyzeOptions {
   disabled_rules: string[];
   ignored: IgnoredFinding[];
   grammar: boolean;
+  /** LanguageTool's picky level: more style and typography suggestions. */
+  grammar_picky: boolean;
 }
 
 /** What the content script reads from one compose window; the worker adds `options`. */

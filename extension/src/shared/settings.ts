@@ -5,6 +5,7 @@ export interface Settings {
   disabledRules: string[];
   ignored: IgnoredFinding[];
   grammar: boolean;
+  grammarPicky: boolean;
 }
 
 declare const __HOSTED_BACKEND__: string | undefined;
@@ -17,6 +18,7 @@ export const DEFAULT_SETTINGS: Settings = {
   disabledRules: [],
   ignored: [],
   grammar: true,
+  grammarPicky: false,
 };
 
 // chrome.storage.sync refuses an item over 8192 bytes (key plus JSON value), and a refused
@@ -54,6 +56,7 @@ export function normalizeSettings(raw: Record<string, unknown>): Settings {
     disabledRules: [...new Set(strings(raw.disabledRules))],
     ignored,
     grammar: typeof raw.grammar === 'boolean' ? raw.grammar : true,
+    grammarPicky: raw.grammarPicky === true,
   };
 }
 
@@ -102,5 +105,6 @@ export function toOptions(settings: Settings): AnalyzeOptions {
     disabled_rules: settings.disabledRules,
     ignored: settings.ignored,
     grammar: settings.grammar,
+    grammar_picky: settings.grammarPicky,
   };
 }
