@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import re
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import getaddresses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from intro_coach.schema import AnalyzeRequest, Attachment, Body, Recipient
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 MAX_FILE_BYTES = 25 * 1024 * 1024  # Gmail's own attachment limit; anything bigger is not a draft
 
@@ -23,6 +23,8 @@ class UnreadableDraft(ValueError):
 
 
 def _recipients(message: EmailMessage, header: str) -> list[Recipient]:
+    from email.utils import getaddresses
+
     values = [str(v) for v in message.get_all(header, [])]
     return [Recipient(email=addr, name=name or None) for name, addr in getaddresses(values) if addr]
 
@@ -40,6 +42,12 @@ def _attachments(message: EmailMessage) -> list[Attachment]:
 
 
 def request_from_eml(data: bytes) -> AnalyzeRequest:
+    # The email package's header parser takes longer to import than a text draft takes
+    # to lint, so it is imported only for .eml files.
+    import email
+    import email.policy
+    from email.message import EmailMessage
+
     message = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     if not message.keys():
