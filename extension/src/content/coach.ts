@@ -9,7 +9,7 @@ import { holds, replaceInBody, setSubject } from './edits';
 import { clippingAncestors, inputTextBox, intersect, toBox, visibleBox, type Box } from './geometry';
 import { place, type Placement } from './placement';
 import { guarded, reportError, timed } from './guard';
-import { HighlightLayer, type Mark } from './highlights';
+import { HighlightLayer, set, type Mark, type MarkBoxes } from './highlights';
 import { Panel, type PanelState, type Status } from './panel';
 import { PANEL_CSS } from './panel-style';
 import { t } from '../shared/i18n';
@@ -31,6 +31,41 @@ const GRAMMAR_RETRY_MS = 1000;
 let composeCount = 0;
 /** Every coach on the page, so that a panel placed beside its window avoids the others. */
 const live = new Set<ComposeCoach>();
+
+/** One frame's layout of one window: what was measured, to be drawn. */
+interface Frame {
+  origin: { x: number; y: number };
+  marks: [HighlightLayer, MarkBoxes | null][];
+  /** Undefined: the panel stays where it is (only the marks moved). */
+  placement: Placement | null | undefined;
+  collapsedWidth: number;
+}
+
+/**
+ * Every window that needs laying out is laid out in one animation frame: all of them
+ * measure, then all of them draw, so no window's writes force a layout for the next
+ * one's reads.
+ */
+const pendingLayout = new Map<ComposeCoach, 'marks' | 'all'>();
+let layoutFrame = 0;
+
+/** `marks`: only the text moved under the marks (the body scrolled); the panel stays. */
+function scheduleLayout(coach: ComposeCoach, what: 'marks' | 'all'): void {
+  if (pendingLayout.get(coach) !== 'all') pendingLayout.set(coach, what);
+  if (!layoutFrame) layoutFrame = requestAnimationFrame(runLayout);
+}
+
+const runLayout = guarded('layout', () => {
+  layoutFrame = 0;
+  const batch = [...pendingLayout];
+  pendingLayout.clear();
+  const frames: [ComposeCoach, Frame][] = [];
+  for (const [coach, what] of batch) {
+    const frame = coach.measureFrame(what === 'marks');
+    if (frame) frames.push([coach, frame]);
+  }
+  for (const [coach, frame] of frames) coach.paintFrame(frame);
+});
 
 /**
  * Coaching for one compose window: reads the draft after each pause in typing, asks for
@@ -61,7 +96,6 @@ export class ComposeCoach {
   private windowClippers: Element[] = [];
   private placement: Placement | null = null;
   private rtl = false;
-  private frame = 0;
   private poll: ReturnType<typeof setInterval> | undefined;
   private lastRect = '';
   /** Bumped by every edit of the body or subject, to spot answers about an older text. */
@@ -140,7 +174,7 @@ export class ComposeCoach {
     // One listener on the whole window: Gmail may swap the subject box for a new one.
     // Capturing, so that a handler of Gmail's stopping the event cannot hide an edit.
     this.listen(root, 'input', guarded('keystroke', (e) => this.onInput(e)), true);
-    this.listen(this.doc, 'scroll', guarded('scroll', () => this.requestLayout()), true);
+    this.listen(this.doc, 'scroll', guarded('scroll', (e) => this.onScroll(e)), true);
     this.listen(this.doc.defaultView ?? window, 'resize', guarded('resize', () => this.requestLayout()));
     this.observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-hovercard-id', 'email', 'value'] });
     this.resizeObserver.observe(body);
@@ -186,8 +220,7 @@ export class ComposeCoach {
     this.observer.disconnect();
     this.resizeObserver.disconnect();
     clearInterval(this.poll);
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    pendingLayout.delete(this);
     for (const undo of this.cleanup.splice(0)) undo();
   }
 
@@ -449,9 +482,21 @@ export class ComposeCoach {
     this.windowClippers = clippingAncestors(gmail.composeWindow(this.parts.root));
   }
 
-  private requestLayout(): void {
-    if (this.frame || this.stopped) return;
-    this.frame = requestAnimationFrame(guarded('layout', () => this.layout()));
+  private requestLayout(what: 'marks' | 'all' = 'all'): void {
+    if (this.stopped) return;
+    scheduleLayout(this, what);
+  }
+
+  /**
+   * A scroll anywhere on the page: the body's own scroll area moves only our marks; an
+   * area holding the whole window (the conversation, the page) moves everything; any
+   * other (another window's body, the inbox list) moves nothing of ours.
+   */
+  private onScroll(event: Event): void {
+    const target = event.target;
+    if (target === this.doc || !(target instanceof Node)) return this.requestLayout();
+    if (target.contains(gmail.composeWindow(this.parts.root))) this.requestLayout();
+    else if (this.clippers.includes(target as Element) || this.subjectClippers.includes(target as Element)) this.requestLayout('marks');
   }
 
   private checkMoved(): void {
@@ -473,35 +518,49 @@ export class ComposeCoach {
     return visibleBox(gmail.composeWindow(this.parts.root), this.windowClippers);
   }
 
-  private layout(): void {
-    this.frame = 0;
+  /** Measures this window and its marks, and decides the panel's place: reads only. */
+  measureFrame(marksOnly = false): Frame | null {
     const { body, root } = this.parts;
-    if (!this.host.isConnected && body.isConnected) this.attachHost();
+    if (this.stopped || !body.isConnected) return null;
+    if (!this.host.isConnected) this.attachHost();
     // Our 0,0 is the viewport's unless a transformed ancestor made itself the origin.
     const hostBox = this.host.getBoundingClientRect();
     const origin = { x: hostBox.left, y: hostBox.top };
     const area = visibleBox(body, this.clippers);
-    this.bodyMarks.draw(area, origin);
     const subject = gmail.subjectInput(root);
-    this.subjectMarks.draw(subject && this.subjectMarks.size ? visibleBox(subject, this.subjectClippers) : null, origin);
-    this.attachmentMarks.draw(this.attachmentMarks.size ? this.windowBox() : null, origin);
-    this.grammarMarks.draw(area, origin);
-    this.subjectGrammarMarks.draw(subject && this.subjectGrammarMarks.size ? visibleBox(subject, this.subjectClippers) : null, origin);
-    this.placePanel(area, origin);
+    const subjectArea = subject && (this.subjectMarks.size || this.subjectGrammarMarks.size) ? visibleBox(subject, this.subjectClippers) : null;
+    return {
+      origin,
+      marks: [
+        [this.bodyMarks, this.bodyMarks.measure(area)],
+        [this.subjectMarks, this.subjectMarks.measure(subjectArea)],
+        [this.attachmentMarks, this.attachmentMarks.measure(this.attachmentMarks.size ? this.windowBox() : null)],
+        [this.grammarMarks, this.grammarMarks.measure(area)],
+        [this.subjectGrammarMarks, this.subjectGrammarMarks.measure(subjectArea)],
+      ],
+      placement: marksOnly ? undefined : this.measurePlacement(area),
+      // Collapsed, the panel is as wide as its header: read now, before anything moves.
+      collapsedWidth: !marksOnly && this.panel.isCollapsed ? this.panel.element.getBoundingClientRect().width : 0,
+    };
+  }
+
+  /** Draws what `measureFrame` found: writes only. */
+  paintFrame(frame: Frame): void {
+    for (const [layer, measured] of frame.marks) layer.paint(measured, frame.origin);
+    if (frame.placement !== undefined) this.paintPanel(frame.placement, frame.collapsedWidth, frame.origin);
+  }
+
+  private layoutNow(): void {
+    pendingLayout.delete(this);
+    const frame = this.measureFrame();
+    if (frame) this.paintFrame(frame);
   }
 
   /** Beside the window when a column there is free, else a pill on the window's edge. */
-  private placePanel(area: Box | null, origin: { x: number; y: number }): void {
-    const el = this.panel.element;
-    const pill = this.panel.pill;
+  private measurePlacement(area: Box | null): Placement | null {
     const win = area ? this.windowBox() : null;
     const view = this.doc.defaultView ?? window;
-    if (!area || !win || area.bottom - area.top < 24 || area.right - area.left < 120) {
-      el.hidden = true;
-      pill.hidden = true;
-      this.placement = null;
-      return;
-    }
+    if (!area || !win || area.bottom - area.top < 24 || area.right - area.left < 120) return null;
     const bodies: Box[] = [];
     const windows: Box[] = [];
     for (const other of live) {
@@ -512,7 +571,7 @@ export class ComposeCoach {
       const b = intersect(toBox(other.parts.body.getBoundingClientRect()), w);
       if (b) bodies.push(b);
     }
-    const p = place({
+    return place({
       viewport: { width: view.innerWidth, height: view.innerHeight },
       compose: win,
       body: area,
@@ -524,27 +583,37 @@ export class ComposeCoach {
       rtl: this.rtl,
       text: this.panel.isOpen ? this.textBox() : null,
     });
+  }
+
+  private paintPanel(p: Placement | null, collapsedWidth: number, origin: { x: number; y: number }): void {
+    const el = this.panel.element;
+    const pill = this.panel.pill;
     this.placement = p;
+    if (!p) {
+      if (!el.hidden) el.hidden = true;
+      if (!pill.hidden) pill.hidden = true;
+      return;
+    }
     this.panel.setMode(p.mode);
-    pill.hidden = !p.pill;
+    if (pill.hidden !== !p.pill) pill.hidden = !p.pill;
     if (p.pill) {
-      pill.style.left = `${p.pill.left - origin.x}px`;
-      pill.style.top = `${p.pill.top - origin.y}px`;
+      set(pill.style, 'left', `${p.pill.left - origin.x}px`);
+      set(pill.style, 'top', `${p.pill.top - origin.y}px`);
     }
     const box = p.panel;
     if (!box) {
-      el.hidden = true;
+      if (!el.hidden) el.hidden = true;
       return;
     }
-    el.hidden = false;
+    if (el.hidden) el.hidden = false;
     const width = box.right - box.left;
-    el.style.width = `${width}px`;
-    el.style.maxHeight = `${box.bottom - box.top}px`;
+    set(el.style, 'width', `${width}px`);
+    set(el.style, 'maxHeight', `${box.bottom - box.top}px`);
     // Anchored by its bottom edge (the host is a 0×0 box at the origin), so it grows up.
-    el.style.bottom = `${origin.y - box.bottom}px`;
+    set(el.style, 'bottom', `${origin.y - box.bottom}px`);
     // Collapsed, the panel is as wide as its header; its right edge stays in place.
-    const actual = this.panel.isCollapsed ? el.getBoundingClientRect().width : width;
-    el.style.left = `${box.right - actual - origin.x}px`;
+    const actual = this.panel.isCollapsed && collapsedWidth > 0 ? collapsedWidth : width;
+    set(el.style, 'left', `${box.right - actual - origin.x}px`);
   }
 
   /** Where the body's content ends on screen; measured only while a docked panel is open. */
@@ -564,11 +633,6 @@ export class ComposeCoach {
     this.panel.focus();
   }
 
-  private layoutNow(): void {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.layout();
-  }
 
   /** Escape in the panel: back to the message, where the caret was. */
   private returnToBody(): void {

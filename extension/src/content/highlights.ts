@@ -1,6 +1,11 @@
 import type { Severity } from '../shared/contract';
 import { intersect, type Box } from './geometry';
 
+export interface MarkBoxes {
+  clip: Box;
+  boxes: { mark: Mark; box: Box }[];
+}
+
 export interface Mark {
   key: string;
   severity: Severity;
@@ -38,19 +43,13 @@ export class HighlightLayer {
     return this.marks.length;
   }
 
-  /** `clip` and the boxes are in viewport coordinates; `origin` is where our layer's 0,0 is. */
-  draw(clip: Box | null, origin: { x: number; y: number }): void {
-    const style = this.element.style;
-    if (!clip || this.marks.length === 0) {
-      style.display = 'none';
-      return;
-    }
-    style.display = '';
-    style.left = `${clip.left - origin.x}px`;
-    style.top = `${clip.top - origin.y}px`;
-    style.width = `${clip.right - clip.left}px`;
-    style.height = `${clip.bottom - clip.top}px`;
-    let used = 0;
+  /**
+   * Where the marks are (reads only: layout is measured for every window before any of
+   * them writes, so one frame forces at most one layout). Null hides the layer.
+   */
+  measure(clip: Box | null): MarkBoxes | null {
+    if (!clip || this.marks.length === 0) return null;
+    const boxes: MarkBoxes['boxes'] = [];
     for (const mark of this.marks) {
       const seen = new Set<string>();
       for (const box of mark.boxes()) {
@@ -58,16 +57,44 @@ export class HighlightLayer {
         const key = `${Math.round(box.left)},${Math.round(box.top)},${Math.round(box.right)}`;
         if (seen.has(key)) continue; // a range reports a nested element and its text alike
         seen.add(key);
-        const div = this.box(used++);
-        div.className = this.focus.has(mark.key) ? `mark ${mark.severity} focus` : `mark ${mark.severity}`;
-        div.dataset.key = mark.key;
-        div.style.left = `${box.left - clip.left}px`;
-        div.style.top = `${box.top - clip.top}px`;
-        div.style.width = `${box.right - box.left}px`;
-        div.style.height = `${box.bottom - box.top}px`;
+        boxes.push({ mark, box });
       }
     }
-    for (let i = used; i < this.pool.length; i++) this.pool[i]!.style.display = 'none';
+    return { clip, boxes };
+  }
+
+  /** Draws what `measure` found (writes only). `origin` is where our layer's 0,0 is. */
+  paint(measured: MarkBoxes | null, origin: { x: number; y: number }): void {
+    const style = this.element.style;
+    if (!measured) {
+      set(style, 'display', 'none');
+      return;
+    }
+    const { clip } = measured;
+    // Only what changed is written: while the page scrolls most boxes stay put, and an
+    // untouched style costs the next frame nothing.
+    set(style, 'display', '');
+    set(style, 'left', `${clip.left - origin.x}px`);
+    set(style, 'top', `${clip.top - origin.y}px`);
+    set(style, 'width', `${clip.right - clip.left}px`);
+    set(style, 'height', `${clip.bottom - clip.top}px`);
+    let used = 0;
+    for (const { mark, box } of measured.boxes) {
+      const div = this.box(used++);
+      const className = this.focus.has(mark.key) ? `mark ${mark.severity} focus` : `mark ${mark.severity}`;
+      if (div.className !== className) div.className = className;
+      if (div.dataset.key !== mark.key) div.dataset.key = mark.key;
+      set(div.style, 'left', `${box.left - clip.left}px`);
+      set(div.style, 'top', `${box.top - clip.top}px`);
+      set(div.style, 'width', `${box.right - box.left}px`);
+      set(div.style, 'height', `${box.bottom - box.top}px`);
+    }
+    for (let i = used; i < this.pool.length; i++) set(this.pool[i]!.style, 'display', 'none');
+  }
+
+  /** `clip` and the boxes are in viewport coordinates; `origin` is where our layer's 0,0 is. */
+  draw(clip: Box | null, origin: { x: number; y: number }): void {
+    this.paint(this.measure(clip), origin);
   }
 
   private box(i: number): HTMLDivElement {
@@ -77,7 +104,12 @@ export class HighlightLayer {
       this.pool.push(div);
       this.element.append(div);
     }
-    div.style.display = '';
+    set(div.style, 'display', '');
     return div;
   }
+}
+
+/** Writes a style property only when its value changes. */
+export function set(style: CSSStyleDeclaration, name: 'display' | 'left' | 'top' | 'width' | 'height' | 'maxHeight' | 'bottom', value: string): void {
+  if (style[name] !== value) style[name] = value;
 }
