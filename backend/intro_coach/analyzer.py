@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from intro_coach import budget as time_budget
 from intro_coach import linear
 from intro_coach.draft import Draft, prepare
 from intro_coach.grammar import GrammarChecker, GrammarMatch, GrammarSettings
@@ -30,6 +31,7 @@ from intro_coach.schema import (
     AnalyzeRequest,
     AnalyzeResponse,
     Checks,
+    FieldName,
     Finding,
     GrammarResponse,
     Referrer,
@@ -106,29 +108,35 @@ class Budget:
 
 
 def _phrase_hits(draft: Draft, pack: Pack, budget: Budget | None = None) -> Iterable[Hit]:
-    fields = (("subject", draft.subject), ("body", draft.own))
-    for rule in pack.rules:
-        if budget is not None and (budget.skipped or budget.spent()):
-            budget.skipped.append(rule.id)
-            continue
-        for field, text in fields:
-            if field not in rule.fields:
-                continue
-            for m in rule.find(text):
+    """Every phrase rule's matches, paragraph by paragraph (one memo lookup for all the
+    rules in a paragraph seen before)."""
+    fields: tuple[tuple[FieldName, str, str], ...] = (
+        ("subject", draft.subject, draft.subject),
+        ("body", draft.own, draft.body),
+    )
+    for field, text, source in fields:
+        for offset, paragraph in paragraphs(text):
+            if budget is not None and budget.spent():
+                budget.skipped.append(f"phrase rules past character {offset} of the {field}")
+                return
+            for r, index, start, end in pack.scanner.scan(paragraph):
+                rule = pack.rules[r]
+                if field not in rule.fields:
+                    continue
+                start, end = start + offset, end + offset
                 # The writer's own spelling (line breaks and all) is what is returned.
-                source = draft.body if field == "body" else draft.subject
-                matched = source[m.start : m.end]
+                matched = source[start:end]
                 yield Hit(
                     rule=rule.id,
                     severity=rule.severity,
-                    field="body" if field == "body" else "subject",
-                    start=m.start,
-                    end=m.end,
+                    field=field,
+                    start=start,
+                    end=end,
                     match=matched,
                     message=rule.message,
                     explanation=rule.explanation,
                     link=rule.link,
-                    replacements=tuple(_match_case(r, matched) for r in m.replacements),
+                    replacements=tuple(_match_case(s, matched) for s in rule.replacements[index]),
                 )
 
 
@@ -299,10 +307,17 @@ def analyze(
         "referrer-not-in-subject", lambda: checks.referrer_not_in_subject(draft, pack, person)
     )
     hits += budget.run("too-long", lambda: checks.too_long(draft, pack))
-    if budget.skipped or budget.spent():
-        budget.skipped += ["job-ask", "no-clear-ask", "no-time-frame", "no-opinion-ask"]
+    asks_rules = ["job-ask", "no-clear-ask", "no-time-frame", "no-opinion-ask"]
+    reading = None
+    if not (budget.skipped or budget.spent()):
+        try:
+            with time_budget.deadline(deadline):
+                reading = pack.asks.read(draft.own, draft.subject)
+        except time_budget.Spent:
+            pass
+    if reading is None:
+        budget.skipped += asks_rules
     else:
-        reading = pack.asks.read(draft.own, draft.subject)
         hits += budget.run("job-ask", lambda: checks.job_ask(draft, pack, reading))
         hits += budget.run("no-clear-ask", lambda: checks.no_clear_ask(draft, pack, reading))
         hits += budget.run("no-time-frame", lambda: checks.time_frame(draft, pack, reading))

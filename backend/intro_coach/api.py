@@ -257,7 +257,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if "authorization" not in request.headers or app.state.gmail is None:
             body = await run_analysis(draft, deadline)
         else:
-            body = await _analyze_with_gmail(request, draft, deadline)
+            body = await _analyze_with_gmail(request, draft)
         return Response(body, media_type="application/json")
 
     limiter: list[anyio.CapacityLimiter] = []  # made on first use, inside the event loop
@@ -286,9 +286,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return None  # the router's route: the session, its rate limit, the context
         return Response(await run_analysis(draft, deadline), media_type="application/json")
 
-    async def _analyze_with_gmail(
-        request: Request, draft: AnalyzeRequest, deadline: float
-    ) -> bytes:
+    async def _analyze_with_gmail(request: Request, draft: AnalyzeRequest) -> bytes:
         connection = connection_of(request)
         session = await require_session(request, connection)
         allowed, retry = connection.analyze_limit.allow(session.key)
@@ -300,6 +298,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 headers={"Retry-After": str(max(1, round(retry)))},
             )
         context, status = await connection.context.context_for(session.user_id, session.key, draft)
+        # The budget starts after the mailbox lookup, which has its own deadline.
+        deadline = time.monotonic() + settings.analyze_budget_seconds
         return await run_analysis(draft, deadline, context=context, checks_status=status)
 
     @app.post(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, TypeVar
 
-from intro_coach import linear
+from intro_coach import budget, linear
 from intro_coach.rules.prefilter import Phrases
 from intro_coach.text import paragraphs, per_paragraph
 
@@ -172,12 +172,12 @@ class AskWords:
         kind_hits = [
             (kind, _Match(start, end))
             for kind in KINDS
-            for _, start, end in self.kinds[kind].finditer(paragraph)
+            for _, start, end in self.kinds[kind].spans(paragraph)
         ]
-        implicit = [_Match(s, e) for _, s, e in self.implicit_job.finditer(paragraph)]
-        requests = [_Match(s, e) for _, s, e in self.requests.finditer(paragraph)]
-        not_asks = [_Match(s, e) for _, s, e in self.not_asks.finditer(paragraph)]
-        blocks = [_Match(s, e) for b in self.blockers for _, s, e in b.finditer(paragraph)]
+        implicit = [_Match(s, e) for _, s, e in self.implicit_job.spans(paragraph)]
+        requests = [_Match(s, e) for _, s, e in self.requests.spans(paragraph)]
+        not_asks = [_Match(s, e) for _, s, e in self.not_asks.spans(paragraph)]
+        blocks = [_Match(s, e) for b in self.blockers for _, s, e in b.spans(paragraph)]
         # Each sentence looks only at the phrases inside it, found by bisection, and
         # at its clause breaks and not-asks through sorted starts and running maxima of
         # ends: a paragraph of thousands of asking sentences stays linear-logarithmic.
@@ -190,7 +190,9 @@ class AskWords:
         block_starts = [m.start for m in blocks]
         muted_starts = [m.start for m in not_asks]
         out = []
-        for start, end in _sentences(paragraph):
+        for count, (start, end) in enumerate(_sentences(paragraph)):
+            if count % 64 == 63:
+                budget.check()  # a paragraph of thousands of sentences may not fit the time
             text = paragraph[start:end]
             breaks = sorted(
                 start + m.start() for r in (_CLAUSE_MARK, _CLAUSE_WORD) for m in r.finditer(text)

@@ -331,11 +331,12 @@ def _is_word(ch: str) -> bool:
 def tokenizer(pattern: str) -> re.Pattern[str]:
     """Python's engine, for the few tokenizing patterns hot enough that RE2's cost per
     match shows (words, vowel groups: hundreds per draft) and that are deterministic:
-    runs of one character class, joined by separators from a class disjoint from it.
-    Every character then decides the next step, so backtracking never goes back more
-    than one separator, and matching is linear here too (the adversarial tests time
-    them with the rest). Anything with alternatives or optional parts belongs on RE2."""
-    if "|" in pattern or "(?=" in pattern or "(?!" in pattern or "(?<" in pattern:
+    runs of one character class, joined by separators from a class disjoint from it, or
+    alternatives whose first characters come from disjoint classes. Every character
+    then decides the next step, so backtracking never goes back more than one
+    separator, and matching is linear here too (the adversarial tests time them with
+    the rest). Anything with optional parts or overlapping alternatives belongs on RE2."""
+    if "(?=" in pattern or "(?!" in pattern or "(?<" in pattern:
         raise Unsupported(f"not a deterministic tokenizer: {pattern!r}")
     return re.compile(pattern)
 

@@ -19,7 +19,10 @@ from intro_coach import linear
 
 MAX_SUBJECT = 60
 MAX_TOPIC_WORDS = 6
-_TOKEN = linear.compile(r"[^\s.,;:!?()\[\]\"“”]+|[.,;:!?()\[\]\"“”]")
+_TOKEN = linear.tokenizer(r"[^\s.,;:!?()\[\]\"“”]+|[.,;:!?()\[\]\"“”]")
+# Triggers read before giving up: a draft whose first ones lead to no noun phrase is
+# not going to get a topic subject (and a 100 KB one must not cost a scan per trigger).
+_MAX_TRIGGERS = 20
 _WORDLIKE = linear.tokenizer(r"[\w][\w&'’/+-]*")
 
 _TEMPLATES = (
@@ -81,7 +84,8 @@ class SubjectWords:
 
     def topic(self, text: str) -> str | None:
         """The first noun phrase after a topic trigger that reads as one."""
-        for m in self.triggers.finditer(text, accept=lambda m: _word_starts(text, m.start())):
+        triggers = self.triggers.finditer(text, accept=lambda m: _word_starts(text, m.start()))
+        for _, m in zip(range(_MAX_TRIGGERS), triggers, strict=False):
             found = self._noun_phrase(text[m.end() : m.end() + 200])
             if found:
                 return found

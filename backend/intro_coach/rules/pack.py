@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, cast
@@ -16,6 +16,7 @@ from intro_coach.linear import IGNORECASE, Regex, Unsupported
 from intro_coach.rules.prefilter import Phrases, required_words
 from intro_coach.schema import Severity
 from intro_coach.subjects import SubjectWords, SubjectWordsError
+from intro_coach.text import per_paragraph
 
 _SEVERITIES = ("error", "warning", "suggestion")
 _FIELDS = ("subject", "body")
@@ -104,6 +105,23 @@ class CheckText:
     settings: dict[str, Any]
 
 
+class RuleScanner:
+    """Every phrase rule over one paragraph at once, remembered as one memo entry: while
+    someone types, each unchanged paragraph costs one lookup, not one per rule."""
+
+    def __init__(self, rules: tuple[PackRule, ...]) -> None:
+        self.rules = rules
+
+    @per_paragraph
+    def scan(self, paragraph: str) -> tuple[tuple[int, int, int, int], ...]:
+        """(rule index, pattern index, start, end) of every match in the paragraph."""
+        return tuple(
+            (r, index, start, end)
+            for r, rule in enumerate(self.rules)
+            for index, start, end in rule.phrases.spans(paragraph)
+        )
+
+
 @dataclass(frozen=True)
 class Pack:
     rules: tuple[PackRule, ...]
@@ -113,6 +131,10 @@ class Pack:
     thanks: Phrases
     not_thanks: Phrases
     resume_request: Phrases
+    scanner: RuleScanner = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scanner", RuleScanner(self.rules))
 
     def rule(self, rule_id: str) -> PackRule:
         for rule in self.rules:
