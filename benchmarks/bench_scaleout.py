@@ -110,7 +110,7 @@ def redis_cost() -> None:
     keys = [f"bench-session-{i}" for i in range(100)]
     local_ms = _per_call(lambda i: local.allow(keys[i % 100]))
     take_ms = _per_call(lambda i: remote.allow(keys[i % 100]))
-    check_ms = _per_call(lambda i: shared.marked(keys[i % 100], i % 100))
+    check_ms = _per_call(lambda i: shared.marks(keys[i % 100], i % 100))
     ping_ms = _per_call(lambda i: shared.redis.ping())
     shared.close()
     assert shared.failures == 0, "Redis calls failed: the figures would be the fallback's"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 
 import redis
 
@@ -91,24 +92,25 @@ class Shared:
         self._mark(f"{_PREFIX}changed:user:{user_id}")
 
     def _mark(self, key: str) -> None:
+        # Each mark is unique, so that an instance acts on a given one only once.
         try:
             with metrics.call("redis", "mark"):
-                self.redis.set(key, "1", ex=MARK_SECONDS)
+                self.redis.set(key, uuid.uuid4().hex, ex=MARK_SECONDS)
         except redis.RedisError as exc:
             self._failed("mark", exc)
 
-    def marked(self, session_key: str, user_id: int) -> bool:
-        """Whether what an instance remembers of this session or user may be stale;
-        True also when Redis cannot say."""
+    def marks(self, session_key: str, user_id: int) -> tuple[bool, str | None] | None:
+        """Whether the session was signed out, and the user's latest mark (disconnected
+        or reconnected), through any instance; None when Redis cannot say."""
         try:
             with metrics.call("redis", "check"):
-                found = self.redis.exists(
+                gone, changed = self.redis.mget(
                     f"{_PREFIX}gone:session:{session_key}", f"{_PREFIX}changed:user:{user_id}"
                 )
         except redis.RedisError as exc:
             self._failed("check", exc)
-            return True
-        return bool(found)
+            return None
+        return gone is not None, None if changed is None else str(changed)
 
 
 class SharedRateLimiter:

@@ -13,7 +13,7 @@ from intro_coach.auth.ratelimit import Limiter, RateLimiter
 from intro_coach.config import Settings
 from intro_coach.gmail.cache import TTLCache
 from intro_coach.gmail.service import ContextService
-from intro_coach.shared import Shared, SharedRateLimiter
+from intro_coach.shared import MARK_SECONDS, Shared, SharedRateLimiter
 from intro_coach.store import Store, create_db_engine, migrate
 
 log = logging.getLogger("intro_coach")
@@ -55,6 +55,7 @@ class Connection:
         self.start_limit = self.limiter("oauth_start", settings.oauth_starts_per_minute)
         self.context.lookups = self.limiter("gmail_lookups", settings.gmail_lookups_per_minute)
         self._sessions: TTLCache[int] = TTLCache()
+        self._applied: TTLCache[str] = TTLCache()  # user id -> the last mark acted on
 
     def limiter(self, name: str, per_minute: int, burst: int | None = None) -> Limiter:
         """One limit for all instances when Redis is configured, else this process's."""
@@ -71,18 +72,34 @@ class Connection:
     async def session(self, token: str) -> SessionInfo | None:
         key = token_hash(token)
         user_id = self._sessions.get(key)
-        if user_id is not None and self.shared is not None and self.shared.marked(key, user_id):
-            # Signed out, disconnected or reconnected through another instance: what
-            # this one remembers may be stale, so the database decides.
-            self._sessions.drop(lambda k: k == key)
-            self.context.forget_user(user_id)
-            user_id = None
+        if user_id is not None and self.shared is not None:
+            user_id = self._unless_marked(key, user_id)
         if user_id is None:
             user_id = await asyncio.to_thread(self.store.session_user, token)
             if user_id is None:
                 return None
             self._sessions.put(key, user_id, SESSION_CACHE_SECONDS)
         return SessionInfo(user_id, token, key)
+
+    def _unless_marked(self, key: str, user_id: int) -> int | None:
+        """The remembered user of a session, or None where another instance signed it
+        out, disconnected or reconnected the user since (the database decides then)."""
+        assert self.shared is not None
+        marks = self.shared.marks(key, user_id)
+        if marks is None:  # Redis cannot say
+            return None
+        gone, changed = marks
+        if changed is not None and self._applied.get(user_id) != changed:
+            # Once per mark: every remembered session may be the user's, and their
+            # Gmail context may belong to the old grant.
+            self._applied.put(user_id, changed, MARK_SECONDS)
+            self._sessions.drop(lambda k: True)
+            self.context.forget_user(user_id)
+            return None
+        if gone:
+            self._sessions.drop(lambda k: k == key)
+            return None
+        return user_id
 
     def end_session(self, session: SessionInfo) -> None:
         self.store.revoke_session(session.token)
