@@ -40,7 +40,9 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
-def start_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Server:
+def start_server(
+    workdir: Path, extra_env: dict[str, str] | None = None, start_seconds: float = 20
+) -> Server:
     port = free_port()
     log = workdir / "server.log"
     env = {**os.environ, "HOME": str(workdir), "TMPDIR": str(workdir)}
@@ -56,7 +58,7 @@ def start_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Serv
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + start_seconds
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:

@@ -82,7 +82,8 @@ def test_metrics_count_requests_per_route_and_status_and_time_the_analyzer(
 
 
 def test_several_workers_serve_and_every_scrape_counts_them_all(tmp_path: Path) -> None:
-    server = start_server(tmp_path, {"INTRO_COACH_WORKERS": "2"})
+    # Each worker process imports everything anew: slow on a busy machine.
+    server = start_server(tmp_path, {"INTRO_COACH_WORKERS": "2"}, start_seconds=120)
     try:
         with httpx.Client(base_url=server.url, timeout=10) as client:
             for _ in range(12):
