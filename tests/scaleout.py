@@ -126,7 +126,7 @@ def stack(
         for i in range(instances):
             directory = workdir / f"instance-{i}"
             directory.mkdir()
-            server = start_server(directory, env)
+            server = start_server(directory, env, start_seconds=60)
             cleanup.callback(_stop, server)
             servers.append(server)
         lines = "\n".join(
