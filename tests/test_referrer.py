@@ -343,6 +343,9 @@ def test_quoted_introduction_alone_names_its_author() -> None:
         "I was talking with Sally Smith, who suggested I reach out.",
         "I met Sally Smith at the Denver meetup, and she suggested I reach out.",
         "Sally Smith forwarded me your profile last week.",
+        "You were recommended to me by Sally Smith.",
+        "Your name came up in a conversation with Sally Smith last week.",
+        "Sally Smith highly recommended I reach out.",
     ],
 )
 def test_more_ways_to_name_a_referrer(text: str) -> None:

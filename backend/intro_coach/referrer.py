@@ -48,6 +48,7 @@ _AFTER_NAME = (
     (?:your|along\ +your)\ +(?:name|e-?mail|contact|details|info|information|address|number
     |profile|linkedin|website|article|work)""",
     r"(?:mentioned|spoke\ highly\ of|speaks\ highly\ of|raved\ about)\ +(?:you|your|that\ you)",
+    r"told\ +me\ +(?:all\ +)?about\ +(?:you|your)",
     r"""thought\ +(?:that\ +)?(?:you|it\ would|i\ should|we\ should|we\ (?:might|could|would)
     |the\ two\ of\ us)""",
     r"(?:put|got)\ +(?:me|us)\ +in\ +touch",
@@ -70,7 +71,9 @@ _APPOSITIVE = (
 # Each phrase is only tried when its words are in the draft at all (see prefilter.py).
 _VERB_AFTER_NAME = Phrases(_AFTER_NAME, flags=re.IGNORECASE | re.X)
 _NAME_BEFORE_VERB = linear.compile(
-    rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:who[ \t]+)?(?:also[ \t]+|kindly[ \t]+)?\Z", re.X
+    rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:who[ \t]+)?"
+    r"(?:(?:also|kindly|highly|strongly|warmly)[ \t]+)?\Z",
+    re.X,
 )
 _LOOKBACK = 160  # characters before the verb that can hold "Dr. Name, my old manager,"
 
@@ -80,6 +83,9 @@ _BEFORE_NAME = Phrases(
         r"""(?:referred|directed|pointed|sent|introduced|connected)\ +(?:to\ +you\ +
         |your\ +way\ +|here\ +|with\ +you\ +)?(?:by|through|via)""",
         r"(?:at|on|per)\ +the\ +(?:suggestion|recommendation|advice|urging)\ +of",
+        r"(?:recommended|suggested)\ +(?:to\ +me\ +)?by",
+        r"""(?:came\ +up|was\ +mentioned)\ +(?:in\ +(?:a|my|our)\ +(?:recent\ +)?
+        (?:conversation|chat|call|talk)\ +)?(?:with|by)""",
         r"""(?:got|received|have|was\ given|were\ given|obtained|found)\ +your\ +(?:name
         |e-?mail|contact(?:\ info(?:rmation)?|\ details)?|address|details|number)
         \ +(?:from|through|via|by)""",
