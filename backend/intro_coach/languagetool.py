@@ -14,10 +14,11 @@ A `GrammarChecker` over one LanguageTool server, through `language-tool-python`
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 
@@ -52,8 +53,9 @@ def _estimate(key: Hashable, matches: tuple[GrammarMatch, ...]) -> int:
 
 class _Client(LanguageTool):
     # language-tool-python waits 300 s per try by default; a hung server must not hold
-    # the worker that long (each check tries twice).
-    _TIMEOUT = 4  # type: ignore[assignment]
+    # the worker that long (each check tries twice). A first check of a new pipeline (the
+    # picky level, say) can take seconds on a busy machine, so not much less either.
+    _TIMEOUT = 10  # type: ignore[assignment]
 
 
 class Unavailable(Exception):
@@ -75,7 +77,7 @@ class LanguageToolChecker:
         url: str,
         *,
         cache_bytes: int = 8 * 1024 * 1024,
-        request_timeout: float = 4.0,
+        request_timeout: float = 10.0,
         max_backlog: int = 2,
         on_request: Callable[[], None] | None = None,
     ) -> None:
@@ -84,7 +86,11 @@ class LanguageToolChecker:
         self._cache: ByteLRU[tuple[GrammarMatch, ...]] = ByteLRU(
             cache_bytes, _estimate, name="grammar_paragraphs"
         )
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="languagetool")
+        # A daemon thread, not an executor's: a request hung on a dead server must not
+        # hold the service's exit until its timeout.
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._worker = threading.Thread(target=self._work, name="languagetool", daemon=True)
+        self._worker.start()
         self._client: _Client | None = None
         self._client_language = ""
         self._lock = threading.Lock()
@@ -117,7 +123,7 @@ class LanguageToolChecker:
                 for text in missing:
                     self._inflight[(settings, text)] = job.future
                 self._backlog += 1
-                self._executor.submit(self._run, job)
+                self._jobs.put(job)
                 waiting.add(job.future)
                 missing = []
         done, _ = wait_for(waiting, timeout=max(0.0, deadline - time.monotonic()))
@@ -139,7 +145,11 @@ class LanguageToolChecker:
         self._cache.clear()
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._jobs.put(None)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            self._run(job)
 
     @property
     def cache_bytes(self) -> int:

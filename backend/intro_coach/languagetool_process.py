@@ -271,8 +271,10 @@ class LanguageToolProcess:
         # here, it is not a user's request that waits for it.
         if not self._healthy():
             return False
-        for text in _WARM_UP_TEXTS:
-            data = urllib.parse.urlencode({"language": "en-US", "text": text}).encode()
+        # The picky level is a pipeline of its own, slow to build the first time too.
+        for text, level in zip(_WARM_UP_TEXTS, ("default", "default", "picky"), strict=True):
+            form = {"language": "en-US", "text": text, "level": level}
+            data = urllib.parse.urlencode(form).encode()
             try:
                 with urllib.request.urlopen(f"{self.url}/v2/check", data=data, timeout=120) as r:
                     if r.status != 200:
