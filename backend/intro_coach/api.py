@@ -271,6 +271,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         def work() -> bytes:
             return analyze(draft, deadline=deadline, **known).model_dump_json().encode()
 
+        if settings.analyze_threads == 0:
+            return work()
         return await anyio.to_thread.run_sync(work, limiter=limiter[0])
 
     async def answer_analyze(body: bytes, scope: Scope) -> Response | None:

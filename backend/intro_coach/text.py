@@ -425,6 +425,13 @@ _SIGNATURE = linear.compile(r"^-- ?$", linear.MULTILINE)
 _QUOTED_LINE = linear.compile(r"^[ \t]*>[^\n]*$", linear.MULTILINE)
 
 
+# The verbs of _REPLY_HEADER, lowercased: one must be in the text for a header to be.
+_REPLY_VERBS = (
+    "wrote", "a écrit", "schrieb", "escribió", "ha scritto", "escreveu", "schreef", "skrev",
+    "napisał",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Quoted:
     spans: list[Span]  # quoted history and the signature, merged
@@ -435,10 +442,23 @@ def find_quoted(text: str) -> Quoted:
     """What of plain text is quoted history or a signature, each marker searched once."""
     if ">" not in text and ":" not in text and "--" not in text:
         return Quoted([], False)  # every marker below needs one of these; most drafts have none
-    quoted_lines = [(m.start(), m.end()) for m in _QUOTED_LINE.finditer(text)]
-    forward = _FORWARD_HEADER.search(text)
-    signature = _SIGNATURE.search(text)
-    headers = [m for m in _REPLY_HEADER.finditer(text) if _is_reply_header(m.group() or "")]
+    # Each pattern only where its marker is: a substring test is far cheaper than a
+    # search, and most drafts have a colon (a greeting, a time) but no quote at all.
+    quoted_lines = (
+        [(m.start(), m.end()) for m in _QUOTED_LINE.finditer(text)] if ">" in text else []
+    )
+    lowered = text.lower() if ":" in text or "--" in text else ""
+    forward = (
+        _FORWARD_HEADER.search(text)
+        if "--" in text or "forward" in lowered or "from:" in lowered
+        else None
+    )
+    signature = _SIGNATURE.search(text) if "--" in text else None
+    headers = (
+        [m for m in _REPLY_HEADER.finditer(text) if _is_reply_header(m.group() or "")]
+        if ":" in text and any(w in lowered for w in _REPLY_VERBS)
+        else []
+    )
     spans = list(quoted_lines)
     cut = min((m.start() for m in (forward, signature) if m), default=len(text))
     for m in headers:
