@@ -16,6 +16,8 @@ from functools import lru_cache
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
+import re2
+
 from intro_coach.linear import Match, Regex, translate
 from intro_coach.text import paragraphs, per_paragraph
 
@@ -111,6 +113,18 @@ class Phrases:
         self._not_after = {
             i: tuple(_fold_quotes(w) for w in words) for i, words in enumerate(not_after) if words
         }
+        # All the required words in one RE2 set: one pass over the text says which are
+        # there (a substring test per word cost more than the searches it saved).
+        self._word_bits = list(self._bits_by_word.values())
+        self._word_set: re2.Set | None = None
+        if self._bits_by_word:
+            options = re2.Options()
+            options.case_sensitive = False
+            options.max_mem = 64 << 20  # literals only: the automaton stays small
+            self._word_set = re2.Set.SearchSet(options)
+            for word in self._bits_by_word:
+                self._word_set.Add(re2.escape(word).encode())
+            self._word_set.Compile()
         self._whole_words = whole_words
         self._capture = capture
         if validate:  # a bad pattern fails at load time, not on the draft that needs it
@@ -122,11 +136,11 @@ class Phrases:
         return Regex(f"{self._inline}(?:{body})", whole_words=self._whole_words)
 
     def _pattern(self, text: str) -> tuple[Regex, tuple[int, ...]] | None:
-        lowered = text.lower()
         bits = self._always
-        for word, word_bits in self._bits_by_word.items():
-            if word in lowered:
-                bits |= word_bits
+        if self._word_set is not None:
+            present: Any = self._word_set.Match(text.encode("utf-8", "surrogatepass"))
+            for found in present or ():
+                bits |= self._word_bits[found]
         return self._by_bits(bits) if bits else None
 
     @lru_cache(maxsize=256)  # noqa: B019 - one instance per pack, kept for the process
