@@ -54,6 +54,7 @@ def test_metrics_count_requests_per_route_and_status_and_time_the_analyzer(
             assert ok.status_code == 200
         assert client.post("/v1/analyze", content=b"{").status_code == 422
         assert client.get("/no/such/page").status_code == 404
+        assert client.request("PROPFIND", "/healthz").status_code == 405
         response = client.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
@@ -68,6 +69,9 @@ def test_metrics_count_requests_per_route_and_status_and_time_the_analyzer(
     assert (
         grew("intro_coach_http_requests_total", method="GET", route="unmatched", status="404") == 1
     )
+    # Nor does a method no one uses.
+    brewed = grew("intro_coach_http_requests_total", method="other", route="/healthz", status="405")
+    assert brewed == 1 and "PROPFIND" not in response.text
     assert grew("intro_coach_http_request_duration_seconds_count", **analyze, status="200") == 3
     assert (
         grew("intro_coach_http_request_duration_seconds_bucket", **analyze, status="200", le="+Inf")

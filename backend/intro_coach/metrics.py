@@ -29,6 +29,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intro_coach import timing
 
+# The method is the client's word: any other becomes "other", as unknown paths do.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 _STAGE_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25)
 
@@ -155,7 +157,8 @@ class ObserveRequests:
             await self.app(scope, receive, observing_send)
         finally:
             route = self._route(scope)
-            labels = (scope["method"], route, str(status))
+            method = scope["method"] if scope["method"] in _METHODS else "other"
+            labels = (method, route, str(status))
             REQUESTS.labels(*labels).inc()
             REQUEST_SECONDS.labels(*labels).observe(time.perf_counter() - started)
 
