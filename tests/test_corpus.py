@@ -24,7 +24,7 @@ def test_own_corpus_is_present() -> None:
 # The rules are developed on dev, so it must meet the target. Holdout measures how they
 # generalise to drafts nobody tuned them on; its floor guards against regressions and is
 # raised as the figures improve (the target is 95% there too).
-FLOORS = {"dev": TARGET, "holdout": 0.7}
+FLOORS = {"dev": TARGET, "holdout": 0.75}
 
 
 @pytest.mark.parametrize("name", [n for n in OWN if expected_of(CORPORA[n])])
