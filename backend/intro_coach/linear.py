@@ -207,7 +207,7 @@ _UNANCHORED = re2._Anchor.UNANCHORED  # type: ignore[attr-defined]
 _ANCHOR_START = re2._Anchor.ANCHOR_START  # type: ignore[attr-defined]
 _ANCHOR_BOTH = re2._Anchor.ANCHOR_BOTH  # type: ignore[attr-defined]
 _OPTIONS = re2.Options()
-_OPTIONS.max_mem = 64 << 20  # room for the pack's large alternations
+_OPTIONS.max_mem = 8 << 20
 _OPTIONS.log_errors = False
 
 
