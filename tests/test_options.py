@@ -108,3 +108,14 @@ def test_referrer_finding_id_is_stable_while_typing_the_subject() -> None:
 def test_options_reject_unknown_fields() -> None:
     with pytest.raises(ValueError):
         AnalyzeRequest.model_validate({"options": {"disabled": ["x"]}})
+
+
+def test_findings_are_listed_at_most_a_hundred_per_rule() -> None:
+    from intro_coach.analyzer import MAX_FINDINGS_PER_RULE, analyze
+    from intro_coach.schema import AnalyzeRequest
+
+    text = "Could I pick your brain? " * 300
+    result = analyze(AnalyzeRequest.model_validate({"body": {"text": text}}))
+    brains = [f for f in result.findings if f.rule == "pick-your-brain"]
+    assert len(brains) == MAX_FINDINGS_PER_RULE
+    assert "pick-your-brain: 300 findings, the first 100 listed" in result.checks.notes

@@ -236,6 +236,26 @@ class _Silence:
         )
 
 
+# Findings listed per rule: a 100 KB draft of one phrase repeated would otherwise answer
+# with megabytes, written in one call that holds up every other request.
+MAX_FINDINGS_PER_RULE = 100
+
+
+def _at_most_per_rule(findings: list[Finding], status: Checks) -> list[Finding]:
+    kept: list[Finding] = []
+    per_rule: Counter[str] = Counter()
+    for finding in findings:
+        per_rule[finding.rule] += 1
+        if per_rule[finding.rule] <= MAX_FINDINGS_PER_RULE:
+            kept.append(finding)
+    for rule, count in per_rule.items():
+        if count > MAX_FINDINGS_PER_RULE:
+            status.notes.append(
+                f"{rule}: {count} findings, the first {MAX_FINDINGS_PER_RULE} listed"
+            )
+    return kept
+
+
 def _to_findings(hits: list[Hit], draft: Draft) -> list[Finding]:
     to16 = {"subject": Utf16Index(draft.subject), "body": Utf16Index(draft.body)}
     seen: Counter[tuple[str, str, str]] = Counter()
@@ -328,7 +348,7 @@ def analyze(
     hits += extra_hits
 
     silenced = _Silence.of(request)
-    findings = [f for f in _to_findings(hits, draft) if not silenced(f)]
+    findings = _at_most_per_rule([f for f in _to_findings(hits, draft) if not silenced(f)], status)
     suggestions = [] if budget.skipped or budget.spent() else _suggestions(draft, person, pack)
     lap("suggestions")
     if budget.skipped:

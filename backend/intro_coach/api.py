@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -190,6 +191,10 @@ def _validation_response(exc: ValidationError) -> JSONResponse:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
+    # The analyzer's worker threads hold the GIL for up to this long before the event
+    # loop gets it back: 1 ms (Python's default is 5) keeps /healthz and light requests
+    # answering promptly while a 100 KB draft is analysed.
+    sys.setswitchinterval(0.001)
     grammar = GrammarBackend.from_settings(settings)
 
     @asynccontextmanager

@@ -145,7 +145,13 @@ class Phrases:
 
     @lru_cache(maxsize=256)  # noqa: B019 - one instance per pack, kept for the process
     def _by_bits(self, bits: int) -> tuple[Regex, tuple[int, ...]]:
-        active = tuple(i for i in range(len(self._alternatives)) if bits >> i & 1)
+        everything = tuple(range(len(self._alternatives)))
+        active = tuple(i for i in everything if bits >> i & 1)
+        if 2 * len(active) > len(everything):
+            # Most alternatives can match: the full pattern, compiled at load time, finds
+            # the same. Compiling a large new subset is one long call that holds the GIL
+            # (and so the event loop) for tens of milliseconds.
+            active = everything
         return self._compiled(active), active
 
     def spans(self, text: str, *, unfiltered: bool = False) -> Iterator[tuple[int, int, int]]:
