@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -203,6 +204,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("%s", grammar.off_reason)
         grammar.start()
         await anyio.to_thread.run_sync(warm_up)
+        # What was built so far (the pack, compiled patterns) lives as long as the
+        # process: out of the collector's way, full collections stay short.
+        gc.freeze()
         try:
             yield
         finally:
