@@ -322,6 +322,18 @@ describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
     await page.close();
   });
 
+  test('Settings: the signature and vacation reply editors get no panel', async () => {
+    const page = await browser.context.newPage();
+    await page.goto('https://mail.google.com/mail/u/0/?settings=1');
+    await page.locator('[data-fx=signature]').click();
+    await page.keyboard.type(' Could I pick your brain?');
+    await page.locator('[data-fx=vacation]').click();
+    await page.keyboard.type('I am away. Could I pick your brain?');
+    await sleep(1500);
+    expect(await page.locator('intro-coach-panel').count()).toBe(0);
+    await page.close();
+  });
+
   test('nothing was thrown into the page', () => {
     expect(pageErrors).toEqual([]);
   });

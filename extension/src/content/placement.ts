@@ -120,9 +120,12 @@ function pillSlot(input: PlacementInput): Box | null {
   }
   const top = compose.bottom - pill.height - MARGIN;
   candidates.push({ left: compose.left - pill.width - 4, right: compose.left - 4, top, bottom: top + pill.height });
-  const obstacles = [body, ...input.bodies];
-  for (const c of candidates) {
-    if (c.left >= 0 && c.right <= input.viewport.width && c.top >= 0 && c.bottom <= input.viewport.height && !hitsAny(c, obstacles)) return c;
+  const fits = (c: Box) => c.left >= 0 && c.right <= input.viewport.width && c.top >= 0 && c.bottom <= input.viewport.height;
+  const bodies = [body, ...input.bodies];
+  // Clear of other windows too (a popup over an inline reply's toolbar would hide the
+  // pill), else at least clear of every body.
+  for (const obstacles of [[...bodies, ...input.windows], bodies]) {
+    for (const c of candidates) if (fits(c) && !hitsAny(c, obstacles)) return c;
   }
   return null;
 }
