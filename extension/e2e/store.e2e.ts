@@ -6,11 +6,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Backend, compose, freePort, launch, openCompose, openGmail, REPO_DIR, requireChromium, type Browser } from './harness';
+import { ARTIFACTS_DIR, Backend, compose, freePort, launch, openCompose, openGmail, REPO_DIR, requireChromium, type Browser } from './harness';
 
 const CHROMIUM = requireChromium();
 const WAIT = { timeout: 15_000 };
-const DOCS = join(REPO_DIR, 'docs', 'extension');
+/** Test artifacts by default; INTRO_COACH_DOCS_SHOTS=1 refreshes docs/extension. */
+const DOCS = process.env.INTRO_COACH_DOCS_SHOTS === '1' ? join(REPO_DIR, 'docs', 'extension') : join(ARTIFACTS_DIR, 'store');
 
 const HEADINGS = { en: ['Fix first', 'Worth changing'], fr: ["À corriger d'abord", 'À revoir'] };
 
