@@ -130,7 +130,7 @@ class Phrases:
         if validate:  # a bad pattern fails at load time, not on the draft that needs it
             self._compiled(tuple(range(len(alternatives))))
 
-    @lru_cache(maxsize=256)  # noqa: B019 - one instance per pack, kept for the process
+    @lru_cache(maxsize=64)  # noqa: B019 - one instance per pack; each holds an RE2 automaton
     def _compiled(self, active: tuple[int, ...]) -> Regex:
         body = "|".join(self._alternatives[i] for i in active)
         return Regex(f"{self._inline}(?:{body})", whole_words=self._whole_words)
@@ -143,7 +143,7 @@ class Phrases:
                 bits |= self._word_bits[found]
         return self._by_bits(bits) if bits else None
 
-    @lru_cache(maxsize=256)  # noqa: B019 - one instance per pack, kept for the process
+    @lru_cache(maxsize=64)  # noqa: B019 - one instance per pack; each holds an RE2 automaton
     def _by_bits(self, bits: int) -> tuple[Regex, tuple[int, ...]]:
         everything = tuple(range(len(self._alternatives)))
         active = tuple(i for i in everything if bits >> i & 1)
