@@ -189,14 +189,16 @@ class AskWords:
         request_starts = [m.start for m in requests]
         block_starts = [m.start for m in blocks]
         muted_starts = [m.start for m in not_asks]
+        # Clause breaks of the whole paragraph, found once; each sentence takes its own.
+        all_breaks = sorted(
+            m.start() for r in (_CLAUSE_MARK, _CLAUSE_WORD) for m in r.finditer(paragraph)
+        )
         out = []
         for count, (start, end) in enumerate(_sentences(paragraph)):
             if count % 64 == 63:
                 budget.check()  # a paragraph of thousands of sentences may not fit the time
             text = paragraph[start:end]
-            breaks = sorted(
-                start + m.start() for r in (_CLAUSE_MARK, _CLAUSE_WORD) for m in r.finditer(text)
-            )
+            breaks = all_breaks[bisect_left(all_breaks, start) : bisect_left(all_breaks, end)]
             lo, hi = bisect_left(muted_starts, start), bisect_left(muted_starts, end)
             here_starts = muted_starts[lo:hi]
             reach = list(accumulate((q.end for q in not_asks[lo:hi]), max))  # furthest end
