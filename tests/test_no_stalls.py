@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 
 import httpx
 
 from intro_coach.schema import MAX_BODY_CHARS, MAX_IGNORED
-from tests.conftest import Server
+from tests.conftest import Server, start_server
 
 GENEROUS = 2.0  # seconds
 
@@ -112,3 +113,53 @@ def test_too_many_or_too_long_ignored_entries_are_refused(server: Server) -> Non
         response = httpx.post(f"{server.url}/v1/analyze", content=json.dumps(draft), timeout=30)
         assert response.status_code == 422
         assert "ignored" in response.text
+
+
+NORMAL = {
+    "subject": "Quick question",
+    "body": {
+        "text": "Hi Jordan,\n\nSally Smith suggested I contact you. Could I have 20 minutes "
+        "of your advice on UX research in Portland?\n\nThanks,\nAlex"
+    },
+}
+
+
+def test_a_normal_draft_queued_behind_heavy_ones_still_gets_every_rule(server: Server) -> None:
+    # The budget is the analysing thread's processor time: waiting for a worker thread
+    # or for a busy processor must not cut an ordinary draft short.
+    stop = threading.Event()
+
+    def heavy() -> None:
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            while not stop.is_set():
+                # Each one new, so that no remembered paragraph makes it cheap.
+                text = f"{time.perf_counter()} " + HEAVY[0]["body"]["text"][:-30]  # type: ignore[index]
+                client.post("/v1/analyze", json={"body": {"text": text}})
+
+    workers = [threading.Thread(target=heavy) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    try:
+        time.sleep(0.3)
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            answers = [client.post("/v1/analyze", json=NORMAL).json() for _ in range(10)]
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join()
+    for body in answers:
+        assert body["checks"]["notes"] == []
+        assert body["subject_suggestions"][0]["subject"] == "Sally Smith suggested I contact you"
+
+
+def test_past_its_budget_a_draft_gets_what_is_ready_and_a_note(tmp_path: Path) -> None:
+    tight = start_server(tmp_path, {"INTRO_COACH_ANALYZE_BUDGET_MS": "1"})
+    try:
+        response = httpx.post(f"{tight.url}/v1/analyze", json=HEAVY[0], timeout=30)
+    finally:
+        tight.stop()
+    assert response.status_code == 200
+    body = response.json()
+    notes = " ".join(body["checks"]["notes"])
+    assert "time budget reached" in notes and "job-ask" in notes
+    assert body["checks"]["rules"] == "ok"

@@ -89,16 +89,18 @@ def _match_case(replacement: str, matched: str) -> str:
 
 
 class Budget:
-    """The time one analysis may take (a monotonic deadline; None: no limit). Stages
-    check it between steps: past it, the rest is skipped and named in a note, so that a
-    draft that costs too much gets the findings that are ready instead of a stall."""
+    """The processor time one analysis may take (a `time.thread_time()` deadline; None:
+    no limit). Stages check it between steps: past it, the rest is skipped and named in
+    a note, so that a draft that costs too much gets the findings that are ready instead
+    of a stall. It counts the analysing thread's own time, not the wall clock, so that
+    waiting behind other requests or for a busy processor never cuts a normal draft."""
 
     def __init__(self, deadline: float | None) -> None:
         self.deadline = deadline
         self.skipped: list[str] = []
 
     def spent(self) -> bool:
-        return self.deadline is not None and time.monotonic() > self.deadline
+        return self.deadline is not None and time.thread_time() > self.deadline
 
     def run(self, name: str, step: Callable[[], list[Hit]]) -> list[Hit]:
         if self.skipped or self.spent():
@@ -295,12 +297,13 @@ def analyze(
     checks_status: Checks | None = None,
     extra_hits: Iterable[Hit] = (),
     pack: Pack | None = None,
-    deadline: float | None = None,
+    budget_seconds: float | None = None,
 ) -> AnalyzeResponse:
     """Run every rule on the draft. `extra_hits` carries findings from outside services
     (grammar), so that options, ids and ordering treat them like the rest. Past
-    `deadline` (time.monotonic()), the rules not yet run are skipped and a note in
-    `checks.notes` names them."""
+    `budget_seconds` of this thread's processor time, the rules not yet run are skipped
+    and a note in `checks.notes` names them."""
+    deadline = None if budget_seconds is None else time.thread_time() + budget_seconds
     budget = Budget(deadline)
     pack = pack or default_pack()
     context = context or Context()

@@ -7,7 +7,6 @@ import gc
 import json
 import logging
 import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -254,7 +253,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Analyze a draft. The body is JSON whatever its Content-Type says, so that
         `curl -d @draft.json` works as written. (Answered by AnalyzeRoute in front of
         the router; only requests with a Gmail session come through here.)"""
-        deadline = time.monotonic() + settings.analyze_budget_seconds
         draft = request.scope.get(_PARSED)
         if draft is None:
             try:
@@ -264,28 +262,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except _TooDeep:
                 return _too_deep()
         if "authorization" not in request.headers or app.state.gmail is None:
-            body = await run_analysis(draft, deadline)
+            body = await run_analysis(draft)
         else:
             body = await _analyze_with_gmail(request, draft)
         return Response(body, media_type="application/json")
 
     limiter: list[anyio.CapacityLimiter] = []  # made on first use, inside the event loop
 
-    async def run_analysis(draft: AnalyzeRequest, deadline: float, **known: Any) -> bytes:
+    async def run_analysis(draft: AnalyzeRequest, **known: Any) -> bytes:
         """The analyzer in a worker thread, never on the event loop, at most
-        `analyze_threads` at once; the JSON is written there too."""
+        `analyze_threads` at once, within its processor-time budget; the JSON is
+        written there too."""
         if not limiter:
             limiter.append(anyio.CapacityLimiter(settings.analyze_threads))
 
         def work() -> bytes:
-            return analyze(draft, deadline=deadline, **known).model_dump_json().encode()
+            result = analyze(draft, budget_seconds=settings.analyze_budget_seconds, **known)
+            return result.model_dump_json().encode()
 
         if settings.analyze_threads == 0:
             return work()
         return await anyio.to_thread.run_sync(work, limiter=limiter[0])
 
     async def answer_analyze(body: bytes, scope: Scope) -> Response | None:
-        deadline = time.monotonic() + settings.analyze_budget_seconds
         try:
             draft = _parse(body)
         except ValidationError as exc:
@@ -295,7 +294,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if app.state.gmail is not None and any(k == b"authorization" for k, _ in scope["headers"]):
             scope[_PARSED] = draft
             return None  # the router's route: the session, its rate limit, the context
-        return Response(await run_analysis(draft, deadline), media_type="application/json")
+        return Response(await run_analysis(draft), media_type="application/json")
 
     async def _analyze_with_gmail(request: Request, draft: AnalyzeRequest) -> bytes:
         connection = connection_of(request)
@@ -309,9 +308,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 headers={"Retry-After": str(max(1, round(retry)))},
             )
         context, status = await connection.context.context_for(session.user_id, session.key, draft)
-        # The budget starts after the mailbox lookup, which has its own deadline.
-        deadline = time.monotonic() + settings.analyze_budget_seconds
-        return await run_analysis(draft, deadline, context=context, checks_status=status)
+        return await run_analysis(draft, context=context, checks_status=status)
 
     @app.post(
         "/v1/grammar",

@@ -1,10 +1,10 @@
 """The time one analysis may take, visible to the long loops inside it.
 
-The analyzer sets a deadline for the request it runs (per thread: analyses run in worker
-threads side by side); a loop that can run long over one paragraph (the ask model's
-sentences) checks it now and then and raises `Spent`, and the analyzer skips what
-depended on it, saying so in a note. Nothing half-done is remembered: the exception
-leaves the per-paragraph memo untouched.
+The analyzer sets a deadline in its thread's processor time (`time.thread_time()`) for
+the request it runs (per thread: analyses run in worker threads side by side); a loop
+that can run long over one paragraph (the ask model's sentences) checks it now and then
+and raises `Spent`, and the analyzer skips what depended on it, saying so in a note.
+Nothing half-done is remembered: the exception leaves the per-paragraph memo untouched.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Spent(Exception):
 
 @contextmanager
 def deadline(at: float | None) -> Iterator[None]:
-    """Within the block, `check()` raises Spent once time.monotonic() passes `at`."""
+    """Within the block, `check()` raises Spent once time.thread_time() passes `at`."""
     previous = getattr(_local, "at", None)
     _local.at = at
     try:
@@ -34,7 +34,7 @@ def deadline(at: float | None) -> Iterator[None]:
 
 def passed() -> bool:
     at: float | None = getattr(_local, "at", None)
-    return at is not None and time.monotonic() > at
+    return at is not None and time.thread_time() > at
 
 
 def check() -> None:

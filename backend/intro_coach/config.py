@@ -65,8 +65,9 @@ class Settings:
     # and its body (408 beyond).
     header_timeout_seconds: float = 10.0
     body_timeout_seconds: float = 10.0
-    # The analyzer's time per request (from its arrival); past it, the answer carries
-    # the findings ready and a note naming the rules not run. Threads: analyses at once.
+    # The analyzer's processor time per request (its own thread's, so that queueing
+    # behind others never counts); past it, the answer carries the findings ready and a
+    # note naming the rules not run. Threads: analyses at once.
     analyze_budget_seconds: float = 0.15
     analyze_threads: int = 2
 
