@@ -136,8 +136,14 @@ def report(score: CorpusScore, details: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-holdout", action="store_true", help="name holdout drafts too")
-    parser.add_argument("corpora", nargs="*", choices=[*CORPORA, []], default=list(CORPORA))
+    parser.add_argument(
+        "corpora", nargs="*", metavar="CORPUS", help=f"any of {', '.join(CORPORA)} (default: all)"
+    )
     args = parser.parse_args(argv)
+    unknown = [c for c in args.corpora if c not in CORPORA]
+    if unknown:
+        parser.error(f"unknown corpus {', '.join(unknown)}; choose from {', '.join(CORPORA)}")
+    args.corpora = args.corpora or list(CORPORA)
     ok = True
     for name in args.corpora:
         directory = CORPORA[name]
