@@ -404,6 +404,25 @@ def test_an_introduction_gets_the_introduction_card(
     assert reply["function"] == g.PUBLIC_URL + "/addon/gmail/actions/reply"
 
 
+def test_mail_to_hundreds_is_no_introduction_and_costs_little(
+    server: Server, google: FakeGoogle
+) -> None:
+    # Every pair of 600 recipients read once each used to take minutes on the event loop.
+    crowd = [f"Person {i} <p{i}@example.com>" for i in range(200)]
+    mass = Message(
+        "Sally Smith <sally.smith@example.com>",
+        crowd,
+        "Meet everyone",
+        "Jordan, meet Jane! " * 1500,
+        cc=[c.replace("@", "@cc.") for c in crowd],
+        bcc=[c.replace("@", "@bcc.") for c in crowd],
+    )
+    google.mailbox.append(mass)
+    response = post(server, "/addon/gmail/message", message_event(google, mass))
+    assert "Introduced by" not in g.texts(card_of(response))
+    assert "Intro Coach helps when you write to someone new" in g.texts(card_of(response))
+
+
 def test_other_mail_gets_a_short_card(server: Server, google: FakeGoogle) -> None:
     card = card_of(post(server, "/addon/gmail/message", message_event(google, google.mailbox[1])))
     assert "Intro Coach helps when you write to someone new" in g.texts(card)

@@ -39,16 +39,23 @@ def _header(message: dict[str, Any], name: str) -> str:
     return ""
 
 
+# An introduction is written to a handful of people; a message to more is a list or an
+# announcement, and trying every pair of its recipients would cost quadratic time.
+MAX_INTRODUCTION_RECIPIENTS = 8
+
+
 def introduction(message: dict[str, Any], user_email: str | None) -> Introduction | None:
     """Who this message introduces the user to, and who wrote it. Without the user's
     address (no userIdToken), any recipient may be the user."""
     mail = finder.parse(message)
+    if len(mail.recipients) > MAX_INTRODUCTION_RECIPIENTS:
+        return None
     users = [user_email] if user_email else [e for _, e in mail.recipients]
     for user in users:
         for name, email in mail.recipients:
             if email in (user, mail.sender_email):
                 continue
-            introducer = finder.introducer([message], user, email, name)
+            introducer = finder.introducer([mail], user, email, name)
             if introducer:
                 return Introduction(
                     introducer=introducer,

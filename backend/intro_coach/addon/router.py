@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from intro_coach.addon import cards, deployment, views
 from intro_coach.addon.events import Event, parse
-from intro_coach.addon.mailbox import OpenMessage, introduction, reply_raw
+from intro_coach.addon.mailbox import Introduction, OpenMessage, introduction, reply_raw
 from intro_coach.addon.verify import Verifier
 from intro_coach.addon.views import Referral, Urls
 from intro_coach.analyzer import Context, analyze, with_grammar
@@ -247,6 +247,16 @@ def router(settings: Settings) -> APIRouter:
             return _json(cards.notification("That button is out of date; open Intro Coach again."))
         return _json(cards.insert_text(value + " ", "Opening line inserted"))
 
+    async def open_introduction(event: Event) -> tuple[Introduction | None, str | None, bool]:
+        """The introduction in the message the event names, the user's address, and
+        whether Gmail answered in time. Reading the mail runs off the event loop."""
+        email, (mail, in_time) = await asyncio.gather(
+            addon.user_email(event), addon.open_message.read(event)
+        )
+        if mail is None:
+            return None, email, in_time
+        return await asyncio.to_thread(introduction, mail, email), email, in_time
+
     @api.post("/message")
     async def message(request: Request) -> Response:
         event = await event_of(request)
@@ -255,10 +265,7 @@ def router(settings: Settings) -> APIRouter:
         missing = _needs(event, deployment.READ_MESSAGE)
         if missing is not None:
             return missing
-        email, (mail, in_time) = await asyncio.gather(
-            addon.user_email(event), addon.open_message.read(event)
-        )
-        intro = introduction(mail, email) if mail is not None else None
+        intro, _, in_time = await open_introduction(event)
         note = None if in_time else "Gmail didn't answer in time; open the message again."
         return _json(cards.push(views.message_card(addon.urls, intro, note)))
 
@@ -270,10 +277,7 @@ def router(settings: Settings) -> APIRouter:
         missing = _needs(event, deployment.COMPOSE)
         if missing is not None:
             return missing
-        email, (mail, _) = await asyncio.gather(
-            addon.user_email(event), addon.open_message.read(event)
-        )
-        intro = introduction(mail, email) if mail is not None else None
+        intro, email, _ = await open_introduction(event)
         person = parse_person(intro.introducer) if intro else None
         if intro is None or person is None:
             return _json(cards.notification("Couldn't read the introduction; try again."))
