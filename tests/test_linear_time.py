@@ -183,3 +183,9 @@ def test_every_text_regex_is_found() -> None:
     names = {name for name, _ in _text_regexes()}
     assert {"intro_coach.stats.WORD", "intro_coach.text._REPLY_HEADER"} <= names
     assert len(names) >= 20
+
+
+def test_space_list_is_what_python_calls_space() -> None:
+    """`\\s` means in a translated pattern what it means in Python's `re`."""
+    spaces = [c for c in range(0x110000) if chr(c).isspace()]
+    assert list(linear.SPACE_CODES) == spaces
