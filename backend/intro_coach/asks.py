@@ -24,7 +24,7 @@ from itertools import accumulate
 from typing import Any, Literal, TypeVar
 
 from intro_coach import budget, linear
-from intro_coach.rules.prefilter import Phrases
+from intro_coach.rules.prefilter import PhraseLists, Phrases
 from intro_coach.text import paragraphs, per_paragraph
 
 _T = TypeVar("_T")
@@ -132,6 +132,16 @@ class AskWords:
         if not isinstance(blockers, Mapping) or set(blockers) != set(_BLOCKERS):
             raise AskWordsError(f"asks: 'blockers' must list exactly {', '.join(_BLOCKERS)}")
         self.blockers = tuple(phrases(blockers[b], f"blockers.{b}") for b in _BLOCKERS)
+        # Every list's required words looked for in one pass over a paragraph.
+        self._lists = PhraseLists(
+            [
+                *(self.kinds[k] for k in KINDS),
+                self.implicit_job,
+                self.requests,
+                self.not_asks,
+                *self.blockers,
+            ]
+        )
         examples = section.get("examples", {})
         if not isinstance(examples, Mapping):
             raise AskWordsError("asks: 'examples' must be a mapping")
@@ -169,15 +179,26 @@ class AskWords:
     def _read_paragraph(self, paragraph: str, subject: bool = False) -> tuple[Sentence, ...]:
         if not paragraph.strip():
             return ()
+        bits = self._lists.bits(paragraph)  # in the order the lists were given
+        n = len(KINDS)
         kind_hits = [
             (kind, _Match(start, end))
-            for kind in KINDS
-            for _, start, end in self.kinds[kind].spans(paragraph)
+            for i, kind in enumerate(KINDS)
+            if bits[i]
+            for _, start, end in self.kinds[kind].spans(paragraph, bits=bits[i])
         ]
-        implicit = [_Match(s, e) for _, s, e in self.implicit_job.spans(paragraph)]
-        requests = [_Match(s, e) for _, s, e in self.requests.spans(paragraph)]
-        not_asks = [_Match(s, e) for _, s, e in self.not_asks.spans(paragraph)]
-        blocks = [_Match(s, e) for b in self.blockers for _, s, e in b.spans(paragraph)]
+        implicit, requests, not_asks = (
+            [_Match(s, e) for _, s, e in phrases.spans(paragraph, bits=bits[n + i])]
+            if bits[n + i]
+            else []
+            for i, phrases in enumerate((self.implicit_job, self.requests, self.not_asks))
+        )
+        blocks = [
+            _Match(s, e)
+            for i, b in enumerate(self.blockers)
+            if bits[n + 3 + i]
+            for _, s, e in b.spans(paragraph, bits=bits[n + 3 + i])
+        ]
         # Each sentence looks only at the phrases inside it, found by bisection, and
         # at its clause breaks and not-asks through sorted starts and running maxima of
         # ends: a paragraph of thousands of asking sentences stays linear-logarithmic.

@@ -143,6 +143,16 @@ class Phrases:
                 bits |= self._word_bits[found]
         return self._by_bits(bits) if bits else None
 
+    @property
+    def word_bits(self) -> dict[str, int]:
+        """Each required word and the alternatives it lets through, as bits."""
+        return self._bits_by_word
+
+    @property
+    def always(self) -> int:
+        """The alternatives no word rules out, as bits."""
+        return self._always
+
     @lru_cache(maxsize=64)  # noqa: B019 - one instance per pack; each holds an RE2 automaton
     def _by_bits(self, bits: int) -> tuple[Regex, tuple[int, ...]]:
         everything = tuple(range(len(self._alternatives)))
@@ -154,11 +164,20 @@ class Phrases:
             active = everything
         return self._compiled(active), active
 
-    def spans(self, text: str, *, unfiltered: bool = False) -> Iterator[tuple[int, int, int]]:
+    def spans(
+        self, text: str, *, unfiltered: bool = False, bits: int | None = None
+    ) -> Iterator[tuple[int, int, int]]:
         """(alternative index, start, end) of each match in `text`, not remembered; the
-        index needs `capture` (else it is 0). `unfiltered` tries every alternative."""
-        found = self._by_bits((1 << len(self._alternatives)) - 1) if unfiltered else None
-        found = found or self._pattern(text)
+        index needs `capture` (else it is 0). `unfiltered` tries every alternative;
+        `bits`: the alternatives a `PhraseLists` found possible in `text`."""
+        if unfiltered:
+            found: tuple[Regex, tuple[int, ...]] | None = self._by_bits(
+                (1 << len(self._alternatives)) - 1
+            )
+        elif bits is not None:
+            found = self._by_bits(bits) if bits else None
+        else:
+            found = self._pattern(text)
         if found is None:
             return
         regex, active = found
@@ -203,3 +222,36 @@ class Phrases:
         found = self._pattern(text)
         if found is not None:
             yield from found[0].finditer(text)
+
+
+class PhraseLists:
+    """The required words of several phrase lists in one RE2 set, so that a text is
+    scanned once for all of them rather than once per list."""
+
+    def __init__(self, lists: Sequence[Phrases]) -> None:
+        self._always = tuple(p.always for p in lists)
+        # Per word of the set: (list index, bits) for each list that requires it.
+        by_word: dict[str, list[tuple[int, int]]] = {}
+        for index, phrases in enumerate(lists):
+            for word, bits in phrases.word_bits.items():
+                by_word.setdefault(word, []).append((index, bits))
+        self._word_lists = [tuple(v) for v in by_word.values()]
+        self._word_set: re2.Set | None = None
+        if by_word:
+            options = re2.Options()
+            options.case_sensitive = False
+            options.max_mem = 64 << 20  # literals only: the automaton stays small
+            self._word_set = re2.Set.SearchSet(options)
+            for word in by_word:
+                self._word_set.Add(re2.escape(word).encode())
+            self._word_set.Compile()
+
+    def bits(self, text: str) -> list[int]:
+        """For each list, the alternatives that can match in `text` (for `spans`)."""
+        out = list(self._always)
+        if self._word_set is not None:
+            present: Any = self._word_set.Match(text.encode("utf-8", "surrogatepass"))
+            for found in present or ():
+                for index, bits in self._word_lists[found]:
+                    out[index] |= bits
+        return out
