@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import cached_property
 from typing import Any
 
 import re2
@@ -233,24 +234,41 @@ class Regex:
     search resumes where the phrase ended, so phrases one space apart are all found.
     """
 
-    def __init__(self, pattern: str, flags: int = 0, *, whole_words: bool = False) -> None:
+    def __init__(
+        self, pattern: str, flags: int = 0, *, whole_words: bool = False, lazy: bool = False
+    ) -> None:
+        """With `lazy`, RE2 compiles the pattern on first use (the module-level patterns
+        a run may never need cost the linter's start-up otherwise)."""
         body = translate(pattern, flags)
         self.pattern = pattern
         self.whole_words = whole_words
         if whole_words:
             body = f"(?:^|{NOT_WORD})({body})(?:{NOT_WORD}|$)"
+        self._body = body
+        self._shift = 1 if whole_words else 0
+        if not lazy:
+            self._re  # noqa: B018 - compiled now so that a refused pattern fails here
+
+    @cached_property
+    def _re(self) -> Any:
         try:
-            self._re = re2.compile(_encode(body), _OPTIONS)
+            return re2.compile(_encode(self._body), _OPTIONS)
         except re2.error as exc:
-            raise Unsupported(f"RE2 refused {pattern!r}: {exc}") from exc
+            raise Unsupported(f"RE2 refused {self.pattern!r}: {exc}") from exc
+
+    @cached_property
+    def _raw(self) -> Any:
         # The binding's own call: one C++ search returning every group's span, without
         # the Python wrapper's generator and match object (most of the cost per match).
-        self._raw: Any = self._re._regexp  # type: ignore[attr-defined]
-        self._shift = 1 if whole_words else 0
-        self.groups = self._re.groups - self._shift
-        self.groupindex = {
-            name.decode(): index - self._shift for name, index in self._re.groupindex.items()
-        }
+        return self._re._regexp
+
+    @cached_property
+    def groups(self) -> int:
+        return int(self._re.groups) - self._shift
+
+    @cached_property
+    def groupindex(self) -> dict[str, int]:
+        return {name.decode(): index - self._shift for name, index in self._re.groupindex.items()}
 
     def _spans(self, found: list[tuple[int, int]], offsets: _Offsets) -> list[tuple[int, int]]:
         if offsets.ascii:
@@ -356,7 +374,8 @@ def tokenizer(pattern: str) -> re.Pattern[str]:
 
 
 def compile(pattern: str, flags: int = 0, *, whole_words: bool = False) -> Regex:
-    return Regex(pattern, flags, whole_words=whole_words)
+    """A pattern of our own code: RE2 compiles it when it is first used (see Regex)."""
+    return Regex(pattern, flags, whole_words=whole_words, lazy=True)
 
 
 def escape(text: str) -> str:

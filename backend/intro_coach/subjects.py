@@ -65,7 +65,7 @@ class SubjectWords:
         if not isinstance(triggers, list) or not all(isinstance(t, str) for t in triggers):
             raise SubjectWordsError("subjects: 'topic_after' must be a list of strings")
         try:
-            pattern = linear.compile(r"(?:" + "|".join(triggers) + r")\s+", re.IGNORECASE)
+            pattern = linear.Regex(r"(?:" + "|".join(triggers) + r")\s+", re.IGNORECASE)
         except (re.error, linear.Unsupported) as exc:
             raise SubjectWordsError(f"subjects: bad pattern in 'topic_after': {exc}") from exc
         return cls(
