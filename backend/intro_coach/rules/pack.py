@@ -302,5 +302,11 @@ def parse_pack(source: str, *, validate: bool = True) -> Pack:
 
 @cache
 def default_pack() -> Pack:
+    from intro_coach.rules import pack_cache
+
     source = resources.files("intro_coach.rules").joinpath("pack.yaml").read_text("utf-8")
-    return parse_pack(source, validate=False)  # tests/test_pack.py validates it
+    cached = pack_cache.load(source)
+    pack = parse_pack(source, validate=False)  # tests/test_pack.py validates it
+    if not cached:
+        pack_cache.save(source)
+    return pack

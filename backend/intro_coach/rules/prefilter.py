@@ -63,8 +63,32 @@ def _requirement(items: Any) -> Requirement:
     return _best(candidates)
 
 
+# Requirements already worked out, by (pattern, flags): filled from the start-up cache
+# (see pack_cache.py) so that a run skips parsing every pattern of the pack again.
+# Only the pack's and our own patterns come here, never a draft's; bounded anyway.
+_KNOWN: dict[tuple[str, int], Requirement] = {}
+_KNOWN_MAX = 20_000
+
+
 def required_words(pattern: str, flags: int = 0) -> Requirement:
-    return _requirement(_parser.parse(pattern, flags))
+    key = (pattern, flags)
+    if key in _KNOWN:
+        return _KNOWN[key]
+    found = _requirement(_parser.parse(pattern, flags))
+    if len(_KNOWN) < _KNOWN_MAX:
+        _KNOWN[key] = found
+    return found
+
+
+def known_requirements() -> dict[tuple[str, int], Requirement]:
+    return dict(_KNOWN)
+
+
+def remember_requirements(known: dict[tuple[str, int], Requirement]) -> None:
+    for key, value in known.items():
+        if len(_KNOWN) >= _KNOWN_MAX:
+            return
+        _KNOWN.setdefault(key, value)
 
 
 _LONGEST_NOT = 20  # characters: the longest word a `not_after` list can hold
