@@ -212,7 +212,7 @@ class AskWords:
         muted_starts = [m.start for m in not_asks]
         # Clause breaks of the whole paragraph, found once; each sentence takes its own.
         all_breaks = sorted(
-            m.start() for r in (_CLAUSE_MARK, _CLAUSE_WORD) for m in r.finditer(paragraph)
+            start for r in (_CLAUSE_MARK, _CLAUSE_WORD) for start, _ in r.spans(paragraph)
         )
         out = []
         for count, (start, end) in enumerate(_sentences(paragraph)):
@@ -306,18 +306,19 @@ def _last_word(text: str, end: int) -> str:
 
 def _sentences(paragraph: str) -> Iterator[tuple[int, int]]:
     start = 0
-    for m in _SENTENCE_END.finditer(paragraph):
-        if (m.group() or "").startswith("."):
-            word = _last_word(paragraph, m.start())
+    for at, end in _SENTENCE_END.spans(paragraph):
+        mark = paragraph[at:end]
+        if mark.startswith("."):
+            word = _last_word(paragraph, at)
             if word and word.lower().rstrip(".") in _ABBREVIATIONS:
                 continue
             if word and len(word) == 1 and word.isupper():
                 continue  # an initial: "Sally J. Smith"
-        if m.group() == "\n" and _continues(paragraph, start, m.start()):
+        if mark == "\n" and _continues(paragraph, start, at):
             continue
-        if paragraph[start : m.start()].strip():
-            yield start, m.end()
-        start = m.end()
+        if paragraph[start:at].strip():
+            yield start, end
+        start = end
     if paragraph[start:].strip():
         yield start, len(paragraph)
 

@@ -312,6 +312,33 @@ class Regex:
                 at = end + len(_encode(text[spans[0][1] : spans[0][1] + 1])) or end + 1
             offsets.anchor(at if at <= len(data) else len(data))
 
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """The (start, end) of each match `finditer` finds, without building match
+        objects (most of the cost when only the places are wanted)."""
+        data = _encode(text)
+        offsets = _Offsets(text, data)
+        offsets.anchor(0)
+        size = len(data)
+        shift = self._shift
+        at = 0
+        while at <= size:
+            found = self._raw.Match(_UNANCHORED, data, at, size)
+            if found[0][0] < 0:
+                return
+            start, end = found[shift]
+            if offsets.ascii:
+                span = (start, end)
+            else:
+                span = (offsets(start), offsets(end)) if start >= 0 else (-1, -1)
+            yield span
+            if end > start:
+                at = end
+                if self.whole_words and not _is_word(text[span[1] - 1]):
+                    at -= len(_encode(text[span[1] - 1]))
+            else:
+                at = end + len(_encode(text[span[1] : span[1] + 1])) or end + 1
+            offsets.anchor(at if at <= size else size)
+
     def search(self, text: str, pos: int = 0) -> Match | None:
         return next(self.finditer(text, pos), None)
 

@@ -205,6 +205,10 @@ class Phrases:
         if found is None:
             return
         regex, active = found
+        if not self._capture and not self._not_after:
+            for start, end in regex.spans(text):
+                yield 0, start, end
+            return
 
         def index_of(m: Match) -> int:
             return active[(m.first_group or 1) - 1] if self._capture else 0
