@@ -55,7 +55,8 @@ function scheduleLayout(coach: ComposeCoach, what: 'marks' | 'all'): void {
   if (!layoutFrame) layoutFrame = requestAnimationFrame(runLayout);
 }
 
-const runLayout = guarded('layout', () => {
+function flushLayout(): void {
+  if (layoutFrame) cancelAnimationFrame(layoutFrame);
   layoutFrame = 0;
   const batch = [...pendingLayout];
   pendingLayout.clear();
@@ -65,7 +66,37 @@ const runLayout = guarded('layout', () => {
     if (frame) frames.push([coach, frame]);
   }
   for (const [coach, frame] of frames) coach.paintFrame(frame);
-});
+}
+
+const runLayout = guarded('layout', flushLayout);
+
+/**
+ * Sizes (the viewport, a compose window, a body) are watched by one ResizeObserver for
+ * every window, and the layout runs inside its callback rather than in the next animation
+ * frame. Chromium calls it after it has laid the page out for the new size, so our reads
+ * cost no layout of their own, and our writes are drawn in that same frame. An animation
+ * frame callback runs before that layout: after a window resize its first read forced
+ * the whole page's relayout inside our script, and a size change seen by the observer
+ * cost a second frame of layout later.
+ */
+const sizeOwners = new WeakMap<Element, ComposeCoach>();
+let sizeObserver: ResizeObserver | null = null;
+
+function watchSize(coach: ComposeCoach, el: Element): void {
+  sizeObserver ??= new ResizeObserver(
+    guarded('layout', (entries: ResizeObserverEntry[]) => {
+      for (const entry of entries) sizeOwners.get(entry.target)?.resizedNow(entry.target);
+      flushLayout();
+    }),
+  );
+  sizeOwners.set(el, coach);
+  sizeObserver.observe(el);
+}
+
+function unwatchSize(el: Element): void {
+  sizeOwners.delete(el);
+  sizeObserver?.unobserve(el);
+}
 
 /**
  * Coaching for one compose window: reads the draft after each pause in typing, asks for
@@ -89,7 +120,8 @@ export class ComposeCoach {
   private grammarTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly debouncer: Debouncer;
   private readonly observer: MutationObserver;
-  private readonly resizeObserver: ResizeObserver;
+  /** A box as big as the viewport, so that the size observer sees the window resized. */
+  private readonly viewportProbe: HTMLDivElement;
   private readonly doc: Document;
   private clippers: Element[] = [];
   private subjectClippers: Element[] = [];
@@ -158,12 +190,10 @@ export class ComposeCoach {
 
     this.debouncer = new Debouncer(DEBOUNCE_MS, (signal) => this.run(signal));
     this.observer = new MutationObserver(guarded('mutation', (records) => this.onMutations(records)));
-    this.resizeObserver = new ResizeObserver(
-      guarded('resize', () => {
-        this.measureClippers();
-        this.requestLayout();
-      }),
-    );
+    this.viewportProbe = this.doc.createElement('div');
+    this.viewportProbe.className = 'viewport-probe';
+    this.viewportProbe.setAttribute('aria-hidden', 'true');
+    this.shadow.append(this.viewportProbe);
   }
 
   start(): void {
@@ -175,10 +205,8 @@ export class ComposeCoach {
     // Capturing, so that a handler of Gmail's stopping the event cannot hide an edit.
     this.listen(root, 'input', guarded('keystroke', (e) => this.onInput(e)), true);
     this.listen(this.doc, 'scroll', guarded('scroll', (e) => this.onScroll(e)), true);
-    this.listen(this.doc.defaultView ?? window, 'resize', guarded('resize', () => this.requestLayout()));
     this.observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-hovercard-id', 'email', 'value'] });
-    this.resizeObserver.observe(body);
-    this.resizeObserver.observe(root);
+    for (const el of [body, root, this.viewportProbe]) watchSize(this, el);
     this.poll = setInterval(guarded('poll', () => this.checkMoved()), POSITION_POLL_MS);
     this.measureClippers();
     this.rtl = getComputedStyle(root).direction === 'rtl';
@@ -218,7 +246,7 @@ export class ComposeCoach {
     this.debouncer.cancel();
     this.cancelGrammar();
     this.observer.disconnect();
-    this.resizeObserver.disconnect();
+    for (const el of [this.parts.body, this.parts.root, this.viewportProbe]) unwatchSize(el);
     clearInterval(this.poll);
     pendingLayout.delete(this);
     for (const undo of this.cleanup.splice(0)) undo();
@@ -480,6 +508,14 @@ export class ComposeCoach {
     const subject = gmail.subjectInput(this.parts.root);
     this.subjectClippers = subject ? clippingAncestors(subject) : [];
     this.windowClippers = clippingAncestors(gmail.composeWindow(this.parts.root));
+  }
+
+  /** The size observer saw `el` change: laid out in the observer's own callback. */
+  resizedNow(el: Element): void {
+    if (this.stopped) return;
+    // A window or body that changed size may have gained or lost a scroll area.
+    if (el !== this.viewportProbe) this.measureClippers();
+    pendingLayout.set(this, 'all');
   }
 
   private requestLayout(what: 'marks' | 'all' = 'all'): void {

@@ -3,6 +3,8 @@
 export const PANEL_CSS = `
 :host { all: initial; }
 * { box-sizing: border-box; }
+/* As big as the viewport, never seen: the size observer's signal that the window resized. */
+.viewport-probe { position: fixed; inset: 0; visibility: hidden; pointer-events: none; }
 .clip { position: absolute; overflow: hidden; pointer-events: none; }
 .mark { position: absolute; border-radius: 2px; border-bottom: 2px solid; pointer-events: none; }
 .mark.error { background: rgba(217, 48, 37, .14); border-color: #d93025; }
