@@ -219,6 +219,15 @@ class AskWords:
             if count % 64 == 63:
                 budget.check()  # a paragraph of thousands of sentences may not fit the time
             text = paragraph[start:end]
+            question = text.rstrip(" \t\n\"'”’)").endswith("?")
+            if not (
+                _any_within(request_starts, start, end)
+                or _any_within(implicit_starts, start, end)
+                or _any_within(kind_starts, start, end)
+            ):
+                # No phrase to weigh: most sentences of a draft end here.
+                out.append(Sentence(start, end, subject or question, question, ()))
+                continue
             breaks = all_breaks[bisect_left(all_breaks, start) : bisect_left(all_breaks, end)]
             lo, hi = bisect_left(muted_starts, start), bisect_left(muted_starts, end)
             here_starts = muted_starts[lo:hi]
@@ -254,7 +263,6 @@ class AskWords:
             ) -> list[_T]:
                 return items[bisect_left(starts, start) : bisect_left(starts, end)]
 
-            question = text.rstrip(" \t\n\"'”’)").endswith("?")
             request = (
                 subject or question or any(not quiet(m) for m in within(requests, request_starts))
             )
@@ -279,6 +287,12 @@ class AskWords:
                 asks = [a for a in asks if a.kind != "conversation"]
             out.append(Sentence(start, end, request, question, tuple(_dedupe(asks))))
         return tuple(out)
+
+
+def _any_within(starts: list[int], start: int, end: int) -> bool:
+    """Whether any of the sorted `starts` is in [start, end)."""
+    i = bisect_left(starts, start)
+    return i < len(starts) and starts[i] < end
 
 
 def _overlap(a: Ask, b: Ask) -> bool:
