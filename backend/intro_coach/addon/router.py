@@ -108,12 +108,18 @@ def router(settings: Settings) -> APIRouter:
     addon = Addon(settings)
     api = APIRouter(prefix=deployment.PATH, tags=["gmail add-on"], include_in_schema=False)
 
-    async def event_of(request: Request) -> Event | Response:
+    async def event_of(request: Request, needs: str | None = None) -> Event | Response:
+        """The event Google sent, or the answer instead of one: 404 while the add-on is
+        not configured, 401 for a bad token, and a request for the scope `needs` when
+        the user has not granted it."""
         if not addon.configured:
             return Response(status_code=404)
         if not await addon.authorized(request):
             return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        return parse(await request.body())
+        event = parse(await request.body())
+        if needs is not None and not event.granted(needs):
+            return _json(cards.request_scopes([needs]))
+        return event
 
     @api.get("/static/{name}.png")
     async def image(name: str) -> Response:
@@ -218,17 +224,11 @@ def router(settings: Settings) -> APIRouter:
         result = with_grammar(rules, spelling)
         return _json(cards.pushed_card(views.result_card(addon.urls, result, bool(subject))))
 
-    def _needs(event: Event, scope: str) -> Response | None:
-        return None if event.granted(scope) else _json(cards.request_scopes([scope]))
-
     @api.post("/actions/subject")
     async def subject(request: Request) -> Response:
-        event = await event_of(request)
+        event = await event_of(request, deployment.COMPOSE)
         if isinstance(event, Response):
             return event
-        missing = _needs(event, deployment.COMPOSE)
-        if missing is not None:
-            return missing
         value = " ".join(event.parameters.get("subject", "").split())
         if not value or len(value) > MAX_SUBJECT_CHARS:
             return _json(cards.notification("That button is out of date; open Intro Coach again."))
@@ -236,12 +236,9 @@ def router(settings: Settings) -> APIRouter:
 
     @api.post("/actions/opener")
     async def opener(request: Request) -> Response:
-        event = await event_of(request)
+        event = await event_of(request, deployment.COMPOSE)
         if isinstance(event, Response):
             return event
-        missing = _needs(event, deployment.COMPOSE)
-        if missing is not None:
-            return missing
         value = event.parameters.get("text", "").strip()
         if not value:
             return _json(cards.notification("That button is out of date; open Intro Coach again."))
@@ -259,24 +256,18 @@ def router(settings: Settings) -> APIRouter:
 
     @api.post("/message")
     async def message(request: Request) -> Response:
-        event = await event_of(request)
+        event = await event_of(request, deployment.READ_MESSAGE)
         if isinstance(event, Response):
             return event
-        missing = _needs(event, deployment.READ_MESSAGE)
-        if missing is not None:
-            return missing
         intro, _, in_time = await open_introduction(event)
         note = None if in_time else "Gmail didn't answer in time; open the message again."
         return _json(cards.push(views.message_card(addon.urls, intro, note)))
 
     @api.post("/actions/reply")
     async def reply(request: Request) -> Response:
-        event = await event_of(request)
+        event = await event_of(request, deployment.COMPOSE)
         if isinstance(event, Response):
             return event
-        missing = _needs(event, deployment.COMPOSE)
-        if missing is not None:
-            return missing
         intro, email, _ = await open_introduction(event)
         person = parse_person(intro.introducer) if intro else None
         if intro is None or person is None:
