@@ -214,6 +214,7 @@ def test_the_kustomize_base_renders_valid_namespaced_resources() -> None:
         for c in d["spec"]["template"]["spec"]["containers"]
     }
     assert "ghcr.io/example/intro-coach:0.1.0" in images and "intro-coach" not in images
+    assert f"ghcr.io/example/intro-coach-languagetool:{_languagetool_version()}" in images
 
 
 def test_the_schema_check_refuses_a_broken_manifest() -> None:
@@ -303,6 +304,51 @@ def test_dockerfile_passes_hadolint_and_builds_a_small_non_root_image() -> None:
     assert re.search(r"^HEALTHCHECK .*\n?.*/healthz", text, re.M)
     ignore = (DEPLOY / "Dockerfile.dockerignore").read_text().split()
     assert ignore[0:1] == ["*"] or "*" in ignore
+
+
+# --- LanguageTool ---
+
+
+def _languagetool_version() -> str:
+    pom = (DEPLOY / "languagetool" / "pom.xml").read_text()
+    found = re.search(r"<languagetool.version>([^<]+)</languagetool.version>", pom)
+    assert found
+    return found.group(1)
+
+
+def test_languagetool_is_deployed_at_the_version_the_tests_run() -> None:
+    """Compose and Kubernetes run the image built from the same pom.xml the tests' jars
+    come from, with the server settings the local supervisor gives LanguageTool."""
+    from intro_coach.languagetool_process import _CONFIG
+
+    here = DEPLOY / "languagetool"
+    dockerfile = here / "Dockerfile"
+    hadolint = Path(sys.executable).parent / "hadolint"
+    done = subprocess.run(
+        [str(hadolint), "--failure-threshold", "info", str(dockerfile)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = dockerfile.read_text()
+    assert "COPY pom.xml" in text and "dependency:copy-dependencies" in text
+    assert re.search(r"^USER 10002", text, re.M)
+    assert (here / "server.properties").read_text() == _CONFIG
+    ignore = (here / "Dockerfile.dockerignore").read_text().split()
+    assert "*" in ignore and "!pom.xml" in ignore and "lib" not in " ".join(ignore[1:])
+
+    done = _compose_config(DEPLOY / "compose.yaml")
+    assert done.returncode == 0, done.stderr
+    service = yaml.safe_load(done.stdout)["services"]["languagetool"]
+    assert Path(service["build"]["context"]) == here
+    assert service["image"].startswith("intro-coach-languagetool:")
+
+    deployments = [v for k, v in _manifests().items() if k.startswith("Deployment/languagetool")]
+    pod = deployments[0]["spec"]["template"]["spec"]
+    assert pod["containers"][0]["image"] == "intro-coach-languagetool"
+    assert pod["securityContext"]["runAsUser"] == 10002
+    assert not any("erikvl87" in p.read_text() for p in DEPLOY.rglob("*.yaml"))
 
 
 if DAEMON:
