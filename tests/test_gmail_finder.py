@@ -134,6 +134,16 @@ def test_the_120000_newline_message_still_reads_as_the_introduction() -> None:
     assert len(mail.text.encode()) <= finder.MAX_TEXT_BYTES
 
 
+def test_a_name_longer_than_any_person_s_compiles_no_pattern() -> None:
+    """Names from headers are hostile: each distinct one compiles a cached pattern, so
+    one the length of a paragraph is not looked for at all (256 entries stay small)."""
+    finder._name_pattern.cache_clear()
+    long_name = "Sally " * 5_000
+    assert not finder._names_introduced(f"Jordan, meet {long_name}", [long_name])
+    assert finder._name_pattern.cache_info().currsize == 0
+    assert finder._names_introduced("Jordan, meet Sally Smith", ["Sally Smith"])
+
+
 def test_context_cache_is_bounded_in_bytes() -> None:
     cache: TTLCache[str] = TTLCache(max_bytes=64 * 1024)
     for i in range(1000):

@@ -564,6 +564,11 @@ def _name_variants(name: str) -> list[str]:
     return variants
 
 
+# No one's name is longer. A longer "name" from a header is not looked for: each distinct
+# name costs a compiled pattern in the cache below, whose 256 entries stay small this way.
+MAX_NAME_CHARS = 100
+
+
 @functools.lru_cache(maxsize=256)
 def _name_pattern(name: str) -> linear.Regex:
     words = r"\s+".join(map(linear.escape, name.split()))
@@ -575,6 +580,8 @@ def _names_introduced(text: str, names: Sequence[str]) -> bool:
     "Jordan, meet Jane", "looping in my colleague Jordan"), not merely mentions them."""
     w = words()
     for name in names:
+        if len(name) > MAX_NAME_CHARS:
+            continue
         for count, m in enumerate(_name_pattern(name).finditer(text[:MAX_TEXT_BYTES])):
             if count >= 50:
                 break
