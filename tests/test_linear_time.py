@@ -21,7 +21,9 @@ from types import ModuleType
 import pytest
 import yaml
 
-from intro_coach import analyzer, asks, draft, linear, referrer, stats, subjects, text
+from intro_coach import analyzer, asks, draft, emails, linear, referrer, stats, subjects, text
+from intro_coach.addon import verify
+from intro_coach.gmail import context
 from intro_coach.rules import checks
 from intro_coach.rules.pack import compile_phrase, default_pack
 from intro_coach.rules.prefilter import Phrases
@@ -129,8 +131,10 @@ def test_pack_pattern_is_linear(name: str, pattern: str) -> None:
     assert_linear(name, lambda t: list(phrases.spans(t, unfiltered=True)), _shapes(pattern))
 
 
+# Every module whose patterns read what we did not write: drafts, .eml files, mailbox
+# messages (Gmail context), Google's response headers.
 _MODULES: tuple[ModuleType, ...] = (
-    analyzer, asks, draft, referrer, stats, subjects, text, checks
+    analyzer, asks, draft, referrer, stats, subjects, text, checks, emails, context, verify
 )  # fmt: skip
 
 
@@ -142,6 +146,7 @@ def _text_regexes() -> Iterator[tuple[str, object]]:
             if isinstance(value, linear.Regex | re.Pattern | Phrases):
                 yield f"{module.__name__}.{attr}", value
     yield from _phrases_in("pack", PACK, depth=3)
+    yield from _phrases_in("introductions", context.words(), depth=1)
 
 
 def _phrases_in(name: str, value: object, depth: int) -> Iterator[tuple[str, object]]:
@@ -167,6 +172,8 @@ def _runner(value: object) -> tuple[Callable[[str], object], str]:
     if isinstance(value, linear.Regex):
         return (lambda t: list(value.finditer(t))), value.pattern
     assert isinstance(value, re.Pattern)
+    if isinstance(value.pattern, bytes):  # .eml headers are read as bytes
+        return (lambda t: value.findall(t.encode())), value.pattern.decode()
     return (lambda t: value.findall(t)), value.pattern
 
 
@@ -182,6 +189,7 @@ def test_text_regex_is_linear(name: str, value: object) -> None:
 def test_every_text_regex_is_found() -> None:
     names = {name for name, _ in _text_regexes()}
     assert {"intro_coach.stats.WORD", "intro_coach.text._REPLY_HEADER"} <= names
+    assert {"intro_coach.gmail.context._RESUME_ASK", "introductions.before_name"} <= names
     assert len(names) >= 20
 
 
