@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from intro_coach.config import EXTENSION_ID
+from intro_coach.server import KEEP_ALIVE_TIMEOUT
 from tests.conftest import Server, start_server
 
 EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
@@ -101,6 +102,22 @@ def test_a_client_that_never_finishes_its_headers_is_cut_off(limited: Server) ->
     assert time.monotonic() - started < 10
     silent.close()
     dripping.close()
+
+
+def test_an_idle_keep_alive_connection_is_kept_for_its_timeout_then_closed(
+    limited: Server,
+) -> None:
+    """A client may reuse its connection for the next keystroke (no header deadline runs
+    between requests), but an idle one is closed after the keep-alive timeout."""
+    sock = _connect(limited)
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    started = time.monotonic()
+    assert not _closed_within(sock, 2)  # the answer, then the connection stays open
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+    assert _closed_within(sock, KEEP_ALIVE_TIMEOUT + 5)
+    assert time.monotonic() - started >= KEEP_ALIVE_TIMEOUT
+    sock.close()
 
 
 def test_a_client_that_never_finishes_its_body_gets_408(limited: Server) -> None:
