@@ -226,6 +226,21 @@ def test_pending_states_are_capped(store: Store, clock: Clock) -> None:
     store.create_state("s5", "v" * 43, "ext", (), ttl=600, max_pending=3)
 
 
+def test_old_states_are_purged_after_a_day(store: Store, clock: Clock) -> None:
+    """States are kept a day after they expire (to tell a replay from a forgery), then
+    deleted: a stream of sign-ins that never finish leaves no rows behind."""
+    for i in range(5):
+        store.create_state(f"old{i}", "v" * 43, "ext", (), ttl=600)
+    store.consume_state("old0")
+    clock.now += 600 + 86_400 + 1
+    store.create_state("new", "v" * 43, "ext", (), ttl=600)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from oauth_states").scalar() == 1
+    with pytest.raises(StateError) as gone:
+        store.consume_state("old1")
+    assert gone.value.kind == "unknown"
+
+
 STARTUP = """
 import sys, time
 from pathlib import Path
