@@ -2,7 +2,7 @@
 // inline reply with a popup, full screen, popped out, minimized, and windows from 1,000
 // to 1,920 px wide; in the fixture's variants too (dark, right-to-left, hashed classes,
 // preview pane). The rule checked everywhere: no panel, pill or opened panel covers any
-// message body, and none leaves the window. Screenshots of each go to the test artifacts
+// message body, recipient row or subject box, and none leaves the window. Screenshots of each go to the test artifacts
 // (docs/extension/layouts/ with INTRO_COACH_DOCS_SHOTS=1).
 
 import { mkdirSync } from 'node:fs';
@@ -27,6 +27,8 @@ interface Geometry {
   bodies: (Rect & { id: string })[];
   /** Where each body's content (typed text, quote, signature) is drawn. */
   texts: (Rect & { id: string })[];
+  /** Recipient rows (or an inline reply's summary line) and subject boxes. */
+  fields: (Rect & { id: string; name: string })[];
   /** Gmail's buttons in compose windows (Send, attach, discard, minimize, close). */
   buttons: (Rect & { label: string })[];
   panels: (Rect & { id: string; kind: 'panel' | 'pill' })[];
@@ -60,6 +62,13 @@ function measure(): Geometry {
     const t = range.getBoundingClientRect();
     texts.push({ left: t.left, top: t.top, right: t.right, bottom: t.bottom, id });
   }
+  const fields: Geometry['fields'] = [];
+  for (const el of document.querySelectorAll('[data-compose] :is([name=to], [name=cc], [name=bcc], [data-fx=summary], input[name=subjectbox])')) {
+    const box = visible(el);
+    if (!box) continue;
+    const id = el.closest('[data-compose]')!.getAttribute('data-compose')!;
+    fields.push({ ...box, id, name: el.getAttribute('name') ?? el.getAttribute('data-fx') ?? '?' });
+  }
   const panels: Geometry['panels'] = [];
   for (const host of document.querySelectorAll('intro-coach-panel')) {
     const id = host.closest('[data-compose]')?.getAttribute('data-compose') ?? '?';
@@ -75,7 +84,7 @@ function measure(): Geometry {
     const r = b.getBoundingClientRect();
     if (r.width > 0 && r.height > 0) buttons.push({ left: r.left, top: r.top, right: r.right, bottom: r.bottom, label: b.getAttribute('aria-label') ?? '' });
   }
-  return { bodies, texts, buttons, panels, viewport: { width: innerWidth, height: innerHeight } };
+  return { bodies, texts, fields, buttons, panels, viewport: { width: innerWidth, height: innerHeight } };
 }
 
 function overlaps(a: Rect, b: Rect): number {
@@ -84,21 +93,21 @@ function overlaps(a: Rect, b: Rect): number {
   return w > 0 && h > 0 ? w * h : 0;
 }
 
-/**
- * Every panel and pill against every body; a list of what covers what, empty when fine.
- * `belowText`: a window with no room outside its body (a popped-out reply) may show an
- * opened panel in the empty part of its body, never over the text.
- */
-function problems(g: Geometry, belowText = false): string[] {
+/** Every panel and pill against every body and field; a list of what covers what, empty when fine. */
+function problems(g: Geometry): string[] {
   const found: string[] = [];
   for (const p of g.panels) {
     for (const t of g.texts) {
       const area = overlaps(p, t);
       if (area > 0) found.push(`${p.kind} of ${p.id} covers ${Math.round(area)} px² of the text of ${t.id}`);
     }
-    for (const b of belowText && p.kind === 'panel' ? [] : g.bodies) {
+    for (const b of g.bodies) {
       const area = overlaps(p, b);
       if (area > 0) found.push(`${p.kind} of ${p.id} covers ${Math.round(area)} px² of the body of ${b.id}`);
+    }
+    for (const f of g.fields) {
+      const area = overlaps(p, f);
+      if (area > 0) found.push(`${p.kind} of ${p.id} covers ${Math.round(area)} px² of the ${f.name} row of ${f.id}`);
     }
     if (p.kind === 'pill') {
       for (const b of g.buttons) if (overlaps(p, b) > 0) found.push(`pill of ${p.id} covers Gmail's “${b.label}” button`);
@@ -187,15 +196,15 @@ describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
     await sleep(700); // two position checks (every 500 ms) and a frame
   }
 
-  async function check(page: Page, name: string, shot: boolean, belowText = false): Promise<Geometry> {
+  async function check(page: Page, name: string, shot: boolean): Promise<Geometry> {
     const g = await page.evaluate(measure);
-    expect(problems(g, belowText), name).toEqual([]);
+    expect(problems(g), name).toEqual([]);
     if (shot) await page.screenshot({ path: join(SHOTS, `${name}.png`) });
     return g;
   }
 
   /** Opens each pill's panel in turn: it too must keep clear of every body. */
-  async function openPills(page: Page, name: string, shot: boolean, belowText = false): Promise<number> {
+  async function openPills(page: Page, name: string, shot: boolean): Promise<number> {
     const hosts = page.locator('intro-coach-panel');
     let opened = 0;
     for (let i = 0; i < (await hosts.count()); i++) {
@@ -204,7 +213,7 @@ describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
       await pill.click();
       await hosts.nth(i).locator('.panel').waitFor(WAIT);
       await sleep(100);
-      const g = await check(page, `${name}-open-${i}`, shot && opened === 0, belowText);
+      const g = await check(page, `${name}-open-${i}`, shot && opened === 0);
       expect(g.panels.filter((p) => p.kind === 'panel').length).toBeGreaterThan(0);
       await page.keyboard.press('Escape');
       await hosts.nth(i).locator('.panel').waitFor({ state: 'hidden', ...WAIT });
@@ -235,25 +244,46 @@ describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
   }
 
   test('popped out: the compose window alone in its browser window', async () => {
-    for (const width of [700, 1000, 1440]) {
-      const page = await browser.context.newPage();
-      await page.setViewportSize({ width, height: 800 });
-      await page.goto('https://mail.google.com/mail/u/0/?view=cm&th=18c2b7f0a1d3e4f5');
-      await typeIn(page, 'popout-reply', 'Thanks! Could I pick your brain about an informational interview?');
-      await settle(page);
-      await check(page, `pop-out-reply-${width}`, width === 1000);
-      expect(await openPills(page, `pop-out-reply-${width}`, width === 1000, true)).toBe(1);
-      await page.close();
+    for (const [query, id, text] of [
+      ['?view=cm&th=18c2b7f0a1d3e4f5', 'popout-reply', 'Thanks! Could I pick your brain about an informational interview?'],
+      ['?view=cm', 'popout', DRAFT],
+    ] as const) {
+      for (const width of [700, 1000, 1280, 1440, 1920]) {
+        const page = await browser.context.newPage();
+        page.on('pageerror', (e) => pageErrors.push(e.message));
+        await page.setViewportSize({ width, height: width >= 1920 ? 1080 : 800 });
+        await page.goto(`https://mail.google.com/mail/u/0/${query}`);
+        await typeIn(page, id, text);
+        await settle(page);
+        const name = `${id === 'popout' ? 'pop-out' : 'pop-out-reply'}-${width}`;
+        const shot = width === 1000 || width === 700;
+        await check(page, name, shot);
+        // No room outside the body: it opens in room the body gives up, beside the text.
+        expect(await openPills(page, name, shot), name).toBe(1);
+        // Opened again and the window resized: the body and the panel follow.
+        await page.locator('intro-coach-panel .pill').click();
+        await page.locator('intro-coach-panel .panel').waitFor(WAIT);
+        await page.setViewportSize({ width: width - 150, height: 760 });
+        await sleep(300);
+        await check(page, `${name}-resized-open`, false);
+        await page.keyboard.press('Escape');
+        await page.close();
+      }
     }
-    for (const width of [700, 1000]) {
+  });
+
+  test('full screen, right to left and dark: the room is on the left, where the lines end', async () => {
+    for (const variant of ['dir=rtl', 'theme=dark']) {
       const page = await browser.context.newPage();
-      await page.setViewportSize({ width, height: 800 });
-      await page.goto('https://mail.google.com/mail/u/0/?view=cm');
-      await typeIn(page, 'popout', DRAFT);
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.goto(`https://mail.google.com/mail/u/0/?${variant}`);
+      const [id] = await popups(page, 1);
+      await page.evaluate((i) => (window as never as { __fixture: { toggleFullScreen(id: string): void } }).__fixture.toggleFullScreen(i), id!);
       await settle(page);
-      await check(page, `pop-out-${width}`, width === 1000);
-      // A new message has its recipient and subject rows: the panel opens over them.
-      expect(await openPills(page, `pop-out-${width}`, width === 1000)).toBe(1);
+      const name = `full-screen-${variant.replace('=', '-')}-1440`;
+      await check(page, name, false);
+      expect(await openPills(page, name, true)).toBe(1);
       await page.close();
     }
   });

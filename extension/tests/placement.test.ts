@@ -44,24 +44,40 @@ describe('placement', () => {
     expect(opened.panel!.bottom).toBeLessThanOrEqual(right.compose.top);
   });
 
-  test('a full-screen window: the opened panel covers its header rows, never its body', () => {
-    const compose = box(84, 45, 1316, 855);
-    const body = box(100, 240, 1300, 790);
-    const p = place(input({ compose, body, open: true }));
+  test('a full-screen window: the body makes room at its end; the panel opens there, under the subject, never over the body', () => {
+    const compose = box(84, 45, 1356, 855);
+    const body = box(100, 240, 1340, 790);
+    const head = box(84, 45, 1356, 240);
+    const p = place(input({ compose, body, viewport: { width: 1440, height: 900 }, open: true }));
     expect(p.mode).toBe('docked');
-    expect(p.panel).not.toBeNull();
-    expect(clearOfBodies(p, [body])).toBe(true);
+    expect(p.room).toEqual({ side: 'end', size: 340 + 12 });
+    expect(p.panel).toEqual(box(1000, 270, 1340, 790));
+    expect(intersect(p.panel!, head)).toBeNull();
+    // Next frame: the body is narrower by the room it gave; the decision holds.
+    const narrowed = box(100, 240, 1340 - 352, 790);
+    const again = place(input({ compose, body: narrowed, viewport: { width: 1440, height: 900 }, open: true, room: p.room }));
+    expect(again).toEqual(p);
+    expect(intersect(again.panel!, narrowed)).toBeNull();
+    // Closed, the body gets its room back.
+    expect(place(input({ compose, body: narrowed, viewport: { width: 1440, height: 900 }, open: false, room: p.room })).room).toBeNull();
   });
 
-  test('a popped-out reply with no room outside its body: the panel opens below the text, never over it', () => {
-    const compose = box(0, 0, 700, 800);
-    const body = box(16, 44, 684, 740);
-    const text = box(16, 44, 684, 160);
-    const strict = place(input({ compose, body, viewport: { width: 700, height: 800 }, open: true }));
-    expect(strict.panel).toBeNull();
-    const p = place(input({ compose, body, text, viewport: { width: 700, height: 800 }, open: true }));
-    expect(p.panel).not.toBeNull();
-    expect(intersect(p.panel!, text)).toBeNull();
+  test('right to left: the room is on the left, where the lines end', () => {
+    const compose = box(84, 45, 1356, 855);
+    const body = box(100, 240, 1340, 790);
+    const p = place(input({ compose, body, viewport: { width: 1440, height: 900 }, open: true, rtl: true }));
+    expect(p.room).toEqual({ side: 'end', size: 352 });
+    expect(p.panel!.left).toBe(100);
+  });
+
+  test('a popped-out window too narrow for a column: the body gives up a band at its bottom', () => {
+    const compose = box(0, 0, 600, 800);
+    const body = box(16, 110, 584, 740);
+    const p = place(input({ compose, body, viewport: { width: 600, height: 800 }, open: true }));
+    expect(p.room?.side).toBe('bottom');
+    expect(p.panel!.bottom).toBe(740);
+    expect(740 - p.room!.size - 110).toBeGreaterThanOrEqual(140);
+    expect(intersect(p.panel!, box(0, 0, 600, 110))).toBeNull();
   });
 
   test('nothing fits (a tiny window): no panel at all rather than one over the text', () => {
@@ -79,8 +95,12 @@ describe('placement', () => {
         for (const [i, w] of windows.entries()) {
           const others = windows.filter((_, j) => j !== i);
           for (const open of [false, true]) {
-            const p = place(input({ ...w, viewport: { width, height: 900 }, bodies: others.map((o) => o.body), windows: others.map((o) => o.compose), open }));
+            const heads = others.map((o) => box(o.compose.left, o.compose.top, o.compose.right, o.body.top));
+            const p = place(input({ ...w, viewport: { width, height: 900 }, bodies: others.map((o) => o.body), heads, windows: others.map((o) => o.compose), open }));
             expect(clearOfBodies(p, windows.map((o) => o.body)), `${n} popups at ${width}px, window ${i}, open ${open}`).toBe(true);
+            // An opened panel covers no window's header either (recipients, subject).
+            const allHeads = windows.map((o) => box(o.compose.left, o.compose.top, o.compose.right, o.body.top));
+            expect(clearOfBodies({ ...p, pill: null }, allHeads), `${n} popups at ${width}px, window ${i}, open ${open}: a header`).toBe(true);
           }
         }
       }

@@ -7,7 +7,7 @@ import { rangeFor } from '../text/extract';
 import { Debouncer } from './debounce';
 import { holds, replaceInBody, setSubject } from './edits';
 import { clippingAncestors, inputTextBox, intersect, toBox, visibleBox, type Box } from './geometry';
-import { place, type Placement } from './placement';
+import { place, type Placement, type Room } from './placement';
 import { guarded, reportError, timed } from './guard';
 import { HighlightLayer, set, type Mark, type MarkBoxes } from './highlights';
 import { Panel, type PanelState, type Status } from './panel';
@@ -127,6 +127,9 @@ export class ComposeCoach {
   private subjectClippers: Element[] = [];
   private windowClippers: Element[] = [];
   private placement: Placement | null = null;
+  /** The room the body gives up for the open panel now, and the box that gives it. */
+  private room: Room | null = null;
+  private roomHolder: HTMLElement | null = null;
   private rtl = false;
   private poll: ReturnType<typeof setInterval> | undefined;
   private lastRect = '';
@@ -236,6 +239,7 @@ export class ComposeCoach {
 
   destroy(): void {
     this.stop();
+    this.makeRoom(null);
     this.host.remove();
   }
 
@@ -598,6 +602,7 @@ export class ComposeCoach {
     const view = this.doc.defaultView ?? window;
     if (!area || !win || area.bottom - area.top < 24 || area.right - area.left < 120) return null;
     const bodies: Box[] = [];
+    const heads: Box[] = [];
     const windows: Box[] = [];
     for (const other of live) {
       if (other === this) continue;
@@ -605,19 +610,24 @@ export class ComposeCoach {
       if (!w) continue;
       windows.push(w);
       const b = intersect(toBox(other.parts.body.getBoundingClientRect()), w);
-      if (b) bodies.push(b);
+      if (!b) continue;
+      bodies.push(b);
+      // Its title bar, recipients and subject: everything above its body.
+      if (b.top > w.top) heads.push({ left: w.left, top: w.top, right: w.right, bottom: b.top });
     }
     return place({
       viewport: { width: view.innerWidth, height: view.innerHeight },
       compose: win,
       body: area,
       bodies,
+      heads,
       windows,
       panelHeight: PANEL_HEIGHT,
       pill: PILL_SIZE,
       open: this.panel.isOpen,
       rtl: this.rtl,
-      text: this.panel.isOpen ? this.textBox() : null,
+      titled: gmail.composeWindow(this.parts.root).matches('[role="dialog"]'),
+      room: this.room,
     });
   }
 
@@ -625,6 +635,7 @@ export class ComposeCoach {
     const el = this.panel.element;
     const pill = this.panel.pill;
     this.placement = p;
+    this.makeRoom(p?.room ?? null);
     if (!p) {
       if (!el.hidden) el.hidden = true;
       if (!pill.hidden) pill.hidden = true;
@@ -652,12 +663,22 @@ export class ComposeCoach {
     set(el.style, 'left', `${box.right - actual - origin.x}px`);
   }
 
-  /** Where the body's content ends on screen; measured only while a docked panel is open. */
-  private textBox(): Box | null {
-    const range = this.doc.createRange();
-    range.selectNodeContents(this.parts.body);
-    const r = range.getBoundingClientRect();
-    return r.height > 0 ? toBox(r) : null;
+  /**
+   * Makes (or gives back) the room the body gives up for an open panel, as a margin on
+   * the body's own box (its scroll area): Gmail's layout moves the text, nothing of the
+   * email changes, and the size observer lays the marks out again once the text moved.
+   */
+  private makeRoom(room: Room | null): void {
+    const same = room?.side === this.room?.side && room?.size === this.room?.size;
+    if (same) return;
+    const holder = this.roomHolder;
+    if (holder && this.room) holder.style.removeProperty(this.room.side === 'end' ? 'margin-inline-end' : 'margin-block-end');
+    this.room = room;
+    this.roomHolder = null;
+    const target = this.parts.body.parentElement;
+    if (!room || !target) return;
+    target.style.setProperty(room.side === 'end' ? 'margin-inline-end' : 'margin-block-end', `${room.size}px`, 'important');
+    this.roomHolder = target;
   }
 
   /** Moves keyboard focus into the panel (the shortcut), opening it from the pill. */
