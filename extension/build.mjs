@@ -1,5 +1,6 @@
-// Builds the unpacked extension into dist/: three bundles (content script, service
-// worker, options page) plus the manifest, the options page's HTML/CSS and icons.
+// Builds the unpacked extension into dist/: the bundles (content script, service worker,
+// and the extension's own pages: options, first-run, privacy policy) plus the manifest,
+// the pages' HTML/CSS, the _locales messages and icons.
 import { build } from 'esbuild';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -17,6 +18,7 @@ await build({
     'service-worker': join(here, 'src/background/service-worker.ts'),
     options: join(here, 'src/options/options.ts'),
     welcome: join(here, 'src/welcome/welcome.ts'),
+    privacy: join(here, 'src/privacy/privacy.ts'),
   },
   outdir: dist,
   bundle: true,

@@ -53,6 +53,8 @@ describe.skipIf(!CHROMIUM)('store readiness', () => {
       // The privacy policy, from the options page.
       const options = await browser.context.newPage();
       await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+      // The rules are listed once the settings are read, which moves the link down.
+      await options.locator('#rules label').first().waitFor(WAIT);
       await options.locator('#privacy-link').click();
       await options.waitForURL(/privacy\.html$/);
       expect(await options.locator('h1').innerText()).toBe('Intro Coach privacy policy');

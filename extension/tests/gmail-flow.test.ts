@@ -219,9 +219,21 @@ describe('status, disconnect, sign out', () => {
   test('Disconnect: POST /v1/disconnect, then the token is deleted', async () => {
     await connected();
     routes['POST /v1/disconnect'] = () => ({ status: 200, body: { disconnected: true, revoked_at_google: true, message: 'Gmail is disconnected.' } });
-    expect(await disconnectGmail(BACKEND, env)).toEqual({ state: 'disconnected', notice: { tone: 'ok', message: 'Gmail is disconnected.' } });
+    expect(await disconnectGmail(BACKEND, env)).toEqual({
+      state: 'disconnected',
+      notice: { tone: 'ok', message: 'Gmail is disconnected: Google access revoked and everything stored deleted.' },
+    });
     expect(calls[0]).toMatchObject({ key: 'POST /v1/disconnect', auth: 'Bearer tok-1' });
     expect(local.data.has('gmailSession')).toBe(false);
+  });
+
+  test('Disconnect that Google did not confirm: deleted here, and where to revoke by hand', async () => {
+    await connected();
+    routes['POST /v1/disconnect'] = () => ({ status: 200, body: { disconnected: true, revoked_at_google: false, message: 'Everything stored was deleted.' } });
+    expect(await disconnectGmail(BACKEND, env)).toMatchObject({
+      state: 'disconnected',
+      notice: { tone: 'info', message: expect.stringContaining('https://myaccount.google.com/permissions') },
+    });
   });
 
   test('Disconnect with the backend down keeps the session and says so', async () => {

@@ -83,9 +83,14 @@ describe('the connection state from the backend', () => {
     });
   });
 
-  test('revoked at Google: reconnect, with the backend message, Disconnect still possible', () => {
+  test('revoked at Google: reconnect, in our words (the backend\'s are English only), Disconnect still possible', () => {
     const view = viewOfMe(answer(200, { ...me, status: 'reconnect_required', message: 'Google no longer accepts.' }), BACKEND);
-    expect(view).toEqual({ state: 'reconnect_required', email: 'jane@example.com', message: 'Google no longer accepts.', session: true });
+    expect(view).toEqual({
+      state: 'reconnect_required',
+      email: 'jane@example.com',
+      message: "Google no longer accepts Intro Coach's access (it was revoked or expired). Click Reconnect Gmail.",
+      session: true,
+    });
     expect(presentGmail(view)).toMatchObject({ label: 'Reconnect required (jane@example.com)', session: true, connect: { text: 'Reconnect Gmail', enabled: true } });
   });
 
@@ -99,6 +104,11 @@ describe('the connection state from the backend', () => {
     const view = viewWithoutSession(answer(503, { detail: 'Gmail connection is not configured' }), BACKEND);
     expect(presentGmail(view)).toMatchObject({ label: 'Not available', connect: { shown: true, enabled: false, text: 'Gmail connection is not configured' } });
     expect(viewOfMe(answer(503, { detail: 'Gmail connection is not configured' }), BACKEND)).toEqual(view);
+    expect(presentGmail(view).message).toMatch(/no Google client set up/);
+    // A 503 this version has no words for: the service's own, quoted.
+    expect(presentGmail(viewOfMe(answer(503, { detail: 'database is down' }), BACKEND)).message).toBe(
+      'Gmail cannot be connected through this Intro Coach service. It said: database is down',
+    );
   });
 
   test('no token: 401 is the normal "not connected", nothing answering is "unreachable"', () => {

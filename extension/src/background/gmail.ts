@@ -5,22 +5,23 @@
 
 import type { AnalyzeRequest } from '../shared/contract';
 import {
-  PANEL_RECONNECT_NOTE,
-  RECONNECT_MESSAGE,
   authStartUrl,
   commonView,
   detailOf,
   failed,
   isProblem,
   panelPausedNote,
+  panelReconnectNote,
   parseAuthRedirect,
   problemOfLaunchError,
+  reconnectMessage,
   viewOfMe,
   viewWithoutSession,
   withNotice,
   type ApiAnswer,
   type GmailView,
 } from '../shared/gmail';
+import { t } from '../shared/i18n';
 import type { AnalyzeResult } from '../shared/messages';
 import { callBackend, postAnalyze } from './backend';
 import { endSession, forgetSession, loadEnded, loadSession, saveSession, type StoredSession } from './session';
@@ -48,7 +49,7 @@ export async function gmailStatus(backendUrl: string, env: GmailEnv): Promise<Gm
   const view = viewWithoutSession(await callBackend(backendUrl, '/v1/me', { method: 'GET' }, env.fetch), backendUrl);
   const ended = await loadEnded(backendUrl);
   if (ended && view.state === 'disconnected') {
-    return { state: 'reconnect_required', email: ended.email, message: RECONNECT_MESSAGE, session: false };
+    return { state: 'reconnect_required', email: ended.email, message: reconnectMessage(), session: false };
   }
   return view;
 }
@@ -125,8 +126,10 @@ export async function disconnectGmail(backendUrl: string, env: GmailEnv): Promis
   if (answer.status === 200) {
     await forgetSession();
     const body = (answer.body ?? {}) as { revoked_at_google?: unknown; message?: unknown };
-    const message = typeof body.message === 'string' ? body.message : 'Gmail is disconnected.';
-    return { state: 'disconnected', notice: { tone: body.revoked_at_google === true ? 'ok' : 'info', message } };
+    // The backend says the same in English; revoked_at_google is what tells the two apart.
+    const revoked = body.revoked_at_google === true;
+    const message = t(revoked ? 'gmailDisconnected' : 'gmailDisconnectedUnconfirmed');
+    return { state: 'disconnected', notice: { tone: revoked ? 'ok' : 'info', message } };
   }
   if (answer.status === 401) {
     await forgetSession();
@@ -134,8 +137,7 @@ export async function disconnectGmail(backendUrl: string, env: GmailEnv): Promis
       state: 'disconnected',
       notice: {
         tone: 'error',
-        message:
-          "This browser's session had already ended, so nothing could be deleted from here. Connect Gmail and then Disconnect, or remove Intro Coach at https://myaccount.google.com/permissions.",
+        message: t('gmailSessionAlreadyEnded'),
       },
     };
   }
@@ -152,7 +154,7 @@ export async function signOutGmail(backendUrl: string, env: GmailEnv): Promise<G
   await forgetSession();
   return {
     state: 'disconnected',
-    notice: { tone: 'ok', message: 'Signed out on this browser. The Gmail connection itself stays until you Disconnect.' },
+    notice: { tone: 'ok', message: t('gmailSignedOut') },
   };
 }
 
@@ -160,8 +162,8 @@ async function stillConnected(backendUrl: string, answer: ApiAnswer, env: GmailE
   const why = commonView(answer, backendUrl);
   const message =
     why?.state === 'unreachable'
-      ? `Can't reach the Intro Coach service at ${backendUrl}; nothing was changed. Try again.`
-      : `The service answered ${answer.status}${detailOf(answer.body) ? `: ${detailOf(answer.body)}` : ''}; nothing was changed. Try again.`;
+      ? t('gmailNothingChangedUnreachable', backendUrl)
+      : t('gmailNothingChanged', `${answer.status}${detailOf(answer.body) ? `: ${detailOf(answer.body)}` : ''}`);
   const view = why?.state === 'unreachable' ? why : await gmailStatus(backendUrl, env);
   return withNotice(view, { tone: 'error', message });
 }
@@ -181,14 +183,14 @@ export async function analyzeWithSession(
   const session = await loadSession(backendUrl, env.now());
   if (!session) {
     const ended = await loadEnded(backendUrl);
-    return ended ? withNote(await anonymous(), PANEL_RECONNECT_NOTE) : anonymous();
+    return ended ? withNote(await anonymous(), panelReconnectNote()) : anonymous();
   }
   if (env.now() < pausedUntil) return withNote(await anonymous(), panelPausedNote(pausedUntil - env.now()));
   const result = await postAnalyze(backendUrl, request, signal, session.token, env.fetch);
   if (result.kind !== 'refused') return result;
   if (result.status === 401) {
     await endSession(session);
-    return withNote(await anonymous(), PANEL_RECONNECT_NOTE);
+    return withNote(await anonymous(), panelReconnectNote());
   }
   if (result.status === 429) {
     const wait = result.retryAfterMs ?? 5000;

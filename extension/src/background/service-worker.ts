@@ -3,6 +3,7 @@
 // alone holds the session token of the Gmail connection (src/background/gmail.ts).
 
 import type { GmailView } from '../shared/gmail';
+import { t } from '../shared/i18n';
 import type { AnalyzeResult, GmailMessage, GrammarResult, ToWorker } from '../shared/messages';
 import { loadSettings, toOptions } from '../shared/settings';
 import { postGrammar } from './backend';
@@ -21,7 +22,7 @@ chrome.runtime.onMessage.addListener((message: ToWorker, sender, sendResponse) =
     if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(chrome.runtime.getURL(''))) return false;
     if (message.action === 'ping') return false;
     gmail(message.action)
-      .catch((): GmailView => ({ state: 'disconnected', notice: { tone: 'error', message: 'Intro Coach hit an internal error. Try again.' } }))
+      .catch((): GmailView => ({ state: 'disconnected', notice: { tone: 'error', message: t('internalError') } }))
       .then(sendResponse);
     return true;
   }

@@ -1,5 +1,7 @@
 // Checking a backend address, shared by the options page and the first-run page.
 
+import { t } from '../shared/i18n';
+
 export interface CheckResult {
   ok: boolean;
   message: string;
@@ -26,17 +28,17 @@ export function allowedBackends(): string[] {
 /** GET /healthz; says what happened in words for the page. */
 export async function checkBackend(url: string): Promise<CheckResult> {
   if (!(await isAllowed(url))) {
-    return { ok: false, message: `This build of Intro Coach may only reach ${allowedBackends().join(', ')}; ${url} is not one of them.` };
+    return { ok: false, message: t('checkNotAllowed', allowedBackends().join(', '), url) };
   }
   try {
     const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(4000), credentials: 'omit', cache: 'no-store' });
     const body = (await response.json().catch(() => null)) as { version?: unknown } | null;
     if (response.ok && body && typeof body === 'object') {
       const version = typeof body.version === 'string' ? body.version : '';
-      return { ok: true, message: `Connected to Intro Coach ${version} at ${url}.`.replace('  ', ' ') };
+      return { ok: true, message: version ? t('checkConnected', version, url) : t('checkConnectedNoVersion', url) };
     }
-    return { ok: false, message: `${url} answered ${response.status}; is it an Intro Coach backend?` };
+    return { ok: false, message: t('checkNotIntroCoach', url, response.status) };
   } catch {
-    return { ok: false, message: `Can't reach ${url}. Is the backend running (make run)?` };
+    return { ok: false, message: t('checkUnreachable', url) };
   }
 }

@@ -2,15 +2,25 @@
 // worker, which runs the sign-in and keeps the session, and shows the view it answers.
 
 import { presentGmail, scopeLabel, type GmailView } from '../shared/gmail';
+import { t, type MessageKey } from '../shared/i18n';
 import type { GmailMessage } from '../shared/messages';
 
 /** Well under the 30 s after which an idle service worker is stopped. */
 const KEEPALIVE_MS = 20_000;
 
-const FEATURE_LABELS: Record<string, string> = {
-  thread: 'thread (a resume they asked for is not flagged)',
-  referrer: 'referrer (who introduced you)',
+const FEATURE_LABELS: Record<string, MessageKey> = {
+  thread: 'gmailFeatureThread',
+  referrer: 'gmailFeatureReferrer',
 };
+
+function featureLabel(feature: string): string {
+  const key = Object.hasOwn(FEATURE_LABELS, feature) ? FEATURE_LABELS[feature] : undefined;
+  return key ? t(key) : feature;
+}
+
+function noAnswer(): GmailView {
+  return { state: 'disconnected', notice: { tone: 'error', message: t('noAnswer') } };
+}
 
 function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -21,9 +31,9 @@ function byId<T extends HTMLElement>(id: string): T {
 async function ask(action: GmailMessage['action']): Promise<GmailView> {
   try {
     const view = (await chrome.runtime.sendMessage({ type: 'gmail', action } satisfies GmailMessage)) as GmailView | undefined;
-    return view ?? { state: 'disconnected', notice: { tone: 'error', message: 'Intro Coach did not answer. Reload this page.' } };
+    return view ?? noAnswer();
   } catch {
-    return { state: 'disconnected', notice: { tone: 'error', message: 'Intro Coach did not answer. Reload this page.' } };
+    return noAnswer();
   }
 }
 
@@ -59,7 +69,7 @@ export function initGmailSection(): void {
           return code;
         }),
       );
-      byId('gmail-features').textContent = p.account.features.map((f) => FEATURE_LABELS[f] ?? f).join(', ') || 'none';
+      byId('gmail-features').textContent = p.account.features.map(featureLabel).join(', ') || t('gmailFeaturesNone');
     }
   }
 

@@ -1,3 +1,4 @@
+import { localizePage, t } from '../shared/i18n';
 import { listedRules } from '../shared/rules';
 import { allowedBackends, checkBackend, isAllowed } from './backend-check';
 import { initGmailSection } from './gmail-section';
@@ -9,6 +10,8 @@ const $ = <T extends HTMLElement>(id: string): T => {
   return el as T;
 };
 
+localizePage();
+
 const urlInput = $<HTMLInputElement>('backend-url');
 const status = $<HTMLParagraphElement>('backend-status');
 
@@ -18,7 +21,7 @@ function say(text: string, error = false): void {
 }
 
 async function testConnection(url: string): Promise<boolean> {
-  say(`Checking ${url}…`);
+  say(t('checking', url));
   const result = await checkBackend(url);
   say(result.message, !result.ok);
   return result.ok;
@@ -56,11 +59,11 @@ function renderIgnored(settings: Settings): void {
     ...settings.ignored.map((item, i) => {
       const li = document.createElement('li');
       const text = document.createElement('span');
-      text.textContent = `“${item.match}” (${item.rule})`;
+      text.textContent = t('ignoredItem', item.match, item.rule);
       const restore = document.createElement('button');
       restore.type = 'button';
-      restore.textContent = 'Show again';
-      restore.setAttribute('aria-label', `Show “${item.match}” again`);
+      restore.textContent = t('showAgain');
+      restore.setAttribute('aria-label', t('showAgainLabel', item.match));
       restore.addEventListener('click', async () => {
         const current = await loadSettings();
         await saveSettings({ ignored: current.ignored.filter((_, j) => j !== i) });
@@ -83,11 +86,11 @@ $<HTMLFormElement>('backend-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const url = normalizeBackendUrl(urlInput.value);
   if (!url) {
-    say('Enter an https:// address (http:// only for 127.0.0.1 or localhost), such as ' + DEFAULT_BACKEND_URL, true);
+    say(t('enterUrl', DEFAULT_BACKEND_URL), true);
     return;
   }
   if (!(await isAllowed(url))) {
-    say(`This build of Intro Coach may only reach ${allowedBackends().join(', ')}.`, true);
+    say(t('onlyReaches', allowedBackends().join(', ')), true);
     return;
   }
   await saveSettings({ backendUrl: url });
@@ -98,7 +101,7 @@ $<HTMLFormElement>('backend-form').addEventListener('submit', async (event) => {
 $('backend-test').addEventListener('click', () => {
   const url = normalizeBackendUrl(urlInput.value);
   if (url) void testConnection(url);
-  else say('Enter an https:// address (http:// only for 127.0.0.1 or localhost) first.', true);
+  else say(t('enterUrlFirst'), true);
 });
 
 $<HTMLInputElement>('grammar').addEventListener('change', (e) => {

@@ -2,6 +2,11 @@
 // how its end is read, and what each outcome says. Pure, so the whole state machine is
 // unit-tested without a browser; the service worker (src/background/gmail.ts) drives it.
 
+import { t, type MessageKey } from './i18n';
+
+/** The backend's 503 detail when it has no Google client (backend/intro_coach/auth/router.py). */
+export const NOT_CONFIGURED = 'Gmail connection is not configured';
+
 /** Both features need gmail.readonly; asking for both at once spares a second consent. */
 export const GMAIL_FEATURES = ['thread', 'referrer'] as const;
 
@@ -49,23 +54,21 @@ export type GmailProblem =
   | 'bad_redirect'
   | 'failed';
 
-const AGAIN = 'Click Connect Gmail to try again.';
-
-const PROBLEMS: Record<GmailProblem, string> = {
-  access_denied: `You chose not to connect Gmail (consent denied). Nothing was stored. ${AGAIN}`,
-  state_expired: `The Gmail sign-in took longer than 10 minutes and expired. ${AGAIN}`,
-  state_replayed: `This Gmail sign-in was already used. ${AGAIN}`,
-  state_unknown: `This Gmail sign-in was not one Intro Coach started. ${AGAIN}`,
-  code_invalid: `The sign-in code was already used or has expired. ${AGAIN}`,
-  scopes_missing: 'Gmail read access was not granted, so Intro Coach cannot look at threads or introductions. Click Connect Gmail and allow it.',
-  no_offline_access: `Google did not give lasting access. ${AGAIN}`,
-  google_unavailable: 'Google could not be reached to finish connecting. Try again in a minute.',
-  google_error: `Google refused the sign-in. ${AGAIN}`,
-  cancelled: `Connecting was cancelled: the sign-in window was closed. ${AGAIN}`,
-  unreachable: "Can't reach the Intro Coach service. Check the backend URL above, then try again.",
-  rate_limited: 'Too many attempts in a row. Wait a moment, then click Connect Gmail.',
-  bad_redirect: `The sign-in ended somewhere unexpected. ${AGAIN}`,
-  failed: `Connecting Gmail failed. ${AGAIN}`,
+const PROBLEMS: Record<GmailProblem, MessageKey> = {
+  access_denied: 'gmailProblemAccessDenied',
+  state_expired: 'gmailProblemStateExpired',
+  state_replayed: 'gmailProblemStateReplayed',
+  state_unknown: 'gmailProblemStateUnknown',
+  code_invalid: 'gmailProblemCodeInvalid',
+  scopes_missing: 'gmailProblemScopesMissing',
+  no_offline_access: 'gmailProblemNoOfflineAccess',
+  google_unavailable: 'gmailProblemGoogleUnavailable',
+  google_error: 'gmailProblemGoogleError',
+  cancelled: 'gmailProblemCancelled',
+  unreachable: 'gmailProblemUnreachable',
+  rate_limited: 'gmailProblemRateLimited',
+  bad_redirect: 'gmailProblemBadRedirect',
+  failed: 'gmailProblemFailed',
 };
 
 export function isProblem(value: string): value is GmailProblem {
@@ -75,15 +78,18 @@ export function isProblem(value: string): value is GmailProblem {
 /** Our own wording for codes we know (it fits the page the user is on); the backend's
  * description only for a code this version does not know yet. */
 export function problemMessage(problem: string, description: string | null = null): string {
-  if (isProblem(problem)) return PROBLEMS[problem];
-  return description ?? PROBLEMS.failed;
+  if (isProblem(problem)) return t(PROBLEMS[problem]);
+  return description ?? t(PROBLEMS.failed);
 }
 
-export const RECONNECT_MESSAGE =
-  'The Gmail connection ended (it expired or was revoked), so Intro Coach is using the draft alone. Click Reconnect Gmail.';
+export function reconnectMessage(): string {
+  return t('gmailReconnectMessage');
+}
 
 /** What the panel says under the findings while the connection needs the user. */
-export const PANEL_RECONNECT_NOTE = "Gmail context is off: the connection ended. Reconnect Gmail in Intro Coach's options.";
+export function panelReconnectNote(): string {
+  return t('panelGmailReconnect');
+}
 
 export interface Notice {
   tone: 'ok' | 'info' | 'error';
@@ -148,7 +154,7 @@ export function detailOf(body: unknown): string | null {
 /** The view for an answer that no flow handles on its own: 503, nothing answering, 429. */
 export function commonView(answer: ApiAnswer, backendUrl: string): GmailView | null {
   if (answer.status === 0) return { state: 'unreachable', backendUrl };
-  if (answer.status === 503) return { state: 'unconfigured', detail: detailOf(answer.body) ?? 'Gmail connection is not configured' };
+  if (answer.status === 503) return { state: 'unconfigured', detail: detailOf(answer.body) ?? NOT_CONFIGURED };
   if (answer.status === 429) return failed('rate_limited');
   return null;
 }
@@ -157,8 +163,9 @@ export function commonView(answer: ApiAnswer, backendUrl: string): GmailView | n
 export function viewOfMe(answer: ApiAnswer, backendUrl: string): GmailView {
   const me = answer.status === 200 ? asMe(answer.body) : null;
   if (me?.status === 'connected') return { state: 'connected', email: me.email, scopes: me.scopes, features: me.features };
-  if (me) return { state: 'reconnect_required', email: me.email, message: me.message ?? RECONNECT_MESSAGE, session: true };
-  if (answer.status === 401) return { state: 'reconnect_required', email: null, message: RECONNECT_MESSAGE, session: false };
+  // The backend's own sentence is English; the state says the same in the user's language.
+  if (me) return { state: 'reconnect_required', email: me.email, message: t('gmailRevokedMessage'), session: true };
+  if (answer.status === 401) return { state: 'reconnect_required', email: null, message: reconnectMessage(), session: false };
   return commonView(answer, backendUrl) ?? failed('failed', detailOf(answer.body));
 }
 
@@ -175,7 +182,7 @@ export function withNotice(view: GmailView, notice: Notice): GmailView {
 }
 
 export function panelPausedNote(ms: number): string {
-  return `Gmail context paused for ${Math.max(1, Math.ceil(ms / 1000))} s (too many checks in a row); the rules still apply.`;
+  return t('panelGmailPaused', Math.max(1, Math.ceil(ms / 1000)));
 }
 
 /** chrome.identity.launchWebAuthFlow rejects with a message, not a code. */
@@ -195,8 +202,6 @@ export interface GmailPresentation {
   account: { email: string; scopes: string[]; features: string[] } | null;
 }
 
-const CONNECT = 'Connect Gmail';
-
 function button(text: string, enabled = true, shown = true): GmailPresentation['connect'] {
   return { shown, enabled, text };
 }
@@ -208,55 +213,57 @@ function said(notice: Notice | undefined, tone: Notice['tone']): Pick<GmailPrese
 
 export function presentGmail(view: GmailView): GmailPresentation {
   const base = { message: '', tone: 'info' as const, session: false, account: null };
+  const connect = t('gmailConnect');
   switch (view.state) {
     case 'checking':
-      return { ...base, label: 'Checking…', connect: button(CONNECT, false) };
+      return { ...base, label: t('gmailChecking'), connect: button(connect, false) };
     case 'unconfigured':
       return {
         ...base,
-        label: 'Not available',
-        message: 'This Intro Coach service has no Google client set up, so Gmail cannot be connected (see "Setting it up" in the README).',
-        connect: button(view.detail, false),
+        label: t('gmailNotAvailable'),
+        // The backend's detail is English: our words for the one we know, its own otherwise.
+        message: view.detail === NOT_CONFIGURED ? t('gmailUnconfigured') : t('gmailUnconfiguredOther', view.detail),
+        connect: button(t('gmailNotConfigured'), false),
       };
     case 'unreachable':
       return {
         ...base,
-        label: 'Unknown',
+        label: t('gmailUnknown'),
         tone: 'error',
-        message: `Can't reach the Intro Coach service at ${view.backendUrl}. Check the backend URL above, then try again.`,
-        connect: button(CONNECT),
+        message: t('gmailUnreachable', view.backendUrl),
+        connect: button(connect),
       };
     case 'disconnected':
       return {
         ...base,
-        label: 'Not connected',
+        label: t('gmailNotConnected'),
         ...said(view.notice, 'info'),
-        connect: button(CONNECT),
+        connect: button(connect),
       };
     case 'connecting':
       return {
         ...base,
-        label: 'Connecting…',
-        message: 'Finish signing in in the Google window.',
-        connect: button('Connecting…', false),
+        label: t('gmailConnecting'),
+        message: t('gmailFinishSignIn'),
+        connect: button(t('gmailConnecting'), false),
       };
     case 'connected':
       return {
         ...base,
-        label: 'Connected',
+        label: t('gmailConnected'),
         ...said(view.notice, 'ok'),
         session: true,
         account: { email: view.email, scopes: view.scopes, features: view.features },
-        connect: button(CONNECT, false, false),
+        connect: button(connect, false, false),
       };
     case 'reconnect_required':
       return {
         ...base,
-        label: view.email ? `Reconnect required (${view.email})` : 'Reconnect required',
+        label: view.email ? t('gmailReconnectRequiredFor', view.email) : t('gmailReconnectRequired'),
         tone: 'error',
         message: view.message,
         session: view.session,
-        connect: button('Reconnect Gmail'),
+        connect: button(t('gmailReconnect')),
       };
   }
 }

@@ -1,33 +1,44 @@
 // Rule ids are stable (DESIGN.md): settings saved in chrome.storage.sync refer to them.
 
+import { t, type MessageKey } from './i18n';
+
 export interface RuleInfo {
   id: string;
   label: string;
 }
 
-export const RULES: readonly RuleInfo[] = [
-  { id: 'informational-interview', label: 'Calling it an "informational interview"' },
-  { id: 'resume-attached', label: 'Resume attached or announced' },
-  { id: 'referrer-not-in-subject', label: 'Referrer missing from the subject' },
-  { id: 'job-ask', label: 'Asking for a job, openings or a referral' },
-  { id: 'pick-your-brain', label: '"Pick your brain" and other vague asks' },
-  { id: 'missing-subject', label: 'Empty subject' },
-  { id: 'too-long', label: 'Over 125 words' },
-  { id: 'no-clear-ask', label: 'No clear question or request' },
-  { id: 'no-time-frame', label: 'No short, specific time (such as 20 minutes)' },
-  { id: 'no-opinion-ask', label: 'Not asking for their take or advice' },
-  { id: 'no-thanks', label: 'No thank-you near the close' },
+/** Each fixed rule and the message that names it for people. */
+const RULE_LABELS: readonly (readonly [string, MessageKey])[] = [
+  ['informational-interview', 'ruleInformationalInterview'],
+  ['resume-attached', 'ruleResumeAttached'],
+  ['referrer-not-in-subject', 'ruleReferrerNotInSubject'],
+  ['job-ask', 'ruleJobAsk'],
+  ['pick-your-brain', 'rulePickYourBrain'],
+  ['missing-subject', 'ruleMissingSubject'],
+  ['too-long', 'ruleTooLong'],
+  ['no-clear-ask', 'ruleNoClearAsk'],
+  ['no-time-frame', 'ruleNoTimeFrame'],
+  ['no-opinion-ask', 'ruleNoOpinionAsk'],
+  ['no-thanks', 'ruleNoThanks'],
 ];
+
+export const RULE_IDS: readonly string[] = RULE_LABELS.map(([id]) => id);
+
+/** The fixed rules, named in the browser's language. */
+export function rules(): RuleInfo[] {
+  return RULE_LABELS.map(([id, key]) => ({ id, label: t(key) }));
+}
 
 /** Grammar findings come as `grammar:<LanguageTool id>`; one switch turns them all off. */
 export function ruleLabel(rule: string): string {
-  if (rule.startsWith('grammar:')) return 'Grammar and spelling';
-  return RULES.find((r) => r.id === rule)?.label ?? rule;
+  if (rule.startsWith('grammar:')) return t('ruleGrammar');
+  const key = RULE_LABELS.find(([id]) => id === rule)?.[1];
+  return key ? t(key) : rule;
 }
 
 /** The rules the options page lists: the fixed ones, then any other rule turned off from a
  * finding (a `grammar:<id>`), so that every switch the panel flips can be flipped back. */
 export function listedRules(disabledRules: readonly string[]): RuleInfo[] {
-  const extra = [...new Set(disabledRules)].filter((id) => !RULES.some((r) => r.id === id)).map((id) => ({ id, label: ruleLabel(id) }));
-  return [...RULES, ...extra];
+  const extra = [...new Set(disabledRules)].filter((id) => !RULE_IDS.includes(id)).map((id) => ({ id, label: ruleLabel(id) }));
+  return [...rules(), ...extra];
 }

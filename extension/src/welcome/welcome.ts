@@ -2,7 +2,10 @@
 // points it at a backend and sees it answer before opening Gmail.
 
 import { checkBackend } from '../options/backend-check';
-import { loadSettings, normalizeBackendUrl, saveSettings } from '../shared/settings';
+import { localizePage, t } from '../shared/i18n';
+import { DEFAULT_BACKEND_URL, loadSettings, normalizeBackendUrl, saveSettings } from '../shared/settings';
+
+localizePage();
 
 const form = document.getElementById('welcome-form') as HTMLFormElement;
 const input = document.getElementById('backend-url') as HTMLInputElement;
@@ -18,10 +21,10 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const url = normalizeBackendUrl(input.value);
   if (!url) {
-    say('Enter an https:// address (http:// only for 127.0.0.1 or localhost).', false);
+    say(t('enterUrl', DEFAULT_BACKEND_URL), false);
     return;
   }
-  say(`Checking ${url}…`, true);
+  say(t('checking', url), true);
   const result = await checkBackend(url);
   say(result.message, result.ok);
   if (!result.ok) return;
