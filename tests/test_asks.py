@@ -69,3 +69,24 @@ def test_nothing_asked_is_only_no_clear_ask() -> None:
 )
 def test_job_ask_in_the_subject(subject: str) -> None:
     assert "job-ask" in rules(INTRO, subject=subject)
+
+
+def test_crlf_line_ends_keep_a_question_a_question() -> None:
+    # .eml files end lines in CR LF; a question ending its paragraph is still one.
+    text = "Dear Dr. Mori,\r\n\r\nWhat tipped the balance for you?\r\n\r\nThank you,\r\nSofia\r\n"
+    reading = WORDS.read(text)
+    assert any(s.question for s in reading.sentences)
+    assert "advice" in reading.kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would you have 20 minutes next week? What day works best for you?",
+        "Could we talk on Tuesday? When are you free?",
+        "How are you? Would a call next week be possible?",
+        "Coffee sometime? Where should we meet?",
+    ],
+)
+def test_scheduling_and_small_talk_questions_are_not_opinion_asks(text: str) -> None:
+    assert "advice" not in WORDS.read(text).kinds

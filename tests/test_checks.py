@@ -185,6 +185,15 @@ def test_no_thanks_and_thanks_far_from_the_close() -> None:
     assert "no-thanks" in by_rule(run(early))
 
 
+@pytest.mark.parametrize(
+    "close",
+    ["I would appreciate the chance to talk.", "I'd really appreciate hearing from you."],
+)
+def test_a_request_to_appreciate_is_not_thanks(close: str) -> None:
+    body = GOOD.format(time="20 minutes").replace("Thanks so much,", close + "\n\nBest,")
+    assert "no-thanks" in by_rule(run(body))
+
+
 def test_signature_does_not_count_as_thanks() -> None:
     body = GOOD.format(time="20 minutes").replace("Thanks so much", "Best") + "\n-- \nThanks!"
     assert "no-thanks" in by_rule(run(body))

@@ -34,7 +34,8 @@ _BLOCKERS = ("negation", "reported", "hypothetical")
 
 # Where a sentence ends: terminal punctuation followed by a space or the end, or a line
 # break after a line that reads as a unit of its own (a greeting, a sign-off).
-_SENTENCE_END = linear.compile(r"[.!?…]+[\"'”’)\]]*(?:[ \t]+|\n|$)|\n")
+# (A mail file's lines end in CR LF: the CR is space, never part of a sentence.)
+_SENTENCE_END = linear.compile(r"[.!?…]+[\"'”’)\]]*(?:[ \t\r]+|\n|$)|\n")
 # A word before a full stop that does not end a sentence ("Dr. Patel", "e.g. design").
 _ABBREVIATIONS = frozenset(
     "dr mr mrs ms mx prof st jr sr vs etc e.g i.e eg ie approx no inc ltd co corp".split()
@@ -132,6 +133,10 @@ class AskWords:
         if not isinstance(blockers, Mapping) or set(blockers) != set(_BLOCKERS):
             raise AskWordsError(f"asks: 'blockers' must list exactly {', '.join(_BLOCKERS)}")
         self.blockers = tuple(phrases(blockers[b], f"blockers.{b}") for b in _BLOCKERS)
+        # A question opening on one of these ("what tipped the balance for you?") asks for
+        # the reader's view unless it is about when to meet or small talk.
+        self.open_questions = phrases(section.get("open_questions"), "open_questions")
+        self.not_open = phrases(section.get("not_open_questions"), "not_open_questions")
         # Every list's required words looked for in one pass over a paragraph.
         self._lists = PhraseLists(
             [
@@ -140,6 +145,8 @@ class AskWords:
                 self.requests,
                 self.not_asks,
                 *self.blockers,
+                self.open_questions,
+                self.not_open,
             ]
         )
         examples = section.get("examples", {})
@@ -199,6 +206,15 @@ class AskWords:
             if bits[n + 3 + i]
             for _, s, e in b.spans(paragraph, bits=bits[n + 3 + i])
         ]
+        at = n + 3 + len(_BLOCKERS)
+        openers, not_open = (
+            sorted((s, e) for _, s, e in phrases.spans(paragraph, bits=bits[at + i]))
+            if bits[at + i]
+            else []
+            for i, phrases in enumerate((self.open_questions, self.not_open))
+        )
+        opener_starts = [s for s, _ in openers]
+        not_open_starts = [s for s, _ in not_open]
         # Each sentence looks only at the phrases inside it, found by bisection, and
         # at its clause breaks and not-asks through sorted starts and running maxima of
         # ends: a paragraph of thousands of asking sentences stays linear-logarithmic.
@@ -219,11 +235,19 @@ class AskWords:
             if count % 64 == 63:
                 budget.check()  # a paragraph of thousands of sentences may not fit the time
             text = paragraph[start:end]
-            question = text.rstrip(" \t\n\"'”’)").endswith("?")
+            question = text.rstrip(" \t\r\n\"'”’)").endswith("?")
+            opener = (
+                _open_question(paragraph, start, openers[bisect_left(opener_starts, start)])
+                if question
+                and _any_within(opener_starts, start, end)
+                and not _any_within(not_open_starts, start, end)
+                else None
+            )
             if not (
                 _any_within(request_starts, start, end)
                 or _any_within(implicit_starts, start, end)
                 or _any_within(kind_starts, start, end)
+                or opener is not None
             ):
                 # No phrase to weigh: most sentences of a draft end here.
                 out.append(Sentence(start, end, subject or question, question, ()))
@@ -277,16 +301,44 @@ class AskWords:
                     if not (unasked(m) if kind == "job" else blocked(m)):
                         asks.append(Ask(kind, m.start, m.end))
             jobs = [a for a in asks if a.kind == "job"]
-            # "pass my name along to the hiring manager" reads as both: it is a job ask.
+            # "pass my name along to the hiring manager" reads as both: it is a job ask;
+            # so is "discuss how I could contribute" (not advice).
             asks = [
-                a for a in asks if a.kind != "introduction" or not any(_overlap(a, j) for j in jobs)
+                a
+                for a in asks
+                if a.kind not in ("introduction", "advice") or not any(_overlap(a, j) for j in jobs)
             ]
             kinds = {a.kind for a in asks}
             if "introduction" in kinds:
                 # "so that I could talk to her": the conversation is with someone else.
                 asks = [a for a in asks if a.kind != "conversation"]
+            if jobs:
+                # "a call to discuss how I might contribute to your team": a conversation in
+                # the clause of a job ask is about the job, and is that ask.
+                job_clauses = {bisect_right(breaks, j.start) for j in jobs}
+                asks = [
+                    a
+                    for a in asks
+                    if a.kind != "conversation" or bisect_right(breaks, a.start) not in job_clauses
+                ]
+            if opener is not None and not asks:
+                # An open question to the reader with nothing else asked in it: their view.
+                asks.append(Ask("advice", *opener))
             out.append(Sentence(start, end, request, question, tuple(_dedupe(asks))))
         return tuple(out)
+
+
+# What may stand before an open question's first word in its sentence: "And what...",
+# "If you had to start over, what...".
+_BEFORE_OPENER = frozenset("and but so also then honestly really or".split())
+
+
+def _open_question(paragraph: str, start: int, opener: tuple[int, int]) -> tuple[int, int] | None:
+    """The opener, when it begins the sentence or one of its clauses, else None."""
+    before = paragraph[start : opener[0]].rstrip()
+    if not before or before[-1] in ",;:(\u2013\u2014-\"'“‘":
+        return opener
+    return opener if before.rsplit(None, 1)[-1].lower() in _BEFORE_OPENER else None
 
 
 def _any_within(starts: list[int], start: int, end: int) -> bool:
