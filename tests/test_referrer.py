@@ -327,6 +327,26 @@ def test_reply_to_an_introduction_names_the_introducer(opening: str) -> None:
     assert _reply(body) == "Meredith"  # no quote: the first name is all there is
 
 
+@pytest.mark.parametrize(
+    ("thanked", "author", "introducer"),
+    [
+        ("Jess", "Jessica Tran", "Jessica Tran"),
+        ("Becca", "Rebecca Long", "Rebecca Long"),
+        ("Matt", "Matthew O'Neill", "Matthew O'Neill"),
+        ("Andy", "Andrew Kim", "Andrew Kim"),
+        ("Katie", "Katherine Moss", "Katherine Moss"),
+        ("Beth", "Elizabeth Warrick", "Elizabeth Warrick"),
+        # Not a short form of the author's name: the thanked person introduced them.
+        ("Dan", "Jordan Smith", "Dan"),
+        ("Mark", "Maria Lopez", "Mark"),
+    ],
+)
+def test_introducer_thanked_by_a_short_form(thanked: str, author: str, introducer: str) -> None:
+    body = f"Thanks {thanked} (moved to bcc)!\n\nCamila, great to e-meet you. Could we talk?"
+    quote = QUOTED_INTRO.replace("Meredith Stone", author)
+    assert _reply(body + quote) == introducer
+
+
 def test_quoted_introduction_alone_names_its_author() -> None:
     body = "Camila, great to e-meet you. Would 20 minutes next week work?\n\nBest,\nJonah"
     assert _reply(body + QUOTED_INTRO) == "Meredith Stone"
@@ -346,6 +366,10 @@ def test_quoted_introduction_alone_names_its_author() -> None:
         "You were recommended to me by Sally Smith.",
         "Your name came up in a conversation with Sally Smith last week.",
         "Sally Smith highly recommended I reach out.",
+        # Where she works, in any case, between her name and the verb.
+        "Sally Smith of the Boston chapter of the IEEE passed along your email.",
+        "Sally Smith at the Chicago office of the IRC gave me your name.",
+        "Sally Smith from the Denver chapter of the AMA gave me your contact.",
     ],
 )
 def test_more_ways_to_name_a_referrer(text: str) -> None:

@@ -62,8 +62,9 @@ _APPOSITIVE = (
     r"|[ \t]*\([^()\n]{1,60}\)"  # "Sally Smith (my old manager)"
     # "Sally Smith — my manager —"
     r"|[ \t]+[\u2013\u2014-]+[ \t]+[^\n\u2013\u2014]{1,60}?[ \t]+[\u2013\u2014-]+"
-    rf"|[ \t]+(?:from|at|of)[ \t]+(?:the[ \t]+)?{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
-    r"(?:[ \t]+[a-z]+){0,3}"  # "Lauren Hayes at the Kellogg alumni office"
+    # "Lauren Hayes at the Kellogg alumni office", "Lucia Ferraro of the Boston chapter of
+    # the IEEE"
+    rf"|[ \t]+(?:from|at|of|with)[ \t]+(?:the[ \t]+)?{_WORD}(?:[ \t]+(?:{_WORD}|[a-z]+)){{0,6}}"
     r"|,)?"
 )
 # Searching for the verb first and then reading the name just before it is several
@@ -294,7 +295,7 @@ def find_introducer(
         person = _clean(None, raw, 0) if raw else None
         if person and _fold(person.name) not in exclude:
             author = person.name
-    if thanked and author and _fold(author).split()[0] == _fold(thanked):
+    if thanked and author and _same_first_name(_fold(author).split()[0], _fold(thanked)):
         return Person(author)
     if thanked and (_starts_word(opening.lower(), "bcc") or _intro_cue(quoted + subject)):
         folded = _fold(thanked)
@@ -303,6 +304,22 @@ def find_introducer(
     if author and _intro_cue(quoted + " " + subject):
         return Person(author)
     return None
+
+
+def _same_first_name(first: str, called: str) -> bool:
+    """Whether someone whose first name is `first` may be thanked as `called` (both
+    folded): the name itself, or a short form written inside it ("Jess" for Jessica,
+    "Becca" for Rebecca, "Andy" for Andrew, "Katie" for Katherine)."""
+    if first == called:
+        return True
+    stem = called
+    for ending in ("ie", "y", "i"):
+        if stem.endswith(ending) and len(stem) - len(ending) >= 3:
+            stem = stem[: -len(ending)]
+            break
+    # A stem of three letters must start the name ("Dan" is not Jordan); a longer one
+    # may sit inside it ("Beth" for Elizabeth).
+    return first.startswith(stem) if len(stem) == 3 else len(stem) > 3 and stem in first
 
 
 def parse_person(raw: str) -> Person | None:
