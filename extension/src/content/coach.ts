@@ -13,6 +13,7 @@ import { HighlightLayer, set, type Mark, type MarkBoxes } from './highlights';
 import { Panel, type PanelState, type Status } from './panel';
 import { PANEL_CSS } from './panel-style';
 import { t } from '../shared/i18n';
+import { localizeFindings, localizeNote, localizeSuggestion } from '../shared/backend-text';
 
 export const DEBOUNCE_MS = 250;
 const RETRY_MIN_MS = 1000;
@@ -431,8 +432,8 @@ export class ComposeCoach {
     this.grammarMarks.set(grammarMarks);
     this.subjectGrammarMarks.set(subjectGrammarMarks);
     this.state = {
-      findings,
-      suggestions: response.subject_suggestions,
+      findings: localizeFindings(findings, response),
+      suggestions: response.subject_suggestions.map(localizeSuggestion),
       status: checksStatus(response),
       words: response.stats?.words ?? null,
       subjectEditable,
@@ -742,7 +743,7 @@ function checksStatus(response: AnalyzeResponse): Status[] {
   if (response.checks.gmail === 'unavailable') {
     status.push({ tone: 'info', text: t('statusGmailSkipped') });
   }
-  for (const note of response.checks.notes ?? []) status.push({ tone: 'info', text: note });
+  for (const note of response.checks.notes ?? []) status.push({ tone: 'info', text: localizeNote(note) });
   return status;
 }
 
