@@ -3,13 +3,13 @@
 // checks); no card, explanation or subject reason may show the backend's English, and
 // each shows the French of fr/messages.json with the draft's own figures in it.
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import fr from '../static/_locales/fr/messages.json';
-import { Backend, compose, freePort, launch, openCompose, openGmail, REPO_DIR, requireChromium, setSettings, type Browser } from './harness';
+import { ARTIFACTS_DIR, Backend, compose, freePort, launch, openCompose, openGmail, REPO_DIR, requireChromium, setSettings, type Browser } from './harness';
 
 const CHROMIUM = requireChromium();
 const WAIT = { timeout: 15_000 };
@@ -25,6 +25,7 @@ const ENGLISH = [...pack.rules, ...Object.values(pack.checks)].flatMap((t) => [t
 const ENGLISH_PIECES = ENGLISH.flatMap((t) => t.split(/\{[a-z_]+\}/)).map((p) => p.trim()).filter((p) => p.length >= 12);
 const ENGLISH_REASONS = ['Says what you want to talk about', 'Asks for their view', 'A small, specific ask', 'Names the referrer first', 'Short, and the referrer', 'Leads with the person', 'Says at a glance', 'A warm opener'];
 
+const SHOTS = join(ARTIFACTS_DIR, 'french');
 const key = (id: string) => `finding_${id.replace(/-/g, '_')}`;
 const fill = (message: string, ...args: string[]) => message.replace(/\$([1-9])/g, (_, n: string) => args[Number(n) - 1] ?? '');
 
@@ -97,6 +98,33 @@ describe.skipIf(!CHROMIUM)('Chrome in French: the advice in French', () => {
     for (const piece of ENGLISH_PIECES) for (const label of labels) expect(label, piece).not.toContain(piece);
   }
 
+  /** French runs longer than English: with every explanation open, nothing in the panel
+   * is wider than it (no clipped words, no sideways scrolling); screenshots of each
+   * screenful go to the test artifacts, to look at. */
+  async function expectFits(name: string): Promise<void> {
+    const panel = compose(page, id).panel;
+    await panel.locator('details:not([open]) summary').evaluateAll((summaries) => summaries.forEach((s) => (s as HTMLElement).click()));
+    const overflow = await panel.evaluate((el) => {
+      const body = el.querySelector<HTMLElement>('.body')!;
+      const edge = body.getBoundingClientRect();
+      const wide = [...body.querySelectorAll<HTMLElement>('p, button, summary, a, h3')].filter((e) => e.getBoundingClientRect().right > edge.right + 0.5 || e.scrollWidth > e.clientWidth + 1);
+      return { body: body.scrollWidth - body.clientWidth, wide: wide.map((e) => e.textContent) };
+    });
+    expect(overflow).toEqual({ body: 0, wide: [] });
+    mkdirSync(SHOTS, { recursive: true });
+    const screens = await panel.evaluate((el) => {
+      const body = el.querySelector<HTMLElement>('.body')!;
+      return Math.ceil(body.scrollHeight / body.clientHeight);
+    });
+    for (let i = 0; i < screens; i++) {
+      await panel.evaluate((el, n) => {
+        const body = el.querySelector<HTMLElement>('.body')!;
+        body.scrollTop = n * body.clientHeight;
+      }, i);
+      await panel.screenshot({ path: join(SHOTS, `${name}-${i + 1}.png`) });
+    }
+  }
+
   test('ten rules in one draft: French cards with the draft’s figures, French subject reasons', async () => {
     const rules = ['missing-subject', 'job-ask', 'referrer-not-in-subject', 'informational-interview', 'pick-your-brain', 'no-time-frame', 'resume-attached', 'no-opinion-ask', 'no-thanks', 'too-long'];
     await write(DRAFTS.everything, '', rules);
@@ -126,6 +154,7 @@ describe.skipIf(!CHROMIUM)('Chrome in French: the advice in French', () => {
     for (const reason of reasons) expect(french).toContain(reason);
     expect(await c.panel.locator('.suggestions button.primary').first().textContent()).toBe('Sally Smith suggested I contact you');
     await expectNoEnglish();
+    await expectFits('ten-rules');
   });
 
   test('no ask at all, then no time frame: French too, with the topic subjects’ reasons', async () => {
@@ -140,5 +169,6 @@ describe.skipIf(!CHROMIUM)('Chrome in French: the advice in French', () => {
     expect(reasons).toEqual([FR.subjectReason_topicQuestion!.message, FR.subjectReason_topicTake!.message, FR.subjectReason_topicMinutes!.message].slice(0, reasons.length));
     expect(reasons.length).toBeGreaterThan(0);
     await expectNoEnglish();
+    await expectFits('no-time-frame');
   });
 });

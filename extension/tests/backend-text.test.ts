@@ -201,7 +201,7 @@ describe('the panel in the browser language', () => {
 
     test('figures from the response and the finding: referrer, word count, the words asked for, the file', () => {
       const r = localizeFinding(referrer, referred);
-      expect(r.message).toBe("Mentionnez Sally Smith dans l'objet\u00a0: c'est ce contact commun qui donnera envie d'ouvrir votre e-mail.");
+      expect(r.message).toBe("Mentionnez Sally Smith dans l'objet\u00a0: c'est ce contact commun qui donnera envie de vous lire.");
       expect(r.explanation).toContain('«\u00a0Sally Smith suggested I contact you\u00a0»');
       expect(localizeFinding(tooLong, referred).message).toMatch(/^142 mots\u00a0: /);
       expect(localizeFinding(anHour, referred).message).toBe('Demander «\u00a0an hour\u00a0» à un inconnu, c\'est beaucoup\u00a0: demandez plutôt 15 à 30 minutes.');
