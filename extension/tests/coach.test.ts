@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { ComposeCoach, type Analyze } from '../src/content/coach';
+import { requestAnalysis } from '../src/content/worker-client';
 import { findComposes } from '../src/gmail/selectors';
 import type { DraftFields } from '../src/shared/contract';
 import type { AnalyzeResult } from '../src/shared/messages';
@@ -209,5 +210,80 @@ describe('one compose window', () => {
     panel.querySelector<HTMLButtonElement>('button[data-key$=":replace:a 20-minute conversation"]')!.click();
     expect(body.textContent).toContain('I would love a 20-minute conversation about UX.');
     expect(body.textContent).not.toContain('informational');
+  });
+});
+
+describe('messaging with the service worker recovers', () => {
+  // The real messaging client over a stand-in for chrome.runtime: what Chrome does when
+  // the worker is starting (the send fails, the extension is still there) and when the
+  // extension was reloaded under the page (the send fails and chrome.runtime.id is gone).
+  const NOT_STARTED = 'Could not establish connection. Receiving end does not exist.';
+  let runtime: { id: string | undefined; sendMessage: (message: { type: string }) => Promise<unknown> };
+  let analyses = 0;
+
+  beforeEach(() => {
+    analyses = 0;
+    runtime = { id: 'abcdefghijklmnop', sendMessage: async () => undefined };
+    vi.stubGlobal('chrome', { runtime });
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  /** The worker fails `failures` times, then answers with one finding. */
+  function worker(failures: number): void {
+    runtime.sendMessage = async (message) => {
+      if (message.type !== 'analyze') return undefined; // a cancel
+      if (++analyses <= failures) throw new Error(NOT_STARTED);
+      return { kind: 'ok', response: response([finding({ start: 0, end: 2, match: 'Hi' })]) };
+    };
+  }
+
+  const statuses = (panel: ShadowRoot): string[] => [...panel.querySelectorAll('.status')].map((p) => p.textContent ?? '');
+
+  test('a worker that is starting is asked again, quietly, and the findings come', async () => {
+    worker(2);
+    const { panel } = start(requestAnalysis);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(analyses).toBe(1);
+    expect(statuses(panel)).toEqual([]); // not an error the writer needs to see yet
+    await vi.advanceTimersByTimeAsync(1000); // the first retry, after a second
+    expect(analyses).toBe(2);
+    expect(panel.querySelector('.finding')).toBeNull();
+    await vi.advanceTimersByTimeAsync(2000); // then after two
+    expect(analyses).toBe(3);
+    expect(panel.querySelector('.finding')?.getAttribute('data-rule')).toBe('informational-interview');
+    expect(statuses(panel)).toEqual([]);
+  });
+
+  test('a worker that stays away is named after three tries, and the status goes when it answers', async () => {
+    worker(4);
+    const { panel } = start(requestAnalysis);
+    await vi.advanceTimersByTimeAsync(0 + 1000 + 2000);
+    expect(analyses).toBe(3);
+    expect(statuses(panel)).toEqual(['Intro Coach is restarting. Trying again…']);
+    expect(statuses(panel).join()).not.toMatch(/Reload Gmail/);
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(analyses).toBe(4);
+    await vi.advanceTimersByTimeAsync(5000); // the backoff stops growing at 5 s
+    expect(analyses).toBe(5);
+    expect(statuses(panel)).toEqual([]);
+    expect(panel.querySelector('.finding')).not.toBeNull();
+  });
+
+  test('the same failure from a reloaded extension is not retried: Reload Gmail, and nothing more is sent', async () => {
+    worker(Infinity);
+    const { body, panel } = start(requestAnalysis);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(analyses).toBe(1);
+    // The extension is reloaded before the retry: this content script is orphaned.
+    runtime.id = undefined;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(statuses(panel)).toEqual(['Intro Coach was updated or turned off. Reload Gmail to keep coaching.']);
+    type(body, ' more');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(analyses).toBe(1); // an orphaned script does not even try to send
+    expect(vi.getTimerCount()).toBe(0);
+    expect(statuses(panel)).toHaveLength(1);
   });
 });
