@@ -37,6 +37,35 @@ def main() -> int:
             cc=["jordan@example.com"],
         )
     )
+    # The conversations the extension's Gmail fixture (extension/e2e/fixtures/gmail.html)
+    # shows, by the same legacy thread ids: in the one open, Jordan asked for a resume; the
+    # first row of the preview pane's list is another thread, which asked for nothing.
+    google.mailbox += [
+        Message(
+            "Sam Park <sam@example.com>",
+            [args.account],
+            "Team offsite",
+            "Hi Jane, the offsite is on Thursday. See you there!",
+            id="18c1111111111111",
+            thread_id="18c1111111111111",
+        ),
+        Message(
+            f"Jane Doe <{args.account}>",
+            ["Jordan Lee <jordan@example.com>"],
+            "UX research in Portland",
+            "Hi Jordan, could I ask you a few questions about UX research in Portland?",
+            id="18c2b7f0a1d3e4f0",
+            thread_id="18c2b7f0a1d3e4f5",
+        ),
+        Message(
+            "Jordan Lee <jordan@example.com>",
+            [args.account],
+            "Re: UX research in Portland",
+            "Hi Jane, happy to help. Please send me your resume first.",
+            id="18c2b7f0a1d3e4f9",
+            thread_id="18c2b7f0a1d3e4f5",
+        ),
+    ]
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     info = {"google": google.url, "extension_id": args.extension_id}
