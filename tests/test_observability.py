@@ -49,9 +49,12 @@ def test_metrics_count_requests_per_route_and_status_and_time_the_analyzer(
     url, _ = json_server
     with httpx.Client(base_url=url, timeout=10) as client:
         before = samples(client.get("/metrics").text)
-        for _ in range(3):
-            ok = client.post("/v1/analyze", json={"subject": "Hi", "body": {"text": "Hello"}})
+        for i in range(3):
+            draft = {"subject": "Hi", "body": {"text": f"Hello {i}\n\nThanks,\nAlex"}}
+            ok = client.post("/v1/analyze", json=draft)
             assert ok.status_code == 200
+        # Sent again unchanged: answered whole from the answer cache, not analysed.
+        assert client.post("/v1/analyze", json=draft).status_code == 200
         assert client.post("/v1/analyze", content=b"{").status_code == 422
         assert client.get("/no/such/page").status_code == 404
         assert client.request("PROPFIND", "/healthz").status_code == 405
@@ -64,7 +67,7 @@ def test_metrics_count_requests_per_route_and_status_and_time_the_analyzer(
         return value(after, name, **labels) - value(before, name, **labels)
 
     analyze = {"method": "POST", "route": "/v1/analyze"}
-    assert grew("intro_coach_http_requests_total", **analyze, status="200") == 3
+    assert grew("intro_coach_http_requests_total", **analyze, status="200") == 4
     assert grew("intro_coach_http_requests_total", **analyze, status="422") == 1
     assert (
         grew("intro_coach_http_requests_total", method="GET", route="unmatched", status="404") == 1
@@ -72,15 +75,18 @@ def test_metrics_count_requests_per_route_and_status_and_time_the_analyzer(
     # Nor does a method no one uses.
     brewed = grew("intro_coach_http_requests_total", method="other", route="/healthz", status="405")
     assert brewed == 1 and "PROPFIND" not in response.text
-    assert grew("intro_coach_http_request_duration_seconds_count", **analyze, status="200") == 3
+    assert grew("intro_coach_http_request_duration_seconds_count", **analyze, status="200") == 4
     assert (
         grew("intro_coach_http_request_duration_seconds_bucket", **analyze, status="200", le="+Inf")
-        == 3
+        == 4
     )
     for stage in ("prepare", "referrer", "phrases", "checks", "suggestions"):
         assert grew("intro_coach_analyzer_stage_seconds_count", stage=stage) == 3, stage
-    # The same draft three times: its paragraphs are remembered after the first.
+    # Three drafts sharing a paragraph: it is remembered after the first.
     assert grew("intro_coach_cache_lookups_total", cache="analyzer_paragraphs", result="hit") >= 1
+    assert grew("intro_coach_cache_lookups_total", cache="answers", result="hit") == 1
+    # Missed: the three drafts and the malformed body.
+    assert grew("intro_coach_cache_lookups_total", cache="answers", result="miss") == 4
     # A path that is no route never becomes a label of its own.
     assert "/no/such/page" not in response.text
 

@@ -7,11 +7,10 @@ import gc
 import json
 import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
 import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -26,8 +25,10 @@ from intro_coach.analyze_route import AnalyzeRoute
 from intro_coach.analyzer import analyze, warm_up
 from intro_coach.auth.router import connection_of, require_session
 from intro_coach.auth.router import router as gmail_router
+from intro_coach.cache import ByteLRU
 from intro_coach.config import Settings
 from intro_coach.guards import BodyDeadline, OriginGuard
+from intro_coach.lanes import Lanes
 from intro_coach.languagetool import GrammarBackend
 from intro_coach.logs import RequestId
 from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest, AnalyzeResponse, GrammarResponse
@@ -37,6 +38,14 @@ log = logging.getLogger("intro_coach")
 _TOO_LARGE = {"string_too_long", "too_long"}
 _PARSED = "intro_coach.analyze_request"  # scope key: the request AnalyzeRoute parsed
 _LARGE_FIELDS = {("body", "text"), ("body", "html"), ("attachments",)}
+ANSWER_CACHE_BYTES = 8 * 2**20
+# In an answer cut short by the analyzer's time budget (checks.notes), which is not kept.
+_BUDGET_NOTE = b"time budget reached"
+
+
+def _answer_size(key: Hashable, answer: bytes) -> int:
+    # The key is bytes too; 200 for the entry's own objects.
+    return (len(key) if isinstance(key, bytes) else 0) + len(answer) + 200
 
 
 class RequestSizeLimit:
@@ -267,14 +276,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             body = await _analyze_with_gmail(request, draft)
         return Response(body, media_type="application/json")
 
-    limiter: list[anyio.CapacityLimiter] = []  # made on first use, inside the event loop
+    lanes = Lanes(settings.analyze_threads)
 
-    async def run_analysis(draft: AnalyzeRequest, **known: Any) -> bytes:
-        """The analyzer in a worker thread, never on the event loop, at most
-        `analyze_threads` at once, within its processor-time budget; the JSON is
-        written there too."""
-        if not limiter:
-            limiter.append(anyio.CapacityLimiter(settings.analyze_threads))
+    async def run_analysis(draft: AnalyzeRequest, size: int = 0, **known: Any) -> bytes:
+        """The analyzer in a worker thread (lanes.py), never on the event loop, within
+        its processor-time budget; the JSON is written there too. `size`: the request's
+        size in bytes, which picks the lane."""
 
         def work() -> bytes:
             result = analyze(draft, budget_seconds=settings.analyze_budget_seconds, **known)
@@ -282,19 +289,40 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         if settings.analyze_threads == 0:
             return work()
-        return await anyio.to_thread.run_sync(work, limiter=limiter[0])
+        return await lanes.run(work, size)
+
+    # Whole answers to requests without a Gmail session, by client and the exact bytes
+    # sent: the extension re-sends an unchanged draft (focus changes, retries), and the
+    # same request then costs little more than reading it. What is kept depends on
+    # nothing but those bytes (no session, no context; answers cut short by the time
+    # budget are not kept), lives in memory only, and the client is part of the key so
+    # that nobody can time whether someone else sent a given draft.
+    answers: ByteLRU[bytes] = ByteLRU(ANSWER_CACHE_BYTES, size=_answer_size)
 
     async def answer_analyze(body: bytes, scope: Scope) -> Response | None:
-        try:
-            draft = _parse(body)
-        except ValidationError as exc:
-            return _validation_response(exc)
-        except _TooDeep:
-            return _too_deep()
         if app.state.gmail is not None and any(k == b"authorization" for k, _ in scope["headers"]):
-            scope[_PARSED] = draft
+            try:
+                scope[_PARSED] = _parse(body)
+            except ValidationError as exc:
+                return _validation_response(exc)
+            except _TooDeep:
+                return _too_deep()
             return None  # the router's route: the session, its rate limit, the context
-        return Response(await run_analysis(draft), media_type="application/json")
+        client = scope.get("client")
+        key = (client[0] if client else "").encode() + b"\n" + body
+        answer = answers.get(key)
+        metrics.cache_lookup("answers", answer is not None)
+        if answer is None:
+            try:
+                draft = _parse(body)
+            except ValidationError as exc:
+                return _validation_response(exc)
+            except _TooDeep:
+                return _too_deep()
+            answer = await run_analysis(draft, len(body))
+            if _BUDGET_NOTE not in answer:
+                answers.put(key, answer)
+        return Response(answer, media_type="application/json")
 
     async def _analyze_with_gmail(request: Request, draft: AnalyzeRequest) -> bytes:
         connection = connection_of(request)
