@@ -100,7 +100,11 @@ def evaluate(name: str, directory: Path) -> CorpusScore:
             request = load_request(directory / draft)
             from intro_coach.draft import prepare
 
-            kinds: set[str] = set(reader.read(prepare(request).own).kinds) or {"none"}
+            # As the analyzer reads it, subject included; a reply's subject is the
+            # thread's, not what this draft asks.
+            prepared = prepare(request)
+            subject = "" if prepared.is_reply else prepared.subject
+            kinds: set[str] = set(reader.read(prepared.own, subject).kinds) or {"none"}
             if kinds != set(labelled):
                 score.asks_wrong.append(f"{draft} (got {sorted(kinds)}, want {sorted(labelled)})")
     return score

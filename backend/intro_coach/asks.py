@@ -67,6 +67,9 @@ class Sentence:
     request: bool  # a question, or a request frame that is not blocked
     question: bool
     asks: tuple[Ask, ...]
+    # What the sentence names as someone else's advice to ask for ("my manager suggested
+    # I ask you for a referral"): the writer's ask if the next sentence takes it up.
+    reported: tuple[Kind, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ class AskWords:
         # the reader's view unless it is about when to meet or small talk.
         self.open_questions = phrases(section.get("open_questions"), "open_questions")
         self.not_open = phrases(section.get("not_open_questions"), "not_open_questions")
+        self.taking_up = phrases(section.get("taking_up"), "taking_up")
         # Every list's required words looked for in one pass over a paragraph.
         self._lists = PhraseLists(
             [
@@ -161,15 +165,20 @@ class AskWords:
         sentences: list[Sentence] = []
         for offset, paragraph in paragraphs(text):
             for s in self._read_paragraph(paragraph):
-                sentences.append(
-                    Sentence(
-                        s.start + offset,
-                        s.end + offset,
-                        s.request,
-                        s.question,
-                        tuple(Ask(a.kind, a.start + offset, a.end + offset) for a in s.asks),
-                    )
-                )
+                asks = tuple(Ask(a.kind, a.start + offset, a.end + offset) for a in s.asks)
+                start, end = s.start + offset, s.end + offset
+                if (
+                    sentences
+                    and sentences[-1].reported
+                    and not sentences[-1].asks  # "..., but I'd rather hear your story"
+                    and s.question
+                    and not asks
+                    and self.taking_up.search(text[start:end])
+                ):
+                    # "My manager suggested I ask you for a referral. Would that be
+                    # possible?": the question makes the reported ask the writer's own.
+                    asks = tuple(Ask(k, start, end) for k in sentences[-1].reported)
+                sentences.append(Sentence(start, end, s.request, s.question, asks, s.reported))
         flat = subject.replace("\n", " ").replace("\r", " ")
         return Reading(tuple(sentences), self._read_paragraph(flat) if flat.strip() else ())
 
@@ -206,6 +215,12 @@ class AskWords:
             if bits[n + 3 + i]
             for _, s, e in b.spans(paragraph, bits=bits[n + 3 + i])
         ]
+        reporting = _BLOCKERS.index("reported")
+        reported_at = (
+            {s for _, s, _ in self.blockers[reporting].spans(paragraph)}
+            if bits[n + 3 + reporting]
+            else set()
+        )
         at = n + 3 + len(_BLOCKERS)
         openers, not_open = (
             sorted((s, e) for _, s, e in phrases.spans(paragraph, bits=bits[at + i]))
@@ -257,11 +272,15 @@ class AskWords:
             here_starts = muted_starts[lo:hi]
             reach = list(accumulate((q.end for q in not_asks[lo:hi]), max))  # furthest end
 
-            def blocked(m: _Match, breaks: list[int] = breaks, start: int = start) -> bool:
+            def blocker(m: _Match, breaks: list[int] = breaks, start: int = start) -> int | None:
+                """Where the blocker of m's clause starts, if one comes before m."""
                 at = bisect_right(breaks, m.start)
                 clause = breaks[at - 1] if at else start
                 i = bisect_left(block_starts, clause)
-                return i < len(blocks) and blocks[i].start <= m.start
+                return blocks[i].start if i < len(blocks) and blocks[i].start <= m.start else None
+
+            def blocked(m: _Match) -> bool:
+                return blocker(m) is not None
 
             def muted_reaches(
                 before: int,
@@ -324,7 +343,21 @@ class AskWords:
             if opener is not None and not asks:
                 # An open question to the reader with nothing else asked in it: their view.
                 asks.append(Ask("advice", *opener))
-            out.append(Sentence(start, end, request, question, tuple(_dedupe(asks))))
+            reported: list[Kind] = []
+            if reported_at:
+                for kind, m in [
+                    *(("job", m) for m in within(implicit, implicit_starts)),
+                    *within(kind_hits, kind_starts),
+                ]:
+                    if (
+                        blocker(m) in reported_at
+                        and kind not in reported
+                        and (kind != "job" or not muted_reaches(m.end, m.start))
+                    ):
+                        reported.append(kind)
+            out.append(
+                Sentence(start, end, request, question, tuple(_dedupe(asks)), tuple(reported))
+            )
         return tuple(out)
 
 

@@ -309,11 +309,11 @@ def find_introducer(
 def _same_first_name(first: str, called: str) -> bool:
     """Whether someone whose first name is `first` may be thanked as `called` (both
     folded): the name itself, or a short form written inside it ("Jess" for Jessica,
-    "Becca" for Rebecca, "Andy" for Andrew, "Katie" for Katherine)."""
+    "Becca" for Rebecca, "Andy" for Andrew, "Katie" for Katherine, "Dave" for David)."""
     if first == called:
         return True
     stem = called
-    for ending in ("ie", "y", "i"):
+    for ending in ("ie", "y", "i", "e"):
         if stem.endswith(ending) and len(stem) - len(ending) >= 3:
             stem = stem[: -len(ending)]
             break
