@@ -133,6 +133,9 @@ describe.skipIf(!CHROMIUM)('Chrome in French: the advice in French', () => {
     await c.panel.locator('.finding[data-rule="resume-attached"][data-field~="attachments"]').waitFor(WAIT);
     const cards = await shown();
     expect(cards.map((card) => card.rule).sort()).toEqual([...rules].sort());
+    // Said to be French, and nothing in it marked English but the subjects to send.
+    expect(await c.panel.getAttribute('lang')).toBe('fr');
+    expect(await c.panel.locator('.finding [lang]').count()).toBe(0);
     const words = /(\d+)/.exec((await c.panel.locator('.stats').textContent()) ?? '')![1]!;
     const expected: Record<string, [string, string]> = {
       'referrer-not-in-subject': [fill(FR[key('referrer-not-in-subject')]!.message, 'Sally Smith'), fill(FR[`${key('referrer-not-in-subject')}_explanation`]!.message, 'Sally Smith')],

@@ -10,6 +10,7 @@ import en from '../static/_locales/en/messages.json';
 import fr from '../static/_locales/fr/messages.json';
 import {
   FIGURES,
+  GRAMMAR_EXPLANATION,
   NOTES,
   SUBJECT_REASONS,
   VARIANTS,
@@ -167,6 +168,11 @@ describe('French for the subject reasons and the status notes the backend writes
     }
   });
 
+  test("LanguageTool's findings: the backend's explanation of them is worded as it is today, with its French", () => {
+    expect(source).toContain(normalize(GRAMMAR_EXPLANATION.template));
+    expect(slots(FR[GRAMMAR_EXPLANATION.key]?.message ?? '')).toEqual(['$1', '$2']);
+  });
+
   test('every Gmail note the backend can write is one of them', () => {
     const written = [...source.matchAll(/f?"(gmail: [^"]*)"/g)].map((m) => m[1]!);
     expect(written.length).toBeGreaterThanOrEqual(10);
@@ -249,6 +255,37 @@ describe('the panel in the browser language', () => {
       }
     });
 
+    test("LanguageTool's message stays English; the backend's explanation of it is French", () => {
+      const spelling = { ...grammar, explanation: 'Found by LanguageTool (rule MORFOLOGIK_RULE_EN_US, misspelling).' };
+      expect(localizeFinding(spelling, referred)).toEqual({ ...spelling, explanation: 'Relevé par LanguageTool (règle MORFOLOGIK_RULE_EN_US, catégorie «\u00a0misspelling\u00a0»).' });
+    });
+
+    test("the panel says it is French, and marks the backend's English in it for screen readers", () => {
+      const actions = Object.fromEntries(['applySubject', 'applyReplacement', 'ignore', 'disableRule', 'spotlight', 'resized', 'escape'].map((k) => [k, vi.fn()])) as unknown as PanelActions;
+      const panel = new Panel(document, actions);
+      const spelling = { ...grammar, explanation: 'Found by LanguageTool (rule MORFOLOGIK_RULE_EN_US, misspelling).' };
+      const fresh = finding({ id: 'n', rule: 'a-rule-added-tomorrow', message: 'New advice.', explanation: 'Why.' });
+      panel.render({
+        findings: [missingSubject, spelling, fresh].map((f) => localizeFinding(f, referred)),
+        suggestions: [localizeSuggestion({ subject: 'Question about UX research', referrer: null, reason: 'Says what you want to talk about, in a few words.' })],
+        status: [],
+        words: 40,
+        subjectEditable: true,
+        pending: false,
+      });
+      expect(panel.element.lang).toBe('fr');
+      const langs = (rule: string) => {
+        const card = panel.element.querySelector(`.finding[data-rule="${rule}"]`)!;
+        return [card.querySelector('.message span[lang], .message span:not(.sr-only)')!.getAttribute('lang'), card.querySelector('details p')!.getAttribute('lang')];
+      };
+      expect(langs('missing-subject')).toEqual([null, null]);
+      expect(langs('grammar:MORFOLOGIK_RULE_EN_US')).toEqual(['en', null]);
+      expect(langs('a-rule-added-tomorrow')).toEqual(['en', 'en']);
+      const subject = panel.element.querySelector('.suggestions button.primary')!;
+      expect(subject.querySelector('span')!.getAttribute('lang')).toBe('en');
+      expect(panel.element.querySelector('.suggestions .reason')!.getAttribute('lang')).toBeNull();
+    });
+
     test('the panel shows the French card: message, explanation, and the French in its button labels', () => {
       const actions = Object.fromEntries(['applySubject', 'applyReplacement', 'ignore', 'disableRule', 'spotlight', 'resized', 'escape'].map((k) => [k, vi.fn()])) as unknown as PanelActions;
       const panel = new Panel(document, actions);
@@ -274,6 +311,12 @@ describe('the panel in the browser language', () => {
     }
     expect(localizeFinding(missingSubject, referred)).toEqual(missingSubject);
     expect(localizeNote('gmail: failed')).toBe('gmail: failed');
+    // An English panel marks nothing: all of it is English.
+    const actions = Object.fromEntries(['applySubject', 'applyReplacement', 'ignore', 'disableRule', 'spotlight', 'resized', 'escape'].map((k) => [k, vi.fn()])) as unknown as PanelActions;
+    const panel = new Panel(document, actions);
+    panel.render({ findings: [missingSubject, grammar], suggestions: [{ subject: 'Hello', referrer: null, reason: 'Why.' }], status: [], words: 40, subjectEditable: true, pending: false });
+    expect(panel.element.lang).toBe('en');
+    expect(panel.element.querySelectorAll('[lang]:not(section)')).toHaveLength(0);
   });
 
   test('a note is matched by plain search, each separator at its first place', () => {

@@ -1,4 +1,5 @@
 import { SEVERITIES, isGrammarFinding, type Finding, type Severity, type SubjectSuggestion } from '../shared/contract';
+import { englishIn, englishPart } from '../shared/backend-text';
 import { t, type MessageKey } from '../shared/i18n';
 import { h } from './dom';
 import { guarded } from './guard';
@@ -131,6 +132,7 @@ export class Panel {
   private known = new Set<string>();
   private lastStatus = '';
   private state: PanelState | null = null;
+  private readonly lang = t('pageLang');
 
   constructor(
     doc: Document,
@@ -158,6 +160,9 @@ export class Panel {
     const dir = uiDirection();
     this.element.dir = dir;
     this.pill.dir = dir;
+    // The language of the words Chrome chose for us; the backend's English inside is marked.
+    this.element.lang = this.lang;
+    this.pill.lang = this.lang;
     this.pill.addEventListener('click', guarded('pill', () => (this.opened ? this.close() : this.open())));
     const onKey = guarded('keydown', (e: KeyboardEvent) => {
       if (e.key !== 'Escape') return;
@@ -290,7 +295,7 @@ export class Panel {
   private renderSuggestions(section: Section, suggestions: SubjectSuggestion[], open: Set<string>): HTMLElement {
     const doc = this.doc;
     const item = (s: SubjectSuggestion, i: number): HTMLElement => {
-      const button = h(doc, 'button', { type: 'button', class: 'primary', 'data-key': `subject:${i}`, 'data-subject': s.subject, 'aria-label': t('useSubject', s.subject) }, s.subject);
+      const button = h(doc, 'button', { type: 'button', class: 'primary', 'data-key': `subject:${i}`, 'data-subject': s.subject, 'aria-label': t('useSubject', s.subject) }, h(doc, 'span', { lang: englishIn(this.lang) }, s.subject));
       button.addEventListener('click', guarded('subject suggestion', () => this.actions.applySubject(s.subject)));
       return h(doc, 'div', { class: 'subject' }, button, h(doc, 'p', { class: 'reason' }, s.reason));
     };
@@ -329,14 +334,14 @@ export class Panel {
       'details',
       { 'data-key': card.key, open },
       h(doc, 'summary', {}, t('why')),
-      h(doc, 'p', {}, f.explanation),
+      h(doc, 'p', { lang: englishPart(f, 'explanation', this.lang) }, f.explanation),
       f.link && safeLink(f.link) ? h(doc, 'a', { href: f.link, target: '_blank', rel: 'noopener noreferrer' }, t('source')) : null,
     );
     const item = h(
       doc,
       'li',
       { class: `finding ${card.severity}${isGrammar(card) ? ' grammar' : ''}`, 'data-id': f.id, 'data-rule': card.rule, 'data-field': card.findings.map((g) => g.field).join(' ') },
-      h(doc, 'p', { class: 'message' }, h(doc, 'span', { class: 'sr-only' }, `${t(COUNT_LABEL[card.severity][0])}: `), f.message),
+      h(doc, 'p', { class: 'message' }, h(doc, 'span', { class: 'sr-only' }, `${t(COUNT_LABEL[card.severity][0])}: `), h(doc, 'span', { lang: englishPart(f, 'message', this.lang) }, f.message)),
       ...card.findings.map((g) => where(doc, g)),
       details,
       actions,

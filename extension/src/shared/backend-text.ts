@@ -83,15 +83,45 @@ function localized(key: string, args: readonly string[] = []): string {
  * language has them and every figure they need is known, else the backend's English.
  */
 export function localizeFinding(f: Finding, response: Pick<AnalyzeResponse, 'referrer' | 'stats'> | null): Finding {
-  if (f.rule.startsWith('grammar:')) return f; // LanguageTool's, about English text
+  if (f.rule.startsWith('grammar:')) return localizeGrammar(f);
   const text = findingText(f);
   const args = text.figures.map((figure) => figureOf(figure, f, response));
   if (args.some((a) => a === null)) return f;
   const filled = args as string[];
-  const message = localized(text.key, filled);
-  const explanation = localized(text.explanationKey ?? `${text.key}_explanation`, filled);
+  return translated(f, localized(text.key, filled), localized(text.explanationKey ?? `${text.key}_explanation`, filled));
+}
+
+/** How the backend explains a LanguageTool finding (analyzer.py); the message itself is
+ * LanguageTool's, about English text, and stays English. */
+export const GRAMMAR_EXPLANATION: NoteText = { template: 'Found by LanguageTool (rule {rule}, {issue_type}).', key: 'finding_grammar_explanation' };
+
+function localizeGrammar(f: Finding): Finding {
+  const values = matchTemplate(GRAMMAR_EXPLANATION.template, f.explanation);
+  if (!values) return f;
+  return translated(f, '', localized(GRAMMAR_EXPLANATION.key, [values.rule!, values.issue_type!]));
+}
+
+/** Which of a shown finding's texts are in the UI language (the rest is the backend's English). */
+const TRANSLATED = new WeakMap<Finding, { message: boolean; explanation: boolean }>();
+
+function translated(f: Finding, message: string, explanation: string): Finding {
   if (!message && !explanation) return f;
-  return { ...f, message: message || f.message, explanation: explanation || f.explanation };
+  const out = { ...f, message: message || f.message, explanation: explanation || f.explanation };
+  TRANSLATED.set(out, { message: !!message, explanation: !!explanation });
+  return out;
+}
+
+/**
+ * `lang` for one of a finding's texts when it is the backend's English inside a panel in
+ * another language (screen readers then read it with an English voice), else undefined.
+ */
+export function englishPart(f: Finding, part: 'message' | 'explanation', uiLang: string): 'en' | undefined {
+  return TRANSLATED.get(f)?.[part] ? undefined : englishIn(uiLang);
+}
+
+/** `lang` for English text (the email's words, a subject to send) in a panel in `uiLang`. */
+export function englishIn(uiLang: string): 'en' | undefined {
+  return /^en(?:$|[-_])/.test(uiLang) ? undefined : 'en';
 }
 
 export function localizeFindings(findings: readonly Finding[], response: Pick<AnalyzeResponse, 'referrer' | 'stats'> | null): Finding[] {
