@@ -2,8 +2,9 @@
 // language, as a French-speaking user meets them: Chromium started with --lang=fr, every
 // state a page can show (saved, refused, unreachable, Gmail connected, denied,
 // disconnected), and after each one no visible word, title or aria-label that is not one
-// of the French messages. Full-page screenshots of each go to docs/extension/ with
-// INTRO_COACH_DOCS_SHOTS=1 (test artifacts otherwise).
+// of the French messages. The same for the panel's own words in Gmail (the findings are
+// the analyzer's, and English). Full-page screenshots of each page go to docs/extension/
+// with INTRO_COACH_DOCS_SHOTS=1 (test artifacts otherwise).
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,8 +16,11 @@ import {
   Backend,
   EXTENSION_DIR,
   GoogleFake,
+  compose,
   freePort,
   launch,
+  openCompose,
+  openGmail,
   REPO_DIR,
   requireChromium,
   setSettings,
@@ -49,8 +53,10 @@ function ofLanguage(lang: Lang): (text: string) => boolean {
   const pieces = messages.flatMap((m) => m.split(/\$[1-9]/).map(squash)).filter(Boolean);
   const whole = messages.map((m) => new RegExp(`^${m.split(/\$[1-9]/).map((p) => escape(squash(p))).join('.*')}$`, 's'));
   const known = (text: string): boolean => NOT_WORDS.has(text) || pieces.some((p) => p.includes(text)) || whole.some((r) => r.test(text));
-  // A list of known words (the Gmail features) is known too.
-  return (text) => known(text) || text.split(', ').every(known);
+  // Text without letters (counts, ▾) says nothing in any language; a count with its
+  // noun ("3 avertissements") and a list of known words (the Gmail features) are known.
+  const words = (text: string): boolean => !/\p{L}/u.test(text) || known(text) || known(text.replace(/^\d+ /, ''));
+  return (text) => words(text) || text.split(', ').every(words);
 }
 
 /** What a user sees or hears on the page: visible text (outside <code>, which shows
@@ -125,6 +131,29 @@ async function axeViolations(page: Page): Promise<string[]> {
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] }, resultTypes: ['violations'] });
     return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`));
   });
+}
+
+/** The panel's own words (its shadow root), leaving out what the analyzer wrote: the
+ * findings' messages and explanations, subject lines and their reasons, and the live
+ * region that reads findings out. */
+async function panelWords(page: Page, composeId: string): Promise<string[]> {
+  return page.evaluate((id) => {
+    const root = document.querySelector(`[data-compose="${id}"] intro-coach-panel`)?.shadowRoot;
+    if (!root) return ['(no panel)'];
+    const analyzers = '.message, .reason, details > p, .subject button, [aria-live], style';
+    const words: string[] = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.textContent?.trim() && !node.parentElement?.closest(analyzers)) words.push(node.textContent);
+    }
+    for (const el of root.querySelectorAll('[title], [aria-label]')) {
+      for (const name of ['title', 'aria-label']) {
+        const value = el.getAttribute(name);
+        if (value) words.push(value);
+      }
+    }
+    return words;
+  }, composeId);
 }
 
 async function expectFits(page: Page): Promise<void> {
@@ -272,6 +301,26 @@ describe.skipIf(!CHROMIUM)("the extension's own pages in the browser's language"
     } finally {
       await browser.close();
       await google.stop();
+    }
+  });
+
+  test("the panel in French: all its own words (the findings are the analyzer's, in English)", async () => {
+    const browser = await launch({ lang: 'fr', backendUrl: backend.url, viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await openGmail(browser);
+      const id = await openCompose(page);
+      const c = compose(page, id);
+      await c.body.click({ position: { x: 4, y: 4 } });
+      await page.keyboard.type('Hi Jordan, I would love an informational interview. Could I pick your brain about jobs at your company? I have attached my resume.');
+      await c.showPanel();
+      await c.finding('informational-interview').waitFor(WAIT);
+      await c.finding('pick-your-brain').locator('summary').click();
+      const known = ofLanguage('fr');
+      const words = (await panelWords(page, id)).map(squash).filter(Boolean);
+      expect(words.length).toBeGreaterThan(10);
+      expect(words.filter((w) => !known(w))).toEqual([]);
+    } finally {
+      await browser.close();
     }
   });
 });
