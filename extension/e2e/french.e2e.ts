@@ -174,4 +174,13 @@ describe.skipIf(!CHROMIUM)('Chrome in French: the advice in French', () => {
     await expectNoEnglish();
     await expectFits('no-time-frame');
   });
+
+  test('a status note in French, with its figures: more findings of one rule than the answer lists', async () => {
+    await write('Could I pick your brain? '.repeat(101), 'Quick question', ['pick-your-brain']);
+    const status = compose(page, id).status;
+    await status.filter({ hasText: 'pick-your-brain' }).waitFor(WAIT);
+    expect(await status.allTextContents()).toContain(fill(FR.note_findingsCapped!.message, 'pick-your-brain', '101', '100'));
+    await expectNoEnglish();
+    expect(await status.filter({ hasText: 'findings, the first' }).count()).toBe(0);
+  });
 });
