@@ -187,7 +187,11 @@ def test_no_thanks_and_thanks_far_from_the_close() -> None:
 
 @pytest.mark.parametrize(
     "close",
-    ["I would appreciate the chance to talk.", "I'd really appreciate hearing from you."],
+    [
+        "I would appreciate the chance to talk.",
+        "I'd really appreciate hearing from you.",
+        "I'd be grateful for your support with my application.",
+    ],
 )
 def test_a_request_to_appreciate_is_not_thanks(close: str) -> None:
     body = GOOD.format(time="20 minutes").replace("Thanks so much,", close + "\n\nBest,")

@@ -89,6 +89,8 @@ NOT_PEOPLE = [
     "Google suggested I reach out.",
     "I got your name from the alumni directory.",
     "I got your name from LinkedIn.",
+    # Hearing of their work from someone is a mention, not a referral.
+    "I heard about your work from Jordan Smith at the Berlin festival.",
     "My professor suggested I contact you.",
     "I was referred to you by the career center.",
     "The Career Center suggested I reach out.",
@@ -370,6 +372,8 @@ def test_quoted_introduction_alone_names_its_author() -> None:
         "Sally Smith of the Boston chapter of the IEEE passed along your email.",
         "Sally Smith at the Chicago office of the IRC gave me your name.",
         "Sally Smith from the Denver chapter of the AMA gave me your contact.",
+        "Sally Smith speaks very highly of you.",
+        "Sally Smith thought we'd have a lot to talk about.",
     ],
 )
 def test_more_ways_to_name_a_referrer(text: str) -> None:

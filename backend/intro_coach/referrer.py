@@ -47,10 +47,11 @@ _AFTER_NAME = (
     r"""(?:gave|passed\ +along|passed\ +on|passed|shared|forwarded|sent|provided)\ +(?:me\ +)?
     (?:your|along\ +your)\ +(?:name|e-?mail|contact|details|info|information|address|number
     |profile|linkedin|website|article|work)""",
-    r"(?:mentioned|spoke\ highly\ of|speaks\ highly\ of|raved\ about)\ +(?:you|your|that\ you)",
+    r"""(?:mentioned|(?:spoke|speaks|has\ spoken)\ +(?:very\ +|so\ +|really\ +)?highly\ +of
+    |raved\ about)\ +(?:you|your|that\ you)""",
     r"told\ +me\ +(?:all\ +)?about\ +(?:you|your)",
-    r"""thought\ +(?:that\ +)?(?:you|it\ would|i\ should|we\ should|we\ (?:might|could|would)
-    |the\ two\ of\ us)""",
+    r"""thought\ +(?:that\ +)?(?:you|it\ would|it'd|i\ should|we\ should|we\ (?:might|could|would)
+    |we'd|we’d|it’d|the\ two\ of\ us)""",
     r"(?:put|got)\ +(?:me|us)\ +in\ +touch",
     r"(?:connected|introduced)\ +(?:me|us)",
     r"(?:says|tells\ me)\ +(?:that\ +)?you",
