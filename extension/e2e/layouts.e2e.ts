@@ -193,7 +193,7 @@ describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
       null,
       WAIT,
     );
-    await sleep(700); // two position checks (every 500 ms) and a frame
+    await sleep(700); // a window moved by the last change is laid out within a frame or two
   }
 
   async function check(page: Page, name: string, shot: boolean): Promise<Geometry> {
@@ -319,6 +319,30 @@ describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
     expect(await host.locator('.pill').isVisible()).toBe(false);
     await page.locator(`[data-compose="${id}"] [data-fx=titlebar]`).click();
     await host.locator('.panel').waitFor(WAIT);
+    await page.close();
+  });
+
+  test('a window moved without changing size (the message above it grew): its panel follows', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto('https://mail.google.com/mail/u/0/');
+    await reply(page);
+    await settle(page);
+    const where = () =>
+      page.evaluate(() => {
+        const host = document.querySelector('[data-compose="reply"] intro-coach-panel, [data-compose="reply"] + intro-coach-panel')!;
+        const shown = [...host.shadowRoot!.querySelectorAll('.panel, .pill')].find((e) => e.getBoundingClientRect().height > 0)!;
+        return { ours: shown.getBoundingClientRect().top, win: document.querySelector('[data-compose="reply"]')!.getBoundingClientRect().top };
+      });
+    const before = await where();
+    await page.evaluate(() => {
+      const grown = document.createElement('div');
+      grown.style.height = '90px';
+      document.querySelector('[data-legacy-message-id]')!.append(grown);
+    });
+    await expect.poll(async () => (await where()).ours - before.ours, WAIT).toBeCloseTo(90, 0);
+    expect((await where()).win - before.win).toBeCloseTo(90, 0);
+    await check(page, 'moved', false);
     await page.close();
   });
 

@@ -5,6 +5,7 @@ import { readDraft, type DraftSnapshot } from '../gmail/draft';
 import * as gmail from '../gmail/selectors';
 import { rangeFor } from '../text/extract';
 import { Debouncer } from './debounce';
+import { MoveWatch } from './moves';
 import { holds, replaceInBody, setSubject } from './edits';
 import { clippingAncestors, inputTextBox, intersect, toBox, visibleBox, type Box } from './geometry';
 import { place, type Placement, type Room } from './placement';
@@ -21,8 +22,6 @@ const RETRY_MAX_MS = 5000;
 /** The open panel's tallest size; it scrolls inside. */
 const PANEL_HEIGHT = 520;
 const PILL_SIZE = { width: 120, height: 28 };
-/** Compose windows move without resizing (another one opens beside them). */
-const POSITION_POLL_MS = 500;
 
 export type Analyze = (composeId: string, draft: DraftSnapshot['fields'], signal: AbortSignal) => Promise<AnalyzeResult>;
 export type Grammar = (composeId: string, draft: DraftSnapshot['fields'], signal: AbortSignal) => Promise<GrammarResult>;
@@ -39,20 +38,32 @@ interface Frame {
   marks: [HighlightLayer, MarkBoxes | null][];
   /** Undefined: the panel stays where it is (only the marks moved). */
   placement: Placement | null | undefined;
-  collapsedWidth: number;
 }
+
+/**
+ * What a layout has to redo. `scroll`: the text moved inside the body's scroll area, so
+ * only the marks move (by the field's own movement, nothing measured in the text); `move`:
+ * windows moved or changed size, so the panel is placed again too (the text is measured
+ * again only in a field whose size changed); `fresh`: the text changed, measure it all.
+ */
+type LayoutKind = 'scroll' | 'move' | 'fresh';
+const RANK: Record<LayoutKind, number> = { scroll: 1, move: 2, fresh: 3 };
 
 /**
  * Every window that needs laying out is laid out in one animation frame: all of them
  * measure, then all of them draw, so no window's writes force a layout for the next
  * one's reads.
  */
-const pendingLayout = new Map<ComposeCoach, 'marks' | 'all'>();
+const pendingLayout = new Map<ComposeCoach, LayoutKind>();
 let layoutFrame = 0;
 
-/** `marks`: only the text moved under the marks (the body scrolled); the panel stays. */
-function scheduleLayout(coach: ComposeCoach, what: 'marks' | 'all'): void {
-  if (pendingLayout.get(coach) !== 'all') pendingLayout.set(coach, what);
+function pend(coach: ComposeCoach, kind: LayoutKind): void {
+  const now = pendingLayout.get(coach);
+  if (!now || RANK[kind] > RANK[now]) pendingLayout.set(coach, kind);
+}
+
+function scheduleLayout(coach: ComposeCoach, kind: LayoutKind): void {
+  pend(coach, kind);
   if (!layoutFrame) layoutFrame = requestAnimationFrame(runLayout);
 }
 
@@ -62,14 +73,57 @@ function flushLayout(): void {
   const batch = [...pendingLayout];
   pendingLayout.clear();
   const frames: [ComposeCoach, Frame][] = [];
-  for (const [coach, what] of batch) {
-    const frame = coach.measureFrame(what === 'marks');
+  for (const [coach, kind] of batch) {
+    const frame = coach.measureFrame(kind);
     if (frame) frames.push([coach, frame]);
   }
   for (const [coach, frame] of frames) coach.paintFrame(frame);
 }
 
-const runLayout = guarded('layout', flushLayout);
+/**
+ * After the browser window resized, an animation frame callback runs before Chromium lays
+ * the page out for the new size, so our first read would force that whole layout inside
+ * our script. Such a frame's layout is left to the size observer, which Chromium calls
+ * right after its layout (the viewport probe always changes size with the window).
+ */
+let viewportResized = false;
+
+const runLayout = guarded('layout', () => {
+  if (viewportResized) {
+    viewportResized = false;
+    // Should the observer not come (nothing it watches changed), the next frame lays out.
+    layoutFrame = pendingLayout.size ? requestAnimationFrame(runLayout) : 0;
+    return;
+  }
+  flushLayout();
+});
+
+let pageWatched = false;
+let lookTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Once per page: the resize flag above, and Gmail's theme or direction, which may change
+ * (Settings, a theme picked) with the page's root attributes or its stylesheets. Those
+ * are read again a moment later, off any frame, instead of on a timer.
+ */
+function watchPage(doc: Document): void {
+  if (pageWatched) return;
+  pageWatched = true;
+  doc.defaultView?.addEventListener('resize', guarded('resize', () => (viewportResized = true)), { passive: true });
+  const again = guarded('look', () => {
+    lookTimer = undefined;
+    for (const coach of live) coach.readLook();
+  });
+  const changed = new MutationObserver(
+    guarded('look', () => {
+      lookTimer ??= setTimeout(again, 200);
+    }),
+  );
+  const watched = { attributes: true, attributeFilter: ['class', 'style', 'dir'] };
+  changed.observe(doc.documentElement, watched);
+  if (doc.body) changed.observe(doc.body, watched);
+  if (doc.head) changed.observe(doc.head, { childList: true });
+}
 
 /**
  * Sizes (the viewport, a compose window, a body) are watched by one ResizeObserver for
@@ -86,7 +140,11 @@ let sizeObserver: ResizeObserver | null = null;
 function watchSize(coach: ComposeCoach, el: Element): void {
   sizeObserver ??= new ResizeObserver(
     guarded('layout', (entries: ResizeObserverEntry[]) => {
-      for (const entry of entries) sizeOwners.get(entry.target)?.resizedNow(entry.target);
+      let windows = false;
+      for (const entry of entries) windows = sizeOwners.get(entry.target)?.resizedNow(entry.target) || windows;
+      // A window that changed size (minimized, full screen) moves or frees its neighbours.
+      if (windows) for (const coach of live) coach.resizedNow(null);
+      viewportResized = false;
       flushLayout();
     }),
   );
@@ -113,6 +171,7 @@ export class ComposeCoach {
   private readonly subjectMarks: HighlightLayer;
   private readonly attachmentMarks: HighlightLayer;
   private readonly grammarMarks: HighlightLayer;
+  private readonly layers: readonly HighlightLayer[];
   private readonly subjectGrammarMarks: HighlightLayer;
   /** LanguageTool's findings for the draft `grammarKey`; shown until a newer answer. */
   private grammarFindings: Finding[] = [];
@@ -132,8 +191,7 @@ export class ComposeCoach {
   private room: Room | null = null;
   private roomHolder: HTMLElement | null = null;
   private rtl = false;
-  private poll: ReturnType<typeof setInterval> | undefined;
-  private lastRect = '';
+  private moves: MoveWatch | null = null;
   /** Bumped by every edit of the body or subject, to spot answers about an older text. */
   private edits = 0;
   /** The draft of the last answer shown; an unchanged draft is not sent again. */
@@ -169,6 +227,7 @@ export class ComposeCoach {
     this.attachmentMarks = new HighlightLayer(this.doc, 'attachment-marks');
     this.grammarMarks = new HighlightLayer(this.doc, 'grammar-marks');
     this.subjectGrammarMarks = new HighlightLayer(this.doc, 'grammar-marks subject-grammar-marks');
+    this.layers = [this.bodyMarks, this.subjectMarks, this.attachmentMarks, this.grammarMarks, this.subjectGrammarMarks];
     this.panel = new Panel(this.doc, {
       applySubject: (s) => this.applySubject(s),
       applyReplacement: (f, r) => this.applyReplacement(f, r),
@@ -178,7 +237,7 @@ export class ComposeCoach {
           ? this.dismiss(f, () => saveSettings({ grammar: false }), isGrammarFinding)
           : this.dismiss(f, () => disableRule(f.rule), (g) => g.rule === f.rule),
       spotlight: (f) => this.spotlight(f),
-      resized: () => this.requestLayout(),
+      resized: () => this.requestLayout('move'),
       escape: () => this.returnToBody(),
     });
     this.shadow.append(
@@ -211,11 +270,14 @@ export class ComposeCoach {
     this.listen(this.doc, 'scroll', guarded('scroll', (e) => this.onScroll(e)), true);
     this.observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-hovercard-id', 'email', 'value'] });
     for (const el of [body, root, this.viewportProbe]) watchSize(this, el);
-    this.poll = setInterval(guarded('poll', () => this.checkMoved()), POSITION_POLL_MS);
+    this.moves = new MoveWatch(gmail.composeWindow(root), () => this.moved());
+    this.cleanup.push(() => this.moves?.stop());
     this.measureClippers();
-    this.rtl = getComputedStyle(root).direction === 'rtl';
-    this.panel.setTheme(isDark(body));
+    this.readLook();
+    watchPage(this.doc);
     this.requestLayout();
+    // A new window takes room its neighbours may have used.
+    for (const other of live) if (other !== this) other.requestLayout('move');
     this.debouncer.now();
   }
 
@@ -252,7 +314,7 @@ export class ComposeCoach {
     this.cancelGrammar();
     this.observer.disconnect();
     for (const el of [this.parts.body, this.parts.root, this.viewportProbe]) unwatchSize(el);
-    clearInterval(this.poll);
+    for (const other of live) other.requestLayout('move');
     pendingLayout.delete(this);
     for (const undo of this.cleanup.splice(0)) undo();
   }
@@ -455,7 +517,7 @@ export class ComposeCoach {
     this.attachmentMarks.focus = keys;
     this.grammarMarks.focus = keys;
     this.subjectGrammarMarks.focus = keys;
-    this.requestLayout();
+    this.requestLayout('scroll');
   }
 
   // --- Acting on findings --------------------------------------------------------------
@@ -515,17 +577,22 @@ export class ComposeCoach {
     this.windowClippers = clippingAncestors(gmail.composeWindow(this.parts.root));
   }
 
-  /** The size observer saw `el` change: laid out in the observer's own callback. */
-  resizedNow(el: Element): void {
-    if (this.stopped) return;
+  /**
+   * The size observer saw `el` change (null: another window did): laid out in the
+   * observer's own callback. True when it was this window or its body.
+   */
+  resizedNow(el: Element | null): boolean {
+    if (this.stopped) return false;
+    pend(this, 'move');
+    if (!el || el === this.viewportProbe) return false;
     // A window or body that changed size may have gained or lost a scroll area.
-    if (el !== this.viewportProbe) this.measureClippers();
-    pendingLayout.set(this, 'all');
+    this.measureClippers();
+    return true;
   }
 
-  private requestLayout(what: 'marks' | 'all' = 'all'): void {
+  private requestLayout(kind: LayoutKind = 'fresh'): void {
     if (this.stopped) return;
-    scheduleLayout(this, what);
+    scheduleLayout(this, kind);
   }
 
   /**
@@ -535,21 +602,20 @@ export class ComposeCoach {
    */
   private onScroll(event: Event): void {
     const target = event.target;
-    if (target === this.doc || !(target instanceof Node)) return this.requestLayout();
-    if (target.contains(gmail.composeWindow(this.parts.root))) this.requestLayout();
-    else if (this.clippers.includes(target as Element) || this.subjectClippers.includes(target as Element)) this.requestLayout('marks');
+    if (target === this.doc || !(target instanceof Node)) return this.requestLayout('move');
+    if (target.contains(gmail.composeWindow(this.parts.root))) this.requestLayout('move');
+    else if (this.clippers.includes(target as Element) || this.subjectClippers.includes(target as Element)) this.requestLayout('scroll');
   }
 
-  private checkMoved(): void {
-    const r = this.parts.body.getBoundingClientRect();
-    const w = gmail.composeWindow(this.parts.root).getBoundingClientRect();
-    const key = `${r.left},${r.top},${r.width},${r.height},${w.left},${w.top},${w.width},${w.height},${live.size}`;
-    if (key !== this.lastRect) {
-      this.lastRect = key;
-      this.requestLayout();
-      // Another window moved: its neighbours may have to make room (or may have it now).
-      for (const other of live) if (other !== this) other.requestLayout();
-    }
+  /** The window moved without changing size (the move watcher saw it). */
+  private moved(): void {
+    this.requestLayout('move');
+    // Its neighbours may have to make room (or may have it now).
+    for (const other of live) if (other !== this) other.requestLayout('move');
+  }
+
+  /** Gmail's theme and direction, read when the page's look may have changed. */
+  readLook(): void {
     this.panel.setTheme(isDark(this.parts.body));
     this.rtl = getComputedStyle(this.parts.root).direction === 'rtl';
   }
@@ -560,40 +626,47 @@ export class ComposeCoach {
   }
 
   /** Measures this window and its marks, and decides the panel's place: reads only. */
-  measureFrame(marksOnly = false): Frame | null {
+  measureFrame(kind: LayoutKind): Frame | null {
     const { body, root } = this.parts;
     if (this.stopped || !body.isConnected) return null;
     if (!this.host.isConnected) this.attachHost();
+    if (kind === 'fresh') for (const layer of this.layers) layer.invalidate();
     // Our 0,0 is the viewport's unless a transformed ancestor made itself the origin.
     const hostBox = this.host.getBoundingClientRect();
     const origin = { x: hostBox.left, y: hostBox.top };
-    const area = visibleBox(body, this.clippers);
-    const subject = gmail.subjectInput(root);
-    const subjectArea = subject && (this.subjectMarks.size || this.subjectGrammarMarks.size) ? visibleBox(subject, this.subjectClippers) : null;
+    const bodyBox = toBox(body.getBoundingClientRect());
+    const area = visibleBox(body, this.clippers, bodyBox);
+    const subject = this.subjectMarks.size || this.subjectGrammarMarks.size ? gmail.subjectInput(root) : null;
+    const subjectBox = subject ? toBox(subject.getBoundingClientRect()) : null;
+    const subjectArea = subject && subjectBox ? visibleBox(subject, this.subjectClippers, subjectBox) : null;
+    let attachments: MarkBoxes | null = null;
+    if (this.attachmentMarks.size) {
+      const win = gmail.composeWindow(root);
+      const winBox = toBox(win.getBoundingClientRect());
+      attachments = this.attachmentMarks.measure(visibleBox(win, this.windowClippers, winBox), winBox);
+    }
     return {
       origin,
       marks: [
-        [this.bodyMarks, this.bodyMarks.measure(area)],
-        [this.subjectMarks, this.subjectMarks.measure(subjectArea)],
-        [this.attachmentMarks, this.attachmentMarks.measure(this.attachmentMarks.size ? this.windowBox() : null)],
-        [this.grammarMarks, this.grammarMarks.measure(area)],
-        [this.subjectGrammarMarks, this.subjectGrammarMarks.measure(subjectArea)],
+        [this.bodyMarks, this.bodyMarks.measure(area, bodyBox)],
+        [this.subjectMarks, this.subjectMarks.measure(subjectArea, subjectBox)],
+        [this.attachmentMarks, attachments],
+        [this.grammarMarks, this.grammarMarks.measure(area, bodyBox)],
+        [this.subjectGrammarMarks, this.subjectGrammarMarks.measure(subjectArea, subjectBox)],
       ],
-      placement: marksOnly ? undefined : this.measurePlacement(area),
-      // Collapsed, the panel is as wide as its header: read now, before anything moves.
-      collapsedWidth: !marksOnly && this.panel.isCollapsed ? this.panel.element.getBoundingClientRect().width : 0,
+      placement: kind === 'scroll' ? undefined : this.measurePlacement(area),
     };
   }
 
   /** Draws what `measureFrame` found: writes only. */
   paintFrame(frame: Frame): void {
     for (const [layer, measured] of frame.marks) layer.paint(measured, frame.origin);
-    if (frame.placement !== undefined) this.paintPanel(frame.placement, frame.collapsedWidth, frame.origin);
+    if (frame.placement !== undefined) this.paintPanel(frame.placement, frame.origin);
   }
 
   private layoutNow(): void {
     pendingLayout.delete(this);
-    const frame = this.measureFrame();
+    const frame = this.measureFrame('fresh');
     if (frame) this.paintFrame(frame);
   }
 
@@ -601,6 +674,8 @@ export class ComposeCoach {
   private measurePlacement(area: Box | null): Placement | null {
     const win = area ? this.windowBox() : null;
     const view = this.doc.defaultView ?? window;
+    const viewport = { width: view.innerWidth, height: view.innerHeight };
+    this.moves?.arm(area ? toBox(gmail.composeWindow(this.parts.root).getBoundingClientRect()) : null, viewport);
     if (!area || !win || area.bottom - area.top < 24 || area.right - area.left < 120) return null;
     const bodies: Box[] = [];
     const heads: Box[] = [];
@@ -617,7 +692,7 @@ export class ComposeCoach {
       if (b.top > w.top) heads.push({ left: w.left, top: w.top, right: w.right, bottom: b.top });
     }
     return place({
-      viewport: { width: view.innerWidth, height: view.innerHeight },
+      viewport,
       compose: win,
       body: area,
       bodies,
@@ -632,7 +707,7 @@ export class ComposeCoach {
     });
   }
 
-  private paintPanel(p: Placement | null, collapsedWidth: number, origin: { x: number; y: number }): void {
+  private paintPanel(p: Placement | null, origin: { x: number; y: number }): void {
     const el = this.panel.element;
     const pill = this.panel.pill;
     this.placement = p;
@@ -644,24 +719,19 @@ export class ComposeCoach {
     }
     this.panel.setMode(p.mode);
     if (pill.hidden !== !p.pill) pill.hidden = !p.pill;
-    if (p.pill) {
-      set(pill.style, 'left', `${p.pill.left - origin.x}px`);
-      set(pill.style, 'top', `${p.pill.top - origin.y}px`);
-    }
+    // Moved by transforms: a new position costs Chromium no layout, only painting.
+    if (p.pill) set(pill.style, 'transform', `translate(${p.pill.left - origin.x}px, ${p.pill.top - origin.y}px)`);
     const box = p.panel;
     if (!box) {
       if (!el.hidden) el.hidden = true;
       return;
     }
     if (el.hidden) el.hidden = false;
-    const width = box.right - box.left;
-    set(el.style, 'width', `${width}px`);
+    set(el.style, 'width', `${box.right - box.left}px`);
     set(el.style, 'maxHeight', `${box.bottom - box.top}px`);
-    // Anchored by its bottom edge (the host is a 0×0 box at the origin), so it grows up.
-    set(el.style, 'bottom', `${origin.y - box.bottom}px`);
-    // Collapsed, the panel is as wide as its header; its right edge stays in place.
-    const actual = this.panel.isCollapsed && collapsedWidth > 0 ? collapsedWidth : width;
-    set(el.style, 'left', `${box.right - actual - origin.x}px`);
+    // Its bottom right corner is at the origin (see the stylesheet): it grows up with its
+    // content, and collapsed (as wide as its header) it keeps its right edge in place.
+    set(el.style, 'transform', `translate(${box.right - origin.x}px, ${box.bottom - origin.y}px)`);
   }
 
   /**

@@ -38,12 +38,11 @@ export function clippingAncestors(el: Element): Element[] {
 }
 
 /** The part of `el` on screen: its box cut by its clipping ancestors and the viewport. */
-export function visibleBox(el: Element, clippers: readonly Element[]): Box | null {
+export function visibleBox(el: Element, clippers: readonly Element[], rect: Box = el.getBoundingClientRect()): Box | null {
   const view = el.ownerDocument.defaultView;
   if (!view) return null;
-  const rect = el.getBoundingClientRect();
   // A minimized or closed compose window: Gmail hides it with display:none.
-  if (rect.width === 0 && rect.height === 0) return null;
+  if (rect.right === rect.left && rect.bottom === rect.top) return null;
   let box: Box | null = intersect(toBox(rect), { left: 0, top: 0, right: view.innerWidth, bottom: view.innerHeight });
   for (const a of clippers) {
     if (!box) break;

@@ -5,7 +5,8 @@ export const PANEL_CSS = `
 * { box-sizing: border-box; }
 /* As big as the viewport, never seen: the size observer's signal that the window resized. */
 .viewport-probe { position: fixed; inset: 0; visibility: hidden; pointer-events: none; }
-.clip { position: absolute; overflow: hidden; pointer-events: none; }
+.clip { position: absolute; left: 0; top: 0; overflow: hidden; pointer-events: none; }
+.marks { position: absolute; left: 0; top: 0; }
 .mark { position: absolute; border-radius: 2px; border-bottom: 2px solid; pointer-events: none; }
 .mark.error { background: rgba(217, 48, 37, .14); border-color: #d93025; }
 .mark.warning { background: rgba(227, 116, 0, .16); border-color: #e37400; }
@@ -16,7 +17,8 @@ export const PANEL_CSS = `
 .grammar-marks .mark.focus { background: rgba(132, 48, 206, .16); }
 
 .panel {
-  position: absolute; z-index: 1; display: flex; flex-direction: column;
+  /* Its bottom right corner at the host's origin; the layout moves it with a transform. */
+  position: absolute; right: 0; bottom: 0; z-index: 1; display: flex; flex-direction: column;
   font: 13px/1.4 "Google Sans Text", Roboto, "Segoe UI", Arial, sans-serif; color: #202124;
   background: #fff; border: 1px solid #dadce0; border-radius: 10px;
   box-shadow: 0 2px 6px rgba(60, 64, 67, .28), 0 1px 2px rgba(60, 64, 67, .2);
@@ -68,7 +70,7 @@ button.icon { border: 0; padding: 2px 8px; color: #5f6368; font-size: 14px; line
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .suggestions .more summary { margin-top: 6px; font-size: 12px; }
 .pill {
-  position: absolute; display: inline-flex; align-items: center; gap: 6px; width: 120px; height: 28px;
+  position: absolute; left: 0; top: 0; display: inline-flex; align-items: center; gap: 6px; width: 120px; height: 28px;
   padding: 0 10px; border-radius: 14px; border: 1px solid #dadce0; background: #fff; color: #202124;
   font: 600 12px/1 "Google Sans Text", Roboto, Arial, sans-serif; pointer-events: auto; overflow: hidden; white-space: nowrap;
   box-shadow: 0 1px 3px rgba(60, 64, 67, .3);
