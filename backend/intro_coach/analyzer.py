@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from intro_coach import budget as time_budget
 from intro_coach import linear
@@ -39,7 +40,7 @@ from intro_coach.schema import (
     SubjectSuggestion,
 )
 from intro_coach.subjects import topic_subjects
-from intro_coach.text import Utf16Index, paragraphs
+from intro_coach.text import PARAGRAPH_MEMO, Utf16Index, paragraphs
 from intro_coach.timing import Laps
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "suggestion": 2}
@@ -58,11 +59,30 @@ def normalize_match(text: str) -> str:
     return " ".join(text.casefold().replace("’", "'").split())
 
 
+_remembered_normal = lru_cache(maxsize=4096)(normalize_match)
+
+
+def _normalized(text: str) -> str:
+    return normalize_match(text) if len(text) > 120 else _remembered_normal(text)
+
+
 def finding_id(rule: str, field: str, match: str, occurrence: int) -> str:
     """Stable while the matched words stay: edits elsewhere in the draft don't move it."""
     digest = hashlib.blake2s(f"{rule}\0{field}\0{normalize_match(match)}".encode(), digest_size=6)
     suffix = f"-{occurrence}" if occurrence else ""
     return f"{rule}:{field}:{digest.hexdigest()}{suffix}"
+
+
+# The same findings come back with every keystroke. Only short matches are remembered,
+# so that the cache stays small in bytes (entries times the longest key) as well.
+_SHORT_MATCH = 120
+_remembered_id = lru_cache(maxsize=4096)(finding_id)
+
+
+def _finding_id(rule: str, field: str, match: str, occurrence: int) -> str:
+    if len(match) > _SHORT_MATCH:
+        return finding_id(rule, field, match, occurrence)
+    return _remembered_id(rule, field, match, occurrence)
 
 
 def _title_case(text: str) -> str:
@@ -264,7 +284,7 @@ def _to_findings(hits: list[Hit], draft: Draft) -> list[Finding]:
     findings = []
     for h in sorted(hits, key=lambda h: (_FIELD_ORDER[h.field], h.start, h.end, h.rule)):
         keyed = h.match if h.key is None else h.key
-        key = (h.rule, h.field, normalize_match(keyed))
+        key = (h.rule, h.field, _normalized(keyed))
         occurrence = seen[key]
         seen[key] += 1
         index = to16.get(h.field)
@@ -272,7 +292,7 @@ def _to_findings(hits: list[Hit], draft: Draft) -> list[Finding]:
             # Plain validation: cheaper here than model_construct (pydantic-core checks
             # these few typed fields faster than model_construct sets them in Python).
             Finding(
-                id=finding_id(h.rule, h.field, keyed, occurrence),
+                id=_finding_id(h.rule, h.field, keyed, occurrence),
                 rule=h.rule,
                 severity=h.severity,
                 field=h.field,
@@ -360,6 +380,7 @@ def analyze(
             f"check them: {', '.join(dict.fromkeys(budget.skipped))}"
         )
     stats = draft.stats
+    PARAGRAPH_MEMO.report()
     return AnalyzeResponse(
         findings=findings,
         subject_suggestions=suggestions,

@@ -72,33 +72,83 @@ class Sentence:
     reported: tuple[Kind, ...] = ()
 
 
-@dataclass(frozen=True)
 class Reading:
-    sentences: tuple[Sentence, ...]  # the body's
-    # A subject can ask too ("20 minutes on UX research in Portland?"); offsets there
-    # are into the subject.
-    subject: tuple[Sentence, ...] = ()
+    """What the draft asks for, from each paragraph's remembered sentences: nothing is
+    copied or shifted per request until a caller asks for places (`sentences`,
+    `of_kind`), so that a keystroke costs the paragraph it changed."""
+
+    __slots__ = ("_has_ask", "_kinds", "_paragraphs", "_subject")
+
+    def __init__(
+        self,
+        paragraphs: tuple[tuple[int, tuple[Sentence, ...]], ...],
+        subject: tuple[Sentence, ...] = (),
+    ) -> None:
+        self._paragraphs = paragraphs  # (offset, its sentences with offsets in it)
+        # A subject can ask too ("20 minutes on UX research in Portland?"); offsets there
+        # are into the subject.
+        self._subject = subject
+        self._kinds: frozenset[Kind] | None = None
+        self._has_ask: bool | None = None
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        """The body's sentences, with offsets into the text read."""
+        return tuple(
+            _shifted(s, offset) if offset else s
+            for offset, sentences in self._paragraphs
+            for s in sentences
+        )
+
+    @property
+    def subject(self) -> tuple[Sentence, ...]:
+        return self._subject
 
     @property
     def asks(self) -> Iterator[Ask]:
         """The body's asks."""
-        for sentence in self.sentences:
-            yield from sentence.asks
+        for offset, sentences in self._paragraphs:
+            for sentence in sentences:
+                for a in sentence.asks:
+                    yield Ask(a.kind, a.start + offset, a.end + offset) if offset else a
+
+    def _all(self) -> Iterator[Sentence]:
+        for _, sentences in self._paragraphs:
+            yield from sentences
+        yield from self._subject
 
     @property
     def kinds(self) -> frozenset[Kind]:
         """What the email asks for, in the body or the subject."""
-        return frozenset(a.kind for s in (*self.sentences, *self.subject) for a in s.asks)
+        if self._kinds is None:
+            self._kinds = frozenset(a.kind for s in self._all() if s.asks for a in s.asks)
+        return self._kinds
 
     @property
     def has_ask(self) -> bool:
         """Something the reader can say yes to: a question, or a request for something
         (a job ask too). A request for nothing in particular ("I'd love to connect", "let
         me know if you could help") gives them nothing to answer."""
-        return any(s.question or s.asks for s in (*self.sentences, *self.subject))
+        if self._has_ask is None:
+            self._has_ask = any(s.question or s.asks for s in self._all())
+        return self._has_ask
 
     def of_kind(self, kind: Kind) -> list[Ask]:
         return [a for a in self.asks if a.kind == kind]
+
+    def __repr__(self) -> str:
+        return f"Reading(sentences={self.sentences!r}, subject={self._subject!r})"
+
+
+def _shifted(s: Sentence, offset: int) -> Sentence:
+    return Sentence(
+        s.start + offset,
+        s.end + offset,
+        s.request,
+        s.question,
+        tuple(Ask(a.kind, a.start + offset, a.end + offset) for a in s.asks),
+        s.reported,
+    )
 
 
 @dataclass(frozen=True)
@@ -180,7 +230,7 @@ class AskWords:
                     asks = tuple(Ask(k, start, end) for k in sentences[-1].reported)
                 sentences.append(Sentence(start, end, s.request, s.question, asks, s.reported))
         flat = subject.replace("\n", " ").replace("\r", " ")
-        return Reading(tuple(sentences), self._read_paragraph(flat) if flat.strip() else ())
+        return Reading(((0, tuple(sentences)),), self._read_paragraph(flat) if flat.strip() else ())
 
     def read_subject(self, subject: str) -> list[Ask]:
         """Job asks in a subject line: a subject is a request by its nature."""
@@ -203,16 +253,24 @@ class AskWords:
             if bits[i]
             for _, start, end in self.kinds[kind].spans(paragraph, bits=bits[i])
         ]
-        implicit, requests, not_asks = (
+        implicit, requests = (
             [_Match(s, e) for _, s, e in phrases.spans(paragraph, bits=bits[n + i])]
             if bits[n + i]
             else []
-            for i, phrases in enumerate((self.implicit_job, self.requests, self.not_asks))
+            for i, phrases in enumerate((self.implicit_job, self.requests))
+        )
+        # Not-asks, blockers and clause breaks only matter to a sentence with a phrase to
+        # weigh; a paragraph with none (a greeting, a sign-off) needs none of them.
+        weigh = bool(kind_hits or implicit or requests)
+        not_asks = (
+            [_Match(s, e) for _, s, e in self.not_asks.spans(paragraph, bits=bits[n + 2])]
+            if weigh and bits[n + 2]
+            else []
         )
         blocks = [
             _Match(s, e)
             for i, b in enumerate(self.blockers)
-            if bits[n + 3 + i]
+            if weigh and bits[n + 3 + i]
             for _, s, e in b.spans(paragraph, bits=bits[n + 3 + i])
         ]
         reporting = _BLOCKERS.index("reported")
@@ -242,8 +300,10 @@ class AskWords:
         block_starts = [m.start for m in blocks]
         muted_starts = [m.start for m in not_asks]
         # Clause breaks of the whole paragraph, found once; each sentence takes its own.
-        all_breaks = sorted(
-            start for r in (_CLAUSE_MARK, _CLAUSE_WORD) for start, _ in r.spans(paragraph)
+        all_breaks = (
+            sorted(start for r in (_CLAUSE_MARK, _CLAUSE_WORD) for start, _ in r.spans(paragraph))
+            if weigh
+            else []
         )
         out = []
         for count, (start, end) in enumerate(_sentences(paragraph)):

@@ -64,15 +64,74 @@ class ByteLRU(Generic[V]):
         self._items: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
         self._lock = threading.Lock()
         self.bytes = 0
+        self._hits = 0
+        self._misses = 0
 
     def get(self, key: Hashable, default: V | None = None) -> V | None:
+        # No lock on the way in: a lookup is one C call on the OrderedDict (atomic under
+        # the GIL), and the analyzer makes dozens per request. A key another thread drops
+        # between the two calls was a hit all the same. The counts are metrics: two
+        # threads counting at the same instant may lose one.
+        item = self._items.get(key)
+        if item is None:
+            self._misses += 1
+            return default
+        self._hits += 1
+        try:  # noqa: SIM105 - contextlib.suppress costs more than the lookup
+            self._items.move_to_end(key)
+        except KeyError:
+            pass
+        return item[0]
+
+    def lookup(self, key: Hashable) -> V | None:
+        """`get` that leaves the counting to the caller (`tally`): a cache of entries
+        that each hold several results counts the results."""
+        item = self._items.get(key)
+        if item is None:
+            return None
+        try:  # noqa: SIM105 - contextlib.suppress costs more than the lookup
+            self._items.move_to_end(key)
+        except KeyError:
+            pass
+        return item[0]
+
+    def tally(self, hit: bool) -> None:
+        if hit:
+            self._hits += 1
+        else:
+            self._misses += 1
+
+    def charge(self, key: Hashable, extra: int) -> None:
+        """Add `extra` bytes to what the entry at `key` is charged (it grew in place);
+        nothing if it is gone."""
         with self._lock:
             item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-        if self.name is not None:
-            timing.cache_lookup(self.name, item is not None)
-        return default if item is None else item[0]
+            if item is None:
+                return
+            cost = item[1] + extra
+            if cost > self.max_bytes:
+                del self._items[key]
+                self.bytes -= item[1]
+                return
+            self._items[key] = (item[0], cost)
+            self.bytes += extra
+            while self.bytes > self.max_bytes:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self.bytes -= dropped
+
+    def report(self) -> None:
+        """Send the hits and misses counted since the last report to whoever listens
+        (timing.cache_lookup), for a named cache: once per request, not per lookup,
+        which would cost more than the lookups themselves."""
+        if self.name is None:
+            return
+        with self._lock:
+            hits, misses = self._hits, self._misses
+            self._hits = self._misses = 0
+        if hits:
+            timing.cache_lookup(self.name, True, hits)
+        if misses:
+            timing.cache_lookup(self.name, False, misses)
 
     def put(self, key: Hashable, value: V) -> None:
         cost = self._size(key, value)

@@ -111,11 +111,11 @@ def failed(service: str, operation: str) -> None:
     CALL_FAILURES.labels(service, operation).inc()
 
 
-def cache_lookup(cache: str, hit: bool) -> None:
+def cache_lookup(cache: str, hit: bool, count: int = 1) -> None:
     child = _LOOKUPS.get((cache, hit))
     if child is None:
         child = _LOOKUPS[cache, hit] = CACHE.labels(cache, "hit" if hit else "miss")
-    child.inc()
+    child.inc(count)
 
 
 def render() -> tuple[bytes, str]:

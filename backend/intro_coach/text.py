@@ -440,23 +440,20 @@ class Quoted:
 
 def find_quoted(text: str) -> Quoted:
     """What of plain text is quoted history or a signature, each marker searched once."""
-    if ">" not in text and ":" not in text and "--" not in text:
+    dashes = "-" in text and "--" in text  # one character is found far faster than two
+    colons = ":" in text
+    if ">" not in text and not colons and not dashes:
         return Quoted([], False)  # every marker below needs one of these; most drafts have none
     # Each pattern only where its marker is: a substring test is far cheaper than a
     # search, and most drafts have a colon (a greeting, a time) but no quote at all.
     quoted_lines = (
         [(m.start(), m.end()) for m in _QUOTED_LINE.finditer(text)] if ">" in text else []
     )
-    lowered = text.lower() if ":" in text or "--" in text else ""
-    forward = (
-        _FORWARD_HEADER.search(text)
-        if "--" in text or "forward" in lowered or "from:" in lowered
-        else None
-    )
-    signature = _SIGNATURE.search(text) if "--" in text else None
+    forward = _FORWARD_HEADER.search(text) if dashes or (colons and _forward_colon(text)) else None
+    signature = _SIGNATURE.search(text) if dashes else None
     headers = (
         [m for m in _REPLY_HEADER.finditer(text) if _is_reply_header(m.group() or "")]
-        if ":" in text and any(w in lowered for w in _REPLY_VERBS)
+        if colons and _colon_ends_line(text) and any(w in text.lower() for w in _REPLY_VERBS)
         else []
     )
     spans = list(quoted_lines)
@@ -477,6 +474,36 @@ def find_quoted(text: str) -> Quoted:
     return Quoted(merge_spans(spans), history)
 
 
+def _forward_colon(text: str) -> bool:
+    """Whether a colon follows "message" or "from" (any case), as in every forward
+    header without dashes ("Begin forwarded message:", "From: ...")."""
+    at = text.find(":")
+    while at != -1:
+        if (
+            text[max(0, at - 7) : at].lower() == "message"
+            or text[max(0, at - 4) : at].lower() == "from"
+        ):
+            return True
+        at = text.find(":", at + 1)
+    return False
+
+
+def _colon_ends_line(text: str) -> bool:
+    """Whether a colon ends a line (spaces and tabs after it aside), as every reply
+    header's does: most drafts' colons are inside a line ("research: I finished"), and
+    this is cheaper than looking for each language's verb."""
+    at = text.find(":")
+    size = len(text)
+    while at != -1:
+        end = at + 1
+        while end < size and text[end] in " \t":
+            end += 1
+        if end == size or text[end] == "\n":
+            return True
+        at = text.find(":", end)
+    return False
+
+
 def _next_visible(text: str, start: int) -> str:
     """The first character from `start` on that is not whitespace ('' if none). Each
     header's whitespace ends where the next header starts, so all calls are linear."""
@@ -494,21 +521,34 @@ def _is_reply_header(line: str) -> bool:
     return "@" in line or any(c.isdigit() for c in line)
 
 
-_BLANK_LINE = linear.compile(r"\n\s*\n")
+# A run of what Python's `\s` matches: one character class, so Python's engine runs it
+# in linear time (see linear.tokenizer).
+_SPACE_RUN = linear.tokenizer(r"\s+")
 _T = TypeVar("_T")
 
 
 # Every per-paragraph result of every rule shares this one budget: while someone types,
 # their other paragraphs stay remembered, and no stream of distinct drafts can grow it.
-def _memo_size(key: Any, value: Any) -> int:
+# One entry per paragraph holds every function's result for it, so that a new paragraph
+# costs one insertion and each result added later is charged to the entry.
+def _slot_size(paragraph: Any, slot: Any) -> int:
+    return sys.getsizeof(paragraph) + sys.getsizeof(slot) + 100
+
+
+def _result_size(key: Any, value: Any) -> int:
     # Paid on every miss, so only one level deep: results are tuples of small tuples.
-    size = sum(sys.getsizeof(k) for k in key[1:]) + sys.getsizeof(value) + 100
+    size = sys.getsizeof(value) + 100
+    if isinstance(key, tuple):
+        size += 56 + sum(sys.getsizeof(k) for k in key[2:])
     if isinstance(value, tuple):
-        size += sum(sys.getsizeof(v) for v in value)
+        for v in value:
+            size += sys.getsizeof(v)
     return size
 
 
-PARAGRAPH_MEMO: ByteLRU[Any] = ByteLRU(32 * 2**20, size=_memo_size, name="analyzer_paragraphs")
+PARAGRAPH_MEMO: ByteLRU[dict[Any, Any]] = ByteLRU(
+    32 * 2**20, size=_slot_size, name="analyzer_paragraphs"
+)
 _SPLITS: ByteLRU[tuple[tuple[int, str], ...]] = ByteLRU(
     4 * 2**20, size=lambda text, split: 2 * sys.getsizeof(text) + 120 * len(split)
 )
@@ -516,17 +556,31 @@ _SPLITS: ByteLRU[tuple[tuple[int, str], ...]] = ByteLRU(
 
 def per_paragraph(function: Callable[..., _T]) -> Callable[..., _T]:
     """Remember a function of one paragraph's text (see `paragraphs`), in memory only.
-    On a method the instance is part of the key, so each pattern list has its own."""
+    The paragraph is the last positional argument; on a method the instance is part of
+    the key, so each pattern list has its own."""
     name = f"{function.__module__}.{function.__qualname__}"
+    memo = PARAGRAPH_MEMO
 
     @wraps(function)
     def remembered(*args: Any, **options: Any) -> _T:
-        key = (name, *args, *sorted(options.items())) if options else (name, *args)
-        found = PARAGRAPH_MEMO.get(key, _MISSING)
-        if found is not _MISSING:
-            return cast(_T, found)
+        paragraph = args[-1]
+        if len(args) == 1 and not options:
+            key: Any = name
+        else:
+            key = (name, *args[:-1], *sorted(options.items()))
+        slot = memo.lookup(paragraph)
+        if slot is not None:
+            found = slot.get(key, _MISSING)
+            if found is not _MISSING:
+                memo.tally(True)
+                return cast(_T, found)
+        memo.tally(False)
         result = function(*args, **options)
-        PARAGRAPH_MEMO.put(key, result)
+        if slot is None:
+            memo.put(paragraph, {key: result})
+        else:
+            slot[key] = result
+        memo.charge(paragraph, _result_size(key, result))
         return result
 
     return remembered
@@ -551,15 +605,30 @@ def paragraphs(text: str) -> tuple[tuple[int, str], ...]:
     cached = _SPLITS.get(text)
     if cached is not None:
         return cached
-    found = []
-    start = 0
-    for m in _BLANK_LINE.finditer(text):
-        found.append((start, text[start : m.start()]))
-        start = m.end()
-    found.append((start, text[start:]))
-    result = tuple(found)
+    result = tuple(_split(text))
     _SPLITS.put(text, result)
     return result
+
+
+def _split(text: str) -> list[tuple[int, str]]:
+    r"""What splitting at each match of `\n\s*\n` gives (leftmost, greedy): a break
+    starts at a line break and runs to the last line break of the white space after
+    it. Each character is looked at a bounded number of times."""
+    found = []
+    start = 0
+    find = text.find
+    at = find("\n")
+    while at != -1:
+        run = _SPACE_RUN.match(text, at + 1)
+        last = -1 if run is None else text.rfind("\n", at + 1, run.end())
+        if last == -1:
+            at = find("\n", at + 1 if run is None else run.end())
+            continue
+        found.append((start, text[start:at]))
+        start = last + 1
+        at = find("\n", start)
+    found.append((start, text[start:]))
+    return found
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:

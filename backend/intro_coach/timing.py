@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 Sink = Callable[[str, float], None]
-CacheSink = Callable[[str, bool], None]
+CacheSink = Callable[[str, bool, int], None]
 
 _sink: Sink | None = None
 _cache_sink: CacheSink | None = None
@@ -21,14 +21,14 @@ def listen(sink: Sink | None) -> None:
 
 
 def listen_caches(sink: CacheSink | None) -> None:
-    """Sends every lookup in a named cache, as (cache name, hit), to `sink`."""
+    """Sends the lookups in a named cache, as (cache name, hit, how many), to `sink`."""
     global _cache_sink
     _cache_sink = sink
 
 
-def cache_lookup(name: str, hit: bool) -> None:
+def cache_lookup(name: str, hit: bool, count: int = 1) -> None:
     if _cache_sink is not None:
-        _cache_sink(name, hit)
+        _cache_sink(name, hit, count)
 
 
 class Laps:
