@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from intro_coach import budget as time_budget
 from intro_coach import linear
@@ -28,6 +29,7 @@ from intro_coach.referrer import (
 )
 from intro_coach.rules import Hit, checks
 from intro_coach.rules.pack import Pack, default_pack
+from intro_coach.rules.paragraph import Paragraph
 from intro_coach.schema import (
     AnalyzeRequest,
     AnalyzeResponse,
@@ -39,6 +41,7 @@ from intro_coach.schema import (
     Stats,
     SubjectSuggestion,
 )
+from intro_coach.stats import total as stats_total
 from intro_coach.subjects import topic_subjects
 from intro_coach.text import PARAGRAPH_MEMO, Utf16Index, paragraphs
 from intro_coach.timing import Laps
@@ -129,20 +132,30 @@ class Budget:
         return step()
 
 
-def _phrase_hits(draft: Draft, pack: Pack, budget: Budget | None = None) -> Iterable[Hit]:
+def _phrase_hits(
+    draft: Draft,
+    pack: Pack,
+    budget: Budget | None = None,
+    units: Sequence[tuple[int, Paragraph]] | None = None,
+) -> Iterable[Hit]:
     """Every phrase rule's matches, paragraph by paragraph (one memo lookup for all the
-    rules in a paragraph seen before)."""
-    fields: tuple[tuple[FieldName, str, str], ...] = (
-        ("subject", draft.subject, draft.subject),
-        ("body", draft.own, draft.body),
+    rules in a paragraph seen before). `units`: the writer's own paragraphs, when the
+    caller has them."""
+    if units is None:
+        units = [(o, pack.paragraphs.paragraph(p)) for o, p in paragraphs(draft.own)]
+    subject = [(o, pack.scanner.scan(p)) for o, p in paragraphs(draft.subject)]
+    fields: tuple[tuple[FieldName, Iterable[tuple[int, Any]], str], ...] = (
+        ("subject", subject, draft.subject),
+        ("body", units, draft.body),
     )
-    for field, text, source in fields:
-        for offset, paragraph in paragraphs(text):
+    rules = pack.rules
+    for field, parts, source in fields:
+        for offset, part in parts:
             if budget is not None and budget.spent():
                 budget.skipped.append(f"phrase rules past character {offset} of the {field}")
                 return
-            for r, index, start, end in pack.scanner.scan(paragraph):
-                rule = pack.rules[r]
+            for r, index, start, end in part if field == "subject" else part.phrases:
+                rule = rules[r]
                 if field not in rule.fields:
                     continue
                 start, end = start + offset, end + offset
@@ -162,7 +175,12 @@ def _phrase_hits(draft: Draft, pack: Pack, budget: Budget | None = None) -> Iter
                 )
 
 
-def _referrer(request: AnalyzeRequest, draft: Draft, context: Context) -> tuple[Person, str] | None:
+def _referrer(
+    request: AnalyzeRequest,
+    draft: Draft,
+    context: Context,
+    units: Sequence[tuple[int, Paragraph]] | None = None,
+) -> tuple[Person, str] | None:
     if request.referrer and request.referrer.strip():
         person = parse_person(request.referrer.strip())
         if person:
@@ -171,7 +189,11 @@ def _referrer(request: AnalyzeRequest, draft: Draft, context: Context) -> tuple[
         person = parse_person(context.referrer)
         if person:
             return person, "gmail"
-    found = find_referrer(draft.own, exclude=draft.recipient_names)
+    found = find_referrer(
+        draft.own,
+        exclude=draft.recipient_names,
+        read=None if units is None else ((offset, unit.people) for offset, unit in units),
+    )
     if draft.is_reply:
         introducer = find_introducer(
             draft.own, draft.quoted, draft.subject, exclude=draft.recipient_names
@@ -331,13 +353,20 @@ def analyze(
     status = given.model_copy(update={"notes": list(given.notes)})  # notes get appended
     lap = Laps()
     draft = prepare(request)
+    # The writer's own paragraphs, each one memo entry for everything read in it.
+    units = [(o, pack.paragraphs.paragraph(p)) for o, p in paragraphs(draft.own)]
     lap("prepare")
-    found = _referrer(request, draft, context)
+    found = _referrer(request, draft, context, units)
     person = found[0] if found else None
     lap("referrer")
 
-    hits = list(_phrase_hits(draft, pack, budget))
+    hits = list(_phrase_hits(draft, pack, budget, units))
     lap("phrases")
+    words_per_paragraph: list[int] = []
+    if not budget.skipped:
+        counts = [unit.counts for _, unit in units]
+        draft.stats = stats_total(counts)
+        words_per_paragraph = [c[0] for c in counts]
     hits += checks.resume_attachments(draft, pack)
     asked_in_thread = any(h.rule == "resume-attached" for h in hits) and (
         context.resume_requested or bool(pack.resume_request.search(draft.quoted))
@@ -350,13 +379,20 @@ def analyze(
     hits += budget.run(
         "referrer-not-in-subject", lambda: checks.referrer_not_in_subject(draft, pack, person)
     )
-    hits += budget.run("too-long", lambda: checks.too_long(draft, pack))
+    hits += budget.run(
+        "too-long", lambda: checks.too_long(draft, pack, words_per_paragraph or None)
+    )
     asks_rules = ["job-ask", "no-clear-ask", "no-time-frame", "no-opinion-ask"]
     reading = None
     if not (budget.skipped or budget.spent()):
         try:
             with time_budget.deadline(deadline):
-                reading = pack.asks.read(draft.own, draft.subject)
+                reading = pack.asks.reading(
+                    draft.own,
+                    [(offset, unit.sentences) for offset, unit in units],
+                    draft.subject,
+                    any(unit.reports for _, unit in units),
+                )
         except time_budget.Spent:
             pass
     if reading is None:
@@ -364,7 +400,12 @@ def analyze(
     else:
         hits += budget.run("job-ask", lambda: checks.job_ask(draft, pack, reading))
         hits += budget.run("no-clear-ask", lambda: checks.no_clear_ask(draft, pack, reading))
-        hits += budget.run("no-time-frame", lambda: checks.time_frame(draft, pack, reading))
+        hits += budget.run(
+            "no-time-frame",
+            lambda: checks.time_frame(
+                draft, pack, reading, ((offset, unit.durations) for offset, unit in units)
+            ),
+        )
         hits += budget.run("no-opinion-ask", lambda: checks.no_opinion_ask(draft, pack, reading))
     hits += budget.run("no-thanks", lambda: checks.no_thanks(draft, pack))
     lap("checks")

@@ -18,7 +18,7 @@ designer position"). The words are data in the rule pack (`asks` section).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, TypeVar
@@ -231,6 +231,26 @@ class AskWords:
                 sentences.append(Sentence(start, end, s.request, s.question, asks, s.reported))
         flat = subject.replace("\n", " ").replace("\r", " ")
         return Reading(((0, tuple(sentences)),), self._read_paragraph(flat) if flat.strip() else ())
+
+    def reading(
+        self,
+        text: str,
+        read: Sequence[tuple[int, tuple[Sentence, ...]]],
+        subject: str = "",
+        reported: bool | None = None,
+    ) -> Reading:
+        """What `read` says: the reading of `text` from its paragraphs' sentences, already
+        read (each paragraph's offset and `_read_paragraph` of it), and of `subject`.
+        A question can take up the ask a sentence before it reports (see `read`), across
+        paragraphs: when a sentence reports one (`reported`, worked out when not given),
+        the text is read whole instead."""
+        if reported is None:
+            reported = any(s.reported for _, sentences in read for s in sentences)
+        if reported:
+            return self.read(text, subject)
+        found = tuple((offset, sentences) for offset, sentences in read if sentences)
+        flat = subject.replace("\n", " ").replace("\r", " ")
+        return Reading(found, self._read_paragraph(flat) if flat.strip() else ())
 
     def read_subject(self, subject: str) -> list[Ask]:
         """Job asks in a subject line: a subject is a request by its nature."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -230,11 +230,18 @@ def _people(paragraph: str) -> tuple[tuple[Person, ...], ...]:
     )
 
 
-def find_referrer(text: str, exclude: frozenset[str] = frozenset()) -> Person | None:
-    """The first person the text says referred the writer, skipping `exclude` (folded)."""
-    for offset, paragraph in paragraphs(text):
+def find_referrer(
+    text: str,
+    exclude: frozenset[str] = frozenset(),
+    read: Iterable[tuple[int, tuple[tuple[Person, ...], ...]]] | None = None,
+) -> Person | None:
+    """The first person the text says referred the writer, skipping `exclude` (folded).
+    `read`: each paragraph's offset and `_people`, when the caller has them."""
+    if read is None:
+        read = ((offset, _people(paragraph)) for offset, paragraph in paragraphs(text))
+    for offset, named in read:
         candidates = []
-        for people in _people(paragraph):
+        for people in named:
             for person in people:
                 folded = _fold(person.name)
                 if folded not in exclude and folded.split()[0] not in exclude:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from intro_coach import linear
@@ -54,15 +55,22 @@ def word_spans(paragraph: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in WORD.finditer(paragraph))
 
 
-def word_after(text: str, count: int) -> tuple[int, int] | None:
+def word_after(
+    text: str, count: int, words_per_paragraph: Sequence[int] | None = None
+) -> tuple[int, int] | None:
     """Where word number `count` (from 0) starts and where the text's last word ends;
     None when the text has no more words than that. Only the paragraphs holding those
-    two words are scanned for positions: the others' counts are remembered."""
+    two words are scanned for positions: the others' counts are remembered (or given,
+    in `words_per_paragraph`, one count per paragraph of `text`)."""
     seen = 0
     start = None
     last_end = None
-    for offset, paragraph in paragraphs(text):
-        words = _paragraph_counts(paragraph)[0]
+    for i, (offset, paragraph) in enumerate(paragraphs(text)):
+        words = (
+            _paragraph_counts(paragraph)[0]
+            if words_per_paragraph is None
+            else words_per_paragraph[i]
+        )
         if not words:
             continue
         if start is None and seen + words > count:
@@ -95,7 +103,11 @@ def _ends_sentence(text: str, end: int) -> bool:
 
 
 def measure(text: str) -> TextStats:
-    counts = [_paragraph_counts(paragraph) for _, paragraph in paragraphs(text)]
+    return total([_paragraph_counts(paragraph) for _, paragraph in paragraphs(text)])
+
+
+def total(counts: Sequence[tuple[int, int, int, int]]) -> TextStats:
+    """The statistics of a text from its paragraphs' counts (`_paragraph_counts`)."""
     words, sentences, questions, total_syllables = (sum(c) for c in zip(*counts, strict=True))
     if not words:
         return TextStats(0, 0, 0, 0.0)

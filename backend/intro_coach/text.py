@@ -589,6 +589,11 @@ def per_paragraph(function: Callable[..., _T]) -> Callable[..., _T]:
 _MISSING: Any = object()
 
 
+def unremembered(function: Callable[..., _T]) -> Callable[..., _T]:
+    """What `per_paragraph` wrapped, for a caller that keeps the result itself."""
+    return cast(Callable[..., _T], vars(function)["__wrapped__"])
+
+
 def forget_paragraphs() -> None:
     """Drop every remembered paragraph result: for cold-start benchmarks and tests."""
     PARAGRAPH_MEMO.clear()
@@ -619,7 +624,8 @@ def _split(text: str) -> list[tuple[int, str]]:
     find = text.find
     at = find("\n")
     while at != -1:
-        run = _SPACE_RUN.match(text, at + 1)
+        # Most line breaks are a wrapped line's, followed by a letter: no break there.
+        run = _SPACE_RUN.match(text, at + 1) if text[at + 1 : at + 2].isspace() else None
         last = -1 if run is None else text.rfind("\n", at + 1, run.end())
         if last == -1:
             at = find("\n", at + 1 if run is None else run.end())

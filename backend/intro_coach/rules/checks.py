@@ -7,6 +7,7 @@ section, so the advice reads the same wherever it is edited.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -128,7 +129,11 @@ def referrer_not_in_subject(draft: Draft, pack: Pack, person: Person | None) -> 
     ]
 
 
-def too_long(draft: Draft, pack: Pack) -> list[Hit]:
+def too_long(
+    draft: Draft, pack: Pack, words_per_paragraph: Sequence[int] | None = None
+) -> list[Hit]:
+    """`words_per_paragraph`: the word count of each paragraph of the writer's own text,
+    when the caller has them."""
     settings = pack.checks["too-long"].settings
     limit, hard_limit = int(settings["limit"]), int(settings["hard_limit"])
     if draft.stats.words <= limit:
@@ -136,7 +141,7 @@ def too_long(draft: Draft, pack: Pack) -> list[Hit]:
     count = draft.stats.words
     severity = settings["severity_over_limit"] if count > hard_limit else None
     # Point at the words past the limit: that is what there is to cut.
-    span = word_after(draft.own, limit)
+    span = word_after(draft.own, limit, words_per_paragraph)
     assert span is not None  # there are more than `limit` words
     start, end = span
     return [
@@ -206,13 +211,22 @@ def _durations(paragraph: str) -> tuple[tuple[int, int, bool], ...]:
     return tuple(sorted(found))
 
 
-def time_frame(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
+def time_frame(
+    draft: Draft,
+    pack: Pack,
+    reading: Reading,
+    read: Iterable[tuple[int, tuple[tuple[int, int, bool], ...]]] | None = None,
+) -> list[Hit]:
+    """`read`: each paragraph of the writer's own text as its offset and `_durations`,
+    when the caller has them."""
     if not _shape_applies(draft):
         return []
+    if read is None:
+        read = ((offset, _durations(paragraph)) for offset, paragraph in paragraphs(draft.own))
     durations = [
         (offset + start, offset + end, too_long)
-        for offset, paragraph in paragraphs(draft.own)
-        for start, end, too_long in _durations(paragraph)
+        for offset, found in read
+        for start, end, too_long in found
     ]
     for start, end, too_long in durations:
         if too_long:
@@ -237,10 +251,11 @@ def no_thanks(draft: Draft, pack: Pack) -> list[Hit]:
     if not _shape_applies(draft):
         return []
     close = draft.own.rstrip()[-CLOSE_CHARS:]
-    not_thanks = [(s, e) for _, s, e in pack.not_thanks.finditer(close)]
-    for _, start, _ in pack.thanks.finditer(close):
-        if not any(s <= start < e for s, e in not_thanks):
-            return []
+    # Neither kind of phrase spans a blank line, so each paragraph answers alone; the
+    # last one, where the sign-off is, first.
+    read = pack.paragraphs.paragraph
+    if any(read(paragraph).thanked for _, paragraph in reversed(paragraphs(close))):
+        return []
     return [hit(pack, "no-thanks", "body")]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
@@ -17,6 +17,9 @@ from intro_coach.rules.prefilter import Phrases, required_words
 from intro_coach.schema import Severity
 from intro_coach.subjects import SubjectWords, SubjectWordsError
 from intro_coach.text import per_paragraph
+
+if TYPE_CHECKING:
+    from intro_coach.rules.paragraph import ParagraphReader
 
 _SEVERITIES = ("error", "warning", "suggestion")
 _FIELDS = ("subject", "body")
@@ -132,9 +135,14 @@ class Pack:
     not_thanks: Phrases
     resume_request: Phrases
     scanner: RuleScanner = field(init=False, repr=False, compare=False)
+    paragraphs: ParagraphReader = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        from intro_coach.rules.paragraph import ParagraphReader  # it reads packs
+
         object.__setattr__(self, "scanner", RuleScanner(self.rules))
+        reader = ParagraphReader(self.scanner, self.asks, self.thanks, self.not_thanks)
+        object.__setattr__(self, "paragraphs", reader)
 
     def rule(self, rule_id: str) -> PackRule:
         for rule in self.rules:

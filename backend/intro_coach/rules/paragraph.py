@@ -1,0 +1,130 @@
+"""What the rules read in one paragraph of the writer's own words, as one memo entry.
+
+While someone types, every request repeats all paragraphs but one. Each paragraph's
+phrase matches, counts, sentences and durations are kept together in one entry of the
+shared, byte-bounded paragraph memo (text.PARAGRAPH_MEMO), so that an unchanged
+paragraph costs the analyzer one lookup however many rules and checks read it. Each part
+is worked out when first asked for (the time budget can stop an analysis between parts,
+and a part that raised is simply not kept) and charged to the entry then.
+"""
+
+from __future__ import annotations
+
+from intro_coach import referrer, stats
+from intro_coach.asks import AskWords, Sentence
+from intro_coach.rules import checks
+from intro_coach.rules.pack import RuleScanner
+from intro_coach.rules.prefilter import Phrases
+from intro_coach.text import PARAGRAPH_MEMO, per_paragraph, unremembered
+
+Spans = tuple[tuple[int, int, int, int], ...]  # (rule, pattern, start, end) of each match
+Counts = tuple[int, int, int, int]  # words, sentences, questions, syllables
+Durations = tuple[tuple[int, int, bool], ...]  # (start, end, too long)
+People = tuple[tuple[referrer.Person, ...], ...]
+
+# The functions each part comes from, without their own memo entries: the parts are
+# kept here instead, once.
+_counts = unremembered(stats._paragraph_counts)
+_durations = unremembered(checks._durations)
+_scan = unremembered(RuleScanner.scan)
+_read = unremembered(AskWords._read_paragraph)
+_people = unremembered(referrer._people)
+
+
+class Paragraph:
+    """The parts of one paragraph's analysis, each worked out once (see the module)."""
+
+    __slots__ = (
+        "_counts", "_durations", "_people", "_phrases", "_reader", "_sentences", "_thanked",
+        "text",
+    )  # fmt: skip
+
+    def __init__(self, text: str, reader: ParagraphReader) -> None:
+        self.text = text
+        self._reader = reader
+        self._phrases: Spans | None = None
+        self._counts: Counts | None = None
+        self._sentences: tuple[Sentence, ...] | None = None
+        self._durations: Durations | None = None
+        self._thanked: bool | None = None
+        self._people: People | None = None
+
+    def _charge(self, size: int) -> None:
+        PARAGRAPH_MEMO.charge(self.text, size)
+
+    @property
+    def phrases(self) -> Spans:
+        found = self._phrases
+        if found is None:
+            found = self._phrases = _scan(self._reader.scanner, self.text)
+            self._charge(80 + 100 * len(found))
+        return found
+
+    @property
+    def counts(self) -> Counts:
+        found = self._counts
+        if found is None:
+            found = self._counts = _counts(self.text)
+            self._charge(120)
+        return found
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        found = self._sentences
+        if found is None:
+            found = self._sentences = _read(self._reader.asks, self.text)
+            self._charge(80 + sum(220 + 170 * len(s.asks) for s in found))
+        return found
+
+    @property
+    def reports(self) -> bool:
+        """Whether a sentence reports an ask someone else advised (Sentence.reported)."""
+        return any(s.reported for s in self.sentences)
+
+    @property
+    def durations(self) -> Durations:
+        found = self._durations
+        if found is None:
+            found = self._durations = _durations(self.text)
+            self._charge(80 + 100 * len(found))
+        return found
+
+    @property
+    def people(self) -> People:
+        """Who the paragraph names as a referrer, by each way of saying it."""
+        found = self._people
+        if found is None:
+            found = self._people = _people(self.text)
+            self._charge(80 + sum(60 + 300 * len(p) for p in found))
+        return found
+
+    @property
+    def thanked(self) -> bool:
+        """Whether the paragraph thanks the reader: a thanks phrase that does not start
+        inside a phrase that only looks like one ("thanks to my manager")."""
+        found = self._thanked
+        if found is None:
+            text, reader = self.text, self._reader
+            starts = [start for _, start, _ in reader.thanks.spans(text)]
+            muted = [(s, e) for _, s, e in reader.not_thanks.spans(text)] if starts else []
+            found = self._thanked = any(
+                not any(s <= start < e for s, e in muted) for start in starts
+            )
+            self._charge(40)
+        return found
+
+
+class ParagraphReader:
+    """One per rule pack: its paragraphs' entries (its phrases, its ask words)."""
+
+    def __init__(
+        self, scanner: RuleScanner, asks: AskWords, thanks: Phrases, not_thanks: Phrases
+    ) -> None:
+        self.scanner = scanner
+        self.asks = asks
+        self.thanks = thanks
+        self.not_thanks = not_thanks
+
+    @per_paragraph
+    def paragraph(self, text: str) -> Paragraph:
+        return Paragraph(text, self)
