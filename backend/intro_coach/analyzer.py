@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from intro_coach import budget as time_budget
 from intro_coach import linear
@@ -29,12 +28,11 @@ from intro_coach.referrer import (
 )
 from intro_coach.rules import Hit, checks
 from intro_coach.rules.pack import Pack, default_pack
-from intro_coach.rules.paragraph import Paragraph
+from intro_coach.rules.paragraph import Paragraph, phrase_hits
 from intro_coach.schema import (
     AnalyzeRequest,
     AnalyzeResponse,
     Checks,
-    FieldName,
     Finding,
     GrammarResponse,
     Referrer,
@@ -88,29 +86,6 @@ def _finding_id(rule: str, field: str, match: str, occurrence: int) -> str:
     return _remembered_id(rule, field, match, occurrence)
 
 
-def _title_case(text: str) -> str:
-    """Each word's first letter in capitals (a word starts the text or follows a space
-    or a hyphen); our own replacement text, so plain code."""
-    out = []
-    after_gap = True
-    for ch in text:
-        out.append(ch.upper() if after_gap and ch.isalpha() else ch)
-        after_gap = ch.isspace() or ch == "-"
-    return "".join(out)
-
-
-def _match_case(replacement: str, matched: str) -> str:
-    """The swap in the writer's case: a subject in capitals or Title Case stays so."""
-    words = matched.split()
-    if len(words) > 1 and matched.isupper():
-        return replacement.upper()
-    if len(words) > 1 and all(w[:1].isupper() for w in words if w[:1].isalpha()):
-        return _title_case(replacement)
-    if matched[:1].isupper() and replacement[:1].islower():
-        return replacement[0].upper() + replacement[1:]
-    return replacement
-
-
 class Budget:
     """The processor time one analysis may take (a `time.thread_time()` deadline; None:
     no limit). Stages check it between steps: past it, the rest is skipped and named in
@@ -143,36 +118,31 @@ def _phrase_hits(
     caller has them."""
     if units is None:
         units = [(o, pack.paragraphs.paragraph(p)) for o, p in paragraphs(draft.own)]
-    subject = [(o, pack.scanner.scan(p)) for o, p in paragraphs(draft.subject)]
-    fields: tuple[tuple[FieldName, Iterable[tuple[int, Any]], str], ...] = (
-        ("subject", subject, draft.subject),
-        ("body", units, draft.body),
-    )
     rules = pack.rules
-    for field, parts, source in fields:
-        for offset, part in parts:
-            if budget is not None and budget.spent():
-                budget.skipped.append(f"phrase rules past character {offset} of the {field}")
-                return
-            for r, index, start, end in part if field == "subject" else part.phrases:
-                rule = rules[r]
-                if field not in rule.fields:
-                    continue
-                start, end = start + offset, end + offset
-                # The writer's own spelling (line breaks and all) is what is returned.
-                matched = source[start:end]
+    for offset, paragraph in paragraphs(draft.subject):
+        if budget is not None and budget.spent():
+            budget.skipped.append(f"phrase rules past character {offset} of the subject")
+            return
+        yield from phrase_hits(
+            rules, "subject", pack.scanner.scan(paragraph), offset, draft.subject
+        )
+    # With nothing masked, the paragraph's own text is the body's: its hits, found once,
+    # only move by its offset.
+    unmasked = draft.own is draft.body
+    for offset, unit in units:
+        if budget is not None and budget.spent():
+            budget.skipped.append(f"phrase rules past character {offset} of the body")
+            return
+        if not unmasked:
+            yield from phrase_hits(rules, "body", unit.phrases, offset, draft.body)
+        elif not offset:
+            yield from unit.body_hits
+        else:
+            for h in unit.body_hits:
                 yield Hit(
-                    rule=rule.id,
-                    severity=rule.severity,
-                    field=field,
-                    start=start,
-                    end=end,
-                    match=matched,
-                    message=rule.message,
-                    explanation=rule.explanation,
-                    link=rule.link,
-                    replacements=tuple(_match_case(s, matched) for s in rule.replacements[index]),
-                )
+                    h.rule, h.severity, h.field, h.start + offset, h.end + offset, h.match,
+                    h.message, h.explanation, h.link, h.replacements,
+                )  # fmt: skip
 
 
 def _referrer(
@@ -257,6 +227,8 @@ class _Silence:
     @classmethod
     def of(cls, request: AnalyzeRequest) -> _Silence:
         ignored = request.options.ignored
+        if not ignored and not request.options.disabled_rules:
+            return _SILENCE_NONE
         return cls(
             rules=frozenset(request.options.disabled_rules),
             ids=frozenset(i.id for i in ignored if i.id is not None),
@@ -269,6 +241,8 @@ class _Silence:
         )
 
     def __call__(self, finding: Finding) -> bool:
+        if self is _SILENCE_NONE:
+            return False
         return (
             finding.rule in self.rules
             or finding.id in self.ids
@@ -278,6 +252,9 @@ class _Silence:
                 and (finding.rule, normalize_match(finding.match)) in self.matches
             )
         )
+
+
+_SILENCE_NONE = _Silence(frozenset(), frozenset(), frozenset(), frozenset())
 
 
 # Findings listed per rule: a 100 KB draft of one phrase repeated would otherwise answer
@@ -349,8 +326,11 @@ def analyze(
     budget = Budget(deadline)
     pack = pack or default_pack()
     context = context or Context()
-    given = checks_status or Checks()
-    status = given.model_copy(update={"notes": list(given.notes)})  # notes get appended
+    status = (
+        Checks()
+        if checks_status is None
+        else checks_status.model_copy(update={"notes": list(checks_status.notes)})
+    )  # notes get appended: never to the caller's
     lap = Laps()
     draft = prepare(request)
     # The writer's own paragraphs, each one memo entry for everything read in it.
@@ -369,7 +349,7 @@ def analyze(
         words_per_paragraph = [c[0] for c in counts]
     hits += checks.resume_attachments(draft, pack)
     asked_in_thread = any(h.rule == "resume-attached" for h in hits) and (
-        context.resume_requested or bool(pack.resume_request.search(draft.quoted))
+        context.resume_requested or bool(draft.quoted and pack.resume_request.search(draft.quoted))
     )
     if asked_in_thread:
         hits = [h for h in hits if h.rule != "resume-attached"]

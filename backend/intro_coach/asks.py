@@ -134,7 +134,13 @@ class Reading:
         return self._has_ask
 
     def of_kind(self, kind: Kind) -> list[Ask]:
-        return [a for a in self.asks if a.kind == kind]
+        return [
+            Ask(a.kind, a.start + offset, a.end + offset)
+            for offset, sentences in self._paragraphs
+            for s in sentences
+            for a in s.asks
+            if a.kind == kind
+        ]
 
     def __repr__(self) -> str:
         return f"Reading(sentences={self.sentences!r}, subject={self._subject!r})"

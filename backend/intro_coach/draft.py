@@ -62,7 +62,8 @@ def prepare(request: AnalyzeRequest) -> Draft:
     quoted = "\n".join(body[start:end] for start, end in spans)
     is_reply = (
         request.thread_id is not None
-        or bool(_REPLY_SUBJECT.match(request.subject))
+        # Every reply prefix ends in a colon: most subjects have none to look for.
+        or (":" in request.subject and bool(_REPLY_SUBJECT.match(request.subject)))
         or (html is not None and html.has_history)
         or found.history
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from intro_coach import linear
@@ -249,7 +249,7 @@ def find_referrer(
                     break
         if candidates:
             first = min(candidates, key=lambda p: p.start)
-            return replace(first, start=first.start + offset, end=first.end + offset)
+            return Person(first.name, first.title, first.start + offset, first.end + offset)
     return None
 
 
@@ -415,6 +415,12 @@ _REFERRER_TEMPLATES = (
 
 def referrer_subjects(person: Person) -> list[tuple[str, str]]:
     """Subjects naming the person, best first, each at most MAX_SUBJECT characters."""
+    return list(_referrer_subjects(person.name, person.title))
+
+
+@lru_cache(maxsize=256)  # the same referrer with every keystroke; names are short
+def _referrer_subjects(name: str, title: str | None) -> tuple[tuple[str, str], ...]:
+    person = Person(name, title)
     names = [person.name]
     parts = person.name.split()
     if len(parts) > 2:
@@ -424,9 +430,9 @@ def referrer_subjects(person: Person) -> list[tuple[str, str]]:
     names.append(_short_name(parts))
     subjects: list[tuple[str, str]] = []
     for template, reason in _REFERRER_TEMPLATES:
-        for name in names:
-            subject = template.format(name=name)
+        for short in names:
+            subject = template.format(name=short)
             if len(subject) <= MAX_SUBJECT:
                 subjects.append((subject, reason))
                 break
-    return subjects
+    return tuple(subjects)

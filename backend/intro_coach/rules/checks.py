@@ -77,6 +77,11 @@ _NOT_RESUME_ENDINGS = ("presume",)
 _NOT_RESUME_STARTS = ("resumed", "resuming")
 
 
+@lru_cache(maxsize=256)  # the pack's own texts, filled in with every request
+def _plain(template: str) -> str:
+    return template.format()
+
+
 def hit(
     pack: Pack,
     check_id: str,
@@ -97,8 +102,8 @@ def hit(
         start=start,
         end=end,
         match=match,
-        message=text.message.format(**figures),
-        explanation=text.explanation.format(**figures),
+        message=text.message.format(**figures) if figures else _plain(text.message),
+        explanation=(text.explanation.format(**figures) if figures else _plain(text.explanation)),
         link=text.link,
         attachment=attachment,
         key=key,

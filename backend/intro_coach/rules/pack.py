@@ -70,6 +70,29 @@ def compile_phrases(patterns: list[str], capture: bool = False, validate: bool =
     return Phrases([compile_phrase(p) for p in patterns], capture=capture, validate=validate)
 
 
+def _title_case(text: str) -> str:
+    """Each word's first letter in capitals (a word starts the text or follows a space
+    or a hyphen); our own replacement text, so plain code."""
+    out = []
+    after_gap = True
+    for ch in text:
+        out.append(ch.upper() if after_gap and ch.isalpha() else ch)
+        after_gap = ch.isspace() or ch == "-"
+    return "".join(out)
+
+
+def match_case(replacement: str, matched: str) -> str:
+    """The swap in the writer's case: a subject in capitals or Title Case stays so."""
+    words = matched.split()
+    if len(words) > 1 and matched.isupper():
+        return replacement.upper()
+    if len(words) > 1 and all(w[:1].isupper() for w in words if w[:1].isalpha()):
+        return _title_case(replacement)
+    if matched[:1].isupper() and replacement[:1].islower():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
 @dataclass(frozen=True)
 class PhraseMatch:
     start: int

@@ -10,11 +10,14 @@ and a part that raised is simply not kept) and charged to the entry then.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 from intro_coach import referrer, stats
 from intro_coach.asks import AskWords, Sentence
-from intro_coach.rules import checks
-from intro_coach.rules.pack import RuleScanner
+from intro_coach.rules import Hit, checks
+from intro_coach.rules.pack import PackRule, RuleScanner, match_case
 from intro_coach.rules.prefilter import Phrases
+from intro_coach.schema import FieldName
 from intro_coach.text import PARAGRAPH_MEMO, per_paragraph, unremembered
 
 Spans = tuple[tuple[int, int, int, int], ...]  # (rule, pattern, start, end) of each match
@@ -35,8 +38,8 @@ class Paragraph:
     """The parts of one paragraph's analysis, each worked out once (see the module)."""
 
     __slots__ = (
-        "_counts", "_durations", "_people", "_phrases", "_reader", "_sentences", "_thanked",
-        "text",
+        "_body_hits", "_counts", "_durations", "_people", "_phrases", "_reader", "_sentences",
+        "_thanked", "text",
     )  # fmt: skip
 
     def __init__(self, text: str, reader: ParagraphReader) -> None:
@@ -48,6 +51,7 @@ class Paragraph:
         self._durations: Durations | None = None
         self._thanked: bool | None = None
         self._people: People | None = None
+        self._body_hits: tuple[Hit, ...] | None = None
 
     def _charge(self, size: int) -> None:
         PARAGRAPH_MEMO.charge(self.text, size)
@@ -58,6 +62,18 @@ class Paragraph:
         if found is None:
             found = self._phrases = _scan(self._reader.scanner, self.text)
             self._charge(80 + 100 * len(found))
+        return found
+
+    @property
+    def body_hits(self) -> tuple[Hit, ...]:
+        """The phrase rules' hits as the body's, at offsets in this paragraph, for a
+        body in which nothing is masked (the paragraph is then the body's own text)."""
+        found = self._body_hits
+        if found is None:
+            found = self._body_hits = tuple(
+                phrase_hits(self._reader.scanner.rules, "body", self.phrases, 0, self.text)
+            )
+            self._charge(80 + sum(400 + 2 * len(h.match) for h in found))
         return found
 
     @property
@@ -112,6 +128,32 @@ class Paragraph:
             )
             self._charge(40)
         return found
+
+
+def phrase_hits(
+    rules: Sequence[PackRule], field: FieldName, spans: Spans, offset: int, source: str
+) -> Iterator[Hit]:
+    """The hits of the phrase rules that apply to `field`, from their matches (`spans`)
+    in a paragraph at `offset` of `source`."""
+    for r, index, start, end in spans:
+        rule = rules[r]
+        if field not in rule.fields:
+            continue
+        start, end = start + offset, end + offset
+        # The writer's own spelling (line breaks and all) is what is returned.
+        matched = source[start:end]
+        yield Hit(
+            rule=rule.id,
+            severity=rule.severity,
+            field=field,
+            start=start,
+            end=end,
+            match=matched,
+            message=rule.message,
+            explanation=rule.explanation,
+            link=rule.link,
+            replacements=tuple(match_case(s, matched) for s in rule.replacements[index]),
+        )
 
 
 class ParagraphReader:
