@@ -279,24 +279,16 @@ class AskWords:
             if bits[i]
             for _, start, end in self.kinds[kind].spans(paragraph, bits=bits[i])
         ]
-        implicit, requests = (
+        implicit, requests, not_asks = (
             [_Match(s, e) for _, s, e in phrases.spans(paragraph, bits=bits[n + i])]
             if bits[n + i]
             else []
-            for i, phrases in enumerate((self.implicit_job, self.requests))
-        )
-        # Not-asks, blockers and clause breaks only matter to a sentence with a phrase to
-        # weigh; a paragraph with none (a greeting, a sign-off) needs none of them.
-        weigh = bool(kind_hits or implicit or requests)
-        not_asks = (
-            [_Match(s, e) for _, s, e in self.not_asks.spans(paragraph, bits=bits[n + 2])]
-            if weigh and bits[n + 2]
-            else []
+            for i, phrases in enumerate((self.implicit_job, self.requests, self.not_asks))
         )
         blocks = [
             _Match(s, e)
             for i, b in enumerate(self.blockers)
-            if weigh and bits[n + 3 + i]
+            if bits[n + 3 + i]
             for _, s, e in b.spans(paragraph, bits=bits[n + 3 + i])
         ]
         reporting = _BLOCKERS.index("reported")
@@ -325,12 +317,9 @@ class AskWords:
         request_starts = [m.start for m in requests]
         block_starts = [m.start for m in blocks]
         muted_starts = [m.start for m in not_asks]
-        # Clause breaks of the whole paragraph, found once; each sentence takes its own.
-        all_breaks = (
-            sorted(start for r in (_CLAUSE_MARK, _CLAUSE_WORD) for start, _ in r.spans(paragraph))
-            if weigh
-            else []
-        )
+        # Clause breaks of the whole paragraph, found once, when a sentence first has a
+        # phrase to weigh (a greeting or a sign-off has none); each takes its own.
+        all_breaks: list[int] | None = None
         out = []
         for count, (start, end) in enumerate(_sentences(paragraph)):
             if count % 64 == 63:
@@ -353,6 +342,10 @@ class AskWords:
                 # No phrase to weigh: most sentences of a draft end here.
                 out.append(Sentence(start, end, subject or question, question, ()))
                 continue
+            if all_breaks is None:
+                all_breaks = sorted(
+                    start for r in (_CLAUSE_MARK, _CLAUSE_WORD) for start, _ in r.spans(paragraph)
+                )
             breaks = all_breaks[bisect_left(all_breaks, start) : bisect_left(all_breaks, end)]
             lo, hi = bisect_left(muted_starts, start), bisect_left(muted_starts, end)
             here_starts = muted_starts[lo:hi]
