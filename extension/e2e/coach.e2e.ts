@@ -23,11 +23,16 @@ const CHROMIUM = requireChromium();
 
 const WAIT = { timeout: 10_000 };
 
-/** Every test below runs against each of these Gmails (see e2e/fixtures/gmail.html). */
+/** Every test below runs against each of these Gmails (see e2e/fixtures/gmail.html).
+ * A popped-out compose window is alone in its browser window: the tests that need the
+ * inbox (a second window, closing one, an inline reply) are not made for it, and the
+ * others run in its one window. */
 const VARIANTS = [
-  { name: 'default', query: '' },
-  { name: 'hashed-classes', query: '?hashed=1' },
-  { name: 'dark-rtl', query: '?theme=dark&dir=rtl' },
+  { name: 'default', query: '', inbox: true },
+  { name: 'hashed-classes', query: '?hashed=1', inbox: true },
+  { name: 'dark-rtl', query: '?theme=dark&dir=rtl', inbox: true },
+  { name: 'preview-pane', query: '?preview=1', inbox: true },
+  { name: 'pop-out', query: '?view=cm', inbox: false },
 ];
 
 for (const variant of VARIANTS) {
@@ -65,9 +70,14 @@ describe.skipIf(!CHROMIUM)(`Intro Coach in a Gmail compose window (${variant.nam
     // of a right-to-left line lands at its end).
     await page.keyboard.press('Control+Home');
     await page.keyboard.type(text);
+    // A pop-out leaves no room beside its window: the panel opens from its pill, and
+    // stays open while the user writes.
+    if (!variant.inbox) await c.showPanel();
   }
 
   async function screenshotPanel(id: string, name: string): Promise<void> {
+    // Where there is no room beside the window (a pop-out) the panel is opened from its pill.
+    await compose(page, id).showPanel();
     await compose(page, id).panel.screenshot({ path: join(SCREENSHOTS, `${name}-panel.png`) });
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-page.png`) });
   }
@@ -75,7 +85,7 @@ describe.skipIf(!CHROMIUM)(`Intro Coach in a Gmail compose window (${variant.nam
   let first = '';
 
   test('"informational interview" is flagged and highlighted, the email left as typed', async () => {
-    first = await openCompose(page);
+    first = variant.inbox ? await openCompose(page) : 'popout';
     const c = compose(page, first);
     await typeInBody(first, 'Hi Jordan, I would love an informational interview about UX research in Portland.');
     const finding = c.finding('informational-interview');
@@ -133,6 +143,7 @@ describe.skipIf(!CHROMIUM)(`Intro Coach in a Gmail compose window (${variant.nam
     await finding.waitFor(WAIT);
     expect(await finding.innerText()).toContain('Jane_Doe_Resume.pdf');
     await screenshotPanel(first, 'resume');
+    if (!variant.inbox) return;
     // The README's picture: the compose window with its panel beside it, nothing selected.
     await page.mouse.move(0, 0);
     await c.body.click({ position: { x: 4, y: 4 } });
@@ -146,7 +157,7 @@ describe.skipIf(!CHROMIUM)(`Intro Coach in a Gmail compose window (${variant.nam
   let second = '';
 
   test('a subject suggestion is put in the subject, and Gmail sees the change', async () => {
-    second = await openCompose(page);
+    second = variant.inbox ? await openCompose(page) : first;
     const c = compose(page, second);
     await typeInBody(second, 'Hi Jordan, Sally Smith suggested I contact you about UX research.');
     await c.finding('referrer-not-in-subject').waitFor(WAIT);
@@ -160,7 +171,7 @@ describe.skipIf(!CHROMIUM)(`Intro Coach in a Gmail compose window (${variant.nam
     await c.finding('missing-subject').waitFor({ state: 'detached', ...WAIT });
   });
 
-  test('two compose windows are coached each on its own', async () => {
+  if (variant.inbox) test('two compose windows are coached each on its own', async () => {
     const one = compose(page, first);
     const two = compose(page, second);
     expect(await one.finding('informational-interview').count()).toBe(1);
@@ -175,6 +186,7 @@ describe.skipIf(!CHROMIUM)(`Intro Coach in a Gmail compose window (${variant.nam
 
   test('"Ignore" persists in sync storage and is sent with the next request', async () => {
     const c = compose(page, second);
+    if (!variant.inbox) await typeInBody(second, 'Could I pick your brain? ');
     await c.finding('pick-your-brain').getByRole('button', { name: /Ignore/ }).click();
     await c.finding('pick-your-brain').waitFor({ state: 'detached', ...WAIT });
     const settings = await getSettings(browser.worker);
@@ -234,14 +246,14 @@ describe.skipIf(!CHROMIUM)(`Intro Coach in a Gmail compose window (${variant.nam
     await expect.poll(() => c.body.evaluate((b) => b === document.activeElement), WAIT).toBe(true);
   });
 
-  test('closing the compose windows removes their panels', async () => {
+  if (variant.inbox) test('closing the compose windows removes their panels', async () => {
     for (const id of [second, first]) {
       await compose(page, id).root.locator('[data-fx=close]').click();
     }
     expect(await page.locator('intro-coach-panel').count()).toBe(0);
   });
 
-  test('an inline reply leaves the quoted text and the signature out', async () => {
+  if (variant.inbox) test('an inline reply leaves the quoted text and the signature out', async () => {
     await page.click('[data-fx=reply]');
     const c = compose(page, 'reply');
     await typeInBody('reply', 'Thanks so much, Jordan! Could we talk for 20 minutes next week?');
@@ -254,14 +266,16 @@ describe.skipIf(!CHROMIUM)(`Intro Coach in a Gmail compose window (${variant.nam
   });
 
   test('the status line says when the backend is down, and findings return with it', async () => {
-    const c = compose(page, 'reply');
+    const target = variant.inbox ? 'reply' : first;
+    const c = compose(page, target);
     await backend.stop();
     await c.body.click({ position: { x: 4, y: 4 } });
     await page.keyboard.press('Control+Home');
     await page.keyboard.press('End');
     await page.keyboard.type(' Are there any openings on your team?');
+    if (!variant.inbox) await c.showPanel();
     await c.status.filter({ hasText: "Can't reach the Intro Coach service" }).waitFor(WAIT);
-    await screenshotPanel('reply', 'backend-down');
+    await screenshotPanel(target, 'backend-down');
     await backend.start();
     // The backend restarts in seconds on a loaded machine; the retry waits up to 5 s more.
     await c.finding('job-ask').waitFor({ timeout: 30_000 });
