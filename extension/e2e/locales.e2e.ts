@@ -2,8 +2,8 @@
 // language, as a French-speaking user meets them: Chromium started with --lang=fr, every
 // state a page can show (saved, refused, unreachable, Gmail connected, denied,
 // disconnected), and after each one no visible word, title or aria-label that is not one
-// of the French messages. The same for the panel's own words in Gmail (the findings are
-// the analyzer's, and English). Full-page screenshots of each page go to docs/extension/
+// of the French messages. The same for the panel's own words in Gmail (the analyzer's
+// advice in French is french.e2e.ts's). Full-page screenshots of each page go to docs/extension/
 // with INTRO_COACH_DOCS_SHOTS=1 (test artifacts otherwise).
 
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -304,7 +304,7 @@ describe.skipIf(!CHROMIUM)("the extension's own pages in the browser's language"
     }
   });
 
-  test("the panel in French: all its own words (the findings are the analyzer's, in English)", async () => {
+  test("the panel in French: all its own words (the analyzer's advice is french.e2e.ts's)", async () => {
     const browser = await launch({ lang: 'fr', backendUrl: backend.url, viewport: { width: 1280, height: 800 } });
     try {
       const page = await openGmail(browser);
