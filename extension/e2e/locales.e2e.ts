@@ -1,7 +1,7 @@
 // The extension's own pages (first run, options, privacy policy) in the browser's
 // language, as a French-speaking user meets them: Chromium started with --lang=fr, every
-// state a page can show (saved, refused, unreachable, Gmail connected, denied,
-// disconnected), and after each one no visible word, title or aria-label that is not one
+// state a page can show (saved, refused, unreachable; Gmail connected, signed out,
+// denied, cancelled, disconnected, ended), and after each one no visible word, title or aria-label that is not one
 // of the French messages. The same for the panel's own words in Gmail (the analyzer's
 // advice in French is french.e2e.ts's). Full-page screenshots of each page go to docs/extension/
 // with INTRO_COACH_DOCS_SHOTS=1 (test artifacts otherwise).
@@ -256,7 +256,7 @@ describe.skipIf(!CHROMIUM)("the extension's own pages in the browser's language"
     });
   }
 
-  test('the Gmail connection in French: connected, signed out, denied, disconnected', async () => {
+  test('the Gmail connection in French: connected, signed out, denied, cancelled, disconnected, ended', async () => {
     const browser: Browser = await launch({ lang: 'fr' });
     const google = await GoogleFake.start(browser.extensionId);
     try {
@@ -293,10 +293,29 @@ describe.skipIf(!CHROMIUM)("the extension's own pages in the browser's language"
       await (await consent()).locator('#deny').click();
       await message.filter({ hasText: 'autorisation refusée' }).waitFor(WAIT);
       await expectAll(options, 'fr');
+      // Chrome's own error for a closed sign-in window is read as "cancelled" in French too.
+      await (await consent()).close();
+      await message.filter({ hasText: 'Connexion annulée' }).waitFor(WAIT);
+      await expectAll(options, 'fr');
       await (await consent()).locator('#allow').click();
       await state.filter({ hasText: /^Connecté$/ }).waitFor(WAIT);
       await options.getByRole('button', { name: 'Déconnecter Gmail' }).click();
       await message.filter({ hasText: 'Gmail est déconnecté' }).waitFor(WAIT);
+      await expectAll(options, 'fr');
+      // A session the backend no longer accepts: the service worker's note in the panel,
+      // and the options page's Reconnect, in French.
+      await (await consent()).locator('#allow').click();
+      await state.filter({ hasText: /^Connecté$/ }).waitFor(WAIT);
+      const { token } = (await browser.worker.evaluate(async () => (await chrome.storage.local.get('gmailSession')).gmailSession)) as { token: string };
+      expect((await fetch(`${google.backend}/v1/session`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })).status).toBe(204);
+      const gmail = await openGmail(browser);
+      const c = compose(gmail, await openCompose(gmail));
+      await c.body.click({ position: { x: 4, y: 4 } });
+      await gmail.keyboard.type('Hi Jordan, could we talk for 20 minutes? Thanks!');
+      await c.showPanel();
+      await c.panel.locator('.status', { hasText: "Reconnectez Gmail dans les options d'Intro Coach" }).waitFor(WAIT);
+      await state.filter({ hasText: 'Reconnexion nécessaire' }).waitFor(WAIT);
+      expect(await connect.innerText()).toBe('Reconnecter Gmail');
       await expectAll(options, 'fr');
     } finally {
       await browser.close();
