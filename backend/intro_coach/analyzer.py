@@ -36,6 +36,7 @@ from intro_coach.schema import (
     Finding,
     GrammarResponse,
     Referrer,
+    ReferrerSource,
     Stats,
     SubjectSuggestion,
 )
@@ -150,7 +151,7 @@ def _referrer(
     draft: Draft,
     context: Context,
     units: Sequence[tuple[int, Paragraph]] | None = None,
-) -> tuple[Person, str] | None:
+) -> tuple[Person, ReferrerSource] | None:
     if request.referrer and request.referrer.strip():
         person = parse_person(request.referrer.strip())
         if person:

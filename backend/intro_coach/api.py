@@ -12,14 +12,16 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
+import msgspec
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intro_coach import __version__, metrics
+from intro_coach import schema_pydantic as twins
 from intro_coach.addon.router import router as addon_router
 from intro_coach.analyze_route import AnalyzeRoute
 from intro_coach.analyzer import analyze, warm_up
@@ -31,7 +33,7 @@ from intro_coach.guards import BodyDeadline, OriginGuard
 from intro_coach.lanes import Lanes
 from intro_coach.languagetool import GrammarBackend
 from intro_coach.logs import RequestId
-from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest, AnalyzeResponse, GrammarResponse
+from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest
 
 log = logging.getLogger("intro_coach")
 
@@ -142,17 +144,35 @@ def _too_deep() -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=422)
 
 
+_DECODER = msgspec.json.Decoder(AnalyzeRequest)
+
+
 def _parse(body: bytes) -> AnalyzeRequest:
     """The request in `body`; ValidationError when it is not one, _TooDeep when its JSON
     nests deeper than MAX_JSON_DEPTH."""
     try:
-        return AnalyzeRequest.model_validate_json(body)
+        return _DECODER.decode(body)
+    except msgspec.DecodeError:
+        pass
+    # Refused by msgspec, which is strict: the pydantic twin decides, as it always has
+    # (it converts "5" to 5, lists every problem, and lone surrogates are read below).
+    model = _parse_with_twin(body)
+    try:
+        return msgspec.convert(model.model_dump(), AnalyzeRequest, strict=False)
+    except msgspec.ValidationError as exc:  # not known to happen: still a 422, not a 500
+        error = {"type": "value_error", "loc": (), "input": None, "ctx": {"error": str(exc)}}
+        raise ValidationError.from_exception_data("AnalyzeRequest", [error]) from None  # type: ignore[list-item]
+
+
+def _parse_with_twin(body: bytes) -> BaseModel:
+    try:
+        return twins.AnalyzeRequest.model_validate_json(body)
     except ValidationError as exc:
         if exc.errors()[0]["type"] != "json_invalid":
             raise
         invalid = exc
     # JavaScript's JSON.stringify writes a half-cut emoji as a lone surrogate escape
-    # ("\ud83d"), which the fast parser refuses. Python's parser reads it; each lone
+    # ("\ud83d"), which the fast parsers refuse. Python's parser reads it; each lone
     # surrogate becomes U+FFFD, one UTF-16 unit as well, so offsets still line up.
     if "recursion limit" in str(invalid):
         raise _TooDeep  # the fast parser stops at its own depth limit
@@ -162,7 +182,7 @@ def _parse(body: bytes) -> AnalyzeRequest:
         raise _TooDeep from None
     except ValueError:
         raise invalid from None
-    return AnalyzeRequest.model_validate(_without_lone_surrogates(data))
+    return twins.AnalyzeRequest.model_validate(_without_lone_surrogates(data))
 
 
 def _without_lone_surrogates(value: Any, depth: int = 0) -> Any:
@@ -254,7 +274,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post(
         "/v1/analyze",
-        response_model=AnalyzeResponse,
+        response_model=twins.AnalyzeResponse,
         tags=["analyzer"],
         responses={413: {"description": "Body or attachment list too large"}},
     )
@@ -285,7 +305,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         def work() -> bytes:
             result = analyze(draft, budget_seconds=settings.analyze_budget_seconds, **known)
-            return result.model_dump_json().encode()
+            return result.json_bytes()
 
         if settings.analyze_threads == 0:
             return work()
@@ -340,7 +360,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post(
         "/v1/grammar",
-        response_model=GrammarResponse,
+        response_model=twins.GrammarResponse,
         tags=["analyzer"],
         responses={413: {"description": "Body or attachment list too large"}},
     )
@@ -354,7 +374,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except _TooDeep:
             return _too_deep()
         result = await asyncio.to_thread(grammar.analyze, draft)
-        return Response(result.model_dump_json(), media_type="application/json")
+        return Response(result.json_bytes(), media_type="application/json")
 
     if settings.bench_endpoints:
 
@@ -369,7 +389,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         schema = get_openapi(
             title=app.title, version=app.version, routes=app.routes, summary=app.summary
         )
-        request_schema = AnalyzeRequest.model_json_schema(
+        request_schema = twins.AnalyzeRequest.model_json_schema(
             ref_template="#/components/schemas/{model}"
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})

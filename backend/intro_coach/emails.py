@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+import msgspec
 
 from intro_coach.schema import AnalyzeRequest, Attachment, Body, Recipient
 
@@ -114,19 +114,21 @@ def read_bytes(data: bytes, suffix: str = "") -> Loaded:
         suffix = ".json" if stripped[:1] == b"{" else ".eml" if _looks_like_eml(data) else ".txt"
     try:
         if suffix == ".eml":
-            return Loaded(request_from_eml(data), subject_known=True)
+            return Loaded(request_from_eml(data).validated(), subject_known=True)
         text = data.decode("utf-8-sig")
         if suffix == ".json":
             return Loaded(AnalyzeRequest.model_validate(json.loads(text)), subject_known=True)
-        return _txt(text)
+        loaded = _txt(text)
+        return Loaded(loaded.request.validated(), loaded.subject_known)
     except UnicodeDecodeError:
         raise UnreadableDraft("not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise UnreadableDraft(f"invalid JSON: {exc.msg} at line {exc.lineno}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "request"
-        raise UnreadableDraft(f"invalid request at {where}: {first['msg']}") from None
+    except msgspec.ValidationError as exc:
+        # msgspec says "Expected `str`, got `int` - at `$.to[0].name`".
+        problem, _, path = str(exc).partition(" - at `$")
+        where = path.rstrip("`").lstrip(".").replace("[", ".").replace("]", "") or "request"
+        raise UnreadableDraft(f"invalid request at {where}: {problem}") from None
 
 
 def read_path(path: Path) -> Loaded:

@@ -15,7 +15,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
 
 from intro_coach.addon import cards, deployment, views
 from intro_coach.addon.events import Event, parse
@@ -208,8 +207,8 @@ def router(settings: Settings) -> APIRouter:
                 body=Body(text=text),
                 to=_recipients(event),
                 options=Options(disabled_rules=disabled),
-            )
-        except ValidationError:
+            ).validated()
+        except ValueError:
             card = views.problem_card(
                 addon.urls, "Couldn't check that", "Something in this draft couldn't be read."
             )
