@@ -1,10 +1,11 @@
 // The extension's own pages (first run, options, privacy policy) in the browser's
 // language, as a French-speaking user meets them: Chromium started with --lang=fr, every
 // state a page can show (saved, refused, unreachable; Gmail connected, signed out,
-// denied, cancelled, disconnected, ended), and after each one no visible word, title or aria-label that is not one
-// of the French messages. The same for the panel's own words in Gmail (the analyzer's
-// advice in French is french.e2e.ts's). Full-page screenshots of each page go to docs/extension/
-// with INTRO_COACH_DOCS_SHOTS=1 (test artifacts otherwise).
+// denied, cancelled, disconnected, ended), and after each one no visible word, title or
+// aria-label that is not one of the French messages. The same for the panel's own words
+// in Gmail (the analyzer's advice in French is french.e2e.ts's). Full-page screenshots of
+// each page go to docs/extension/ with INTRO_COACH_DOCS_SHOTS=1 (test artifacts
+// otherwise).
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
