@@ -197,6 +197,9 @@ class AskWords:
         self.open_questions = phrases(section.get("open_questions"), "open_questions")
         self.not_open = phrases(section.get("not_open_questions"), "not_open_questions")
         self.taking_up = phrases(section.get("taking_up"), "taking_up")
+        # Words that look like a blocker but are not one: "I'm not sure whether you have
+        # openings" doubts; it does not negate.
+        self.not_blockers = phrases(section.get("not_blockers"), "not_blockers")
         # Every list's required words looked for in one pass over a paragraph.
         self._lists = PhraseLists(
             [
@@ -207,6 +210,7 @@ class AskWords:
                 *self.blockers,
                 self.open_questions,
                 self.not_open,
+                self.not_blockers,
             ]
         )
         examples = section.get("examples", {})
@@ -285,25 +289,30 @@ class AskWords:
             else []
             for i, phrases in enumerate((self.implicit_job, self.requests, self.not_asks))
         )
-        blocks = [
-            _Match(s, e)
-            for i, b in enumerate(self.blockers)
-            if bits[n + 3 + i]
-            for _, s, e in b.spans(paragraph, bits=bits[n + 3 + i])
-        ]
-        reporting = _BLOCKERS.index("reported")
-        reported_at = (
-            {s for _, s, _ in self.blockers[reporting].spans(paragraph)}
-            if bits[n + 3 + reporting]
-            else set()
-        )
         at = n + 3 + len(_BLOCKERS)
-        openers, not_open = (
+        openers, not_open, unblocking = (
             sorted((s, e) for _, s, e in phrases.spans(paragraph, bits=bits[at + i]))
             if bits[at + i]
             else []
-            for i, phrases in enumerate((self.open_questions, self.not_open))
+            for i, phrases in enumerate((self.open_questions, self.not_open, self.not_blockers))
         )
+        reach_unblocking = list(accumulate((e for _, e in unblocking), max))
+
+        def doubt(start: int) -> bool:
+            """Whether a not-blocker ("not sure whether") covers `start`."""
+            k = bisect_right(unblocking, (start, len(paragraph)))
+            return k > 0 and reach_unblocking[k - 1] > start
+
+        blocks: list[_Match] = []
+        reported_at: set[int] = set()
+        for i, b in enumerate(self.blockers):
+            if bits[n + 3 + i]:
+                for _, s, e in b.spans(paragraph, bits=bits[n + 3 + i]):
+                    if unblocking and doubt(s):
+                        continue
+                    blocks.append(_Match(s, e))
+                    if _BLOCKERS[i] == "reported":
+                        reported_at.add(s)
         opener_starts = [s for s, _ in openers]
         not_open_starts = [s for s, _ in not_open]
         # Each sentence looks only at the phrases inside it, found by bisection, and
