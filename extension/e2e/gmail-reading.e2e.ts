@@ -76,7 +76,7 @@ describe.skipIf(!CHROMIUM)('what the extension reads from Gmail, as the panel an
     for (let attempt = 0; ; attempt++) {
       const last = recorder.sent(pick).at(-1);
       if (last?.response?.checks.gmail === 'ok') return last as Analysis & { response: AnalyzeResponse };
-      if (attempt >= 20) throw new Error(`no answer with Gmail's context: ${JSON.stringify(last?.response?.checks)}`);
+      if (attempt >= 40) throw new Error(`no answer with Gmail's context: ${JSON.stringify(last?.response?.checks)}`);
       if (attempt % 5 === 4) await page.keyboard.type(' ');
       await page.waitForTimeout(500);
     }
@@ -114,6 +114,30 @@ describe.skipIf(!CHROMIUM)('what the extension reads from Gmail, as the panel an
       expect(sent.to).toEqual([{ email: 'priya@example.com', name: 'Priya Patel' }]);
       expect(sent.cc).toEqual([{ email: 'marcus@example.com', name: 'Marcus Chen' }]);
       expect(sent.thread_id).toBeNull(); // a new message belongs to no conversation
+      await page.close();
+    });
+
+    test(`${variant.name}: the mailbox is searched for the person written to, not the one in Cc`, async () => {
+      const page = await open(variant.query);
+      await page.click('[gh=cm]');
+      const id = (await page.locator('[role=dialog][data-compose]').last().getAttribute('data-compose')) ?? '';
+      const c = compose(page, id);
+      // Sally introduced Jordan (the fake mailbox's introduction), not Priya.
+      for (const [field, person] of [['to', 'Priya Patel <priya@example.com>'], ['cc', 'Jordan Lee <jordan@example.com>']] as const) {
+        await c.root.locator(`[data-fx=${field}-input]`).fill(person);
+        await c.root.locator(`[data-fx=${field}-input]`).press('Enter');
+      }
+      await c.body.click({ position: { x: 4, y: 4 } });
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.type('Hi Priya, could I get your take on UX research in Portland? Thanks!');
+      const { request, response } = await answered(page, (r) => r.body.text?.includes('Hi Priya, could I') === true);
+      await c.showPanel();
+      await shown(c, response);
+      expect(await c.panel.locator('button[data-subject*="Sally"]').count()).toBe(0);
+      expect(await c.finding('referrer-not-in-subject').count()).toBe(0);
+      expect(response.referrer).toBeNull();
+      expect(request.to).toEqual([{ email: 'priya@example.com', name: 'Priya Patel' }]);
+      expect(request.cc).toEqual([JORDAN]);
       await page.close();
     });
 
