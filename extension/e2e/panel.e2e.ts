@@ -151,45 +151,62 @@ describe.skipIf(!CHROMIUM)('the panel as drawn: its header, its place while scro
     });
   }
 
-  test('an inline reply scrolled with its conversation: the panel keeps beside it, off its text, and the marks stay on their words', async () => {
-    // 480 px high: the conversation scrolls by about 150 px.
-    await withGmail({ viewport: { width: 1400, height: 480 } }, '', async (page) => {
-      await page.click('[data-fx=reply]');
-      const c = compose(page, 'reply');
-      await c.body.click({ position: { x: 4, y: 4 } });
-      await page.keyboard.type('Thanks so much, Jordan! Could I pick your brain for 20 minutes next week?');
-      await c.finding('pick-your-brain').waitFor(WAIT);
-      await c.panel.waitFor(WAIT);
-      const main = page.locator('[data-fx=main]');
-      const range = await main.evaluate((m) => m.scrollHeight - m.clientHeight);
-      expect(range).toBeGreaterThan(100);
+  // 480 px high: the conversation scrolls by about 150 px and the panel has room beside
+  // the reply throughout. 400 px high: at first too little of the reply shows for a panel
+  // beside it, so it has its pill, and the panel comes once more of the reply scrolls in.
+  for (const height of [480, 400]) {
+    test(`${height} px high, an inline reply scrolled with its conversation: its panel or pill keeps to the window's visible part, off its text; the marks stay on their words`, async () => {
+      await withGmail({ viewport: { width: 1400, height } }, '', async (page) => {
+        await page.click('[data-fx=reply]');
+        const c = compose(page, 'reply');
+        await c.body.click({ position: { x: 4, y: 4 } });
+        await page.keyboard.type('Thanks so much, Jordan! Could I pick your brain for 20 minutes next week?');
+        await c.finding('pick-your-brain').waitFor({ state: 'attached', ...WAIT });
+        const main = page.locator('[data-fx=main]');
+        const range = await main.evaluate((m) => m.scrollHeight - m.clientHeight);
+        expect(range).toBeGreaterThan(100);
 
-      const seen: Box[] = [];
-      for (const scrollTop of [0, Math.round(range / 2), range]) {
-        await main.evaluate((m, top) => (m.scrollTop = top), scrollTop);
         const where = async () => {
           const area = await box(main);
-          const win = clip(await box(c.root), area);
-          const panel = await box(c.panel);
-          return { win, body: clip(await box(c.body), area), panel };
+          const shown = (await c.panel.isVisible()) ? 'panel' : (await c.pill.isVisible()) ? 'pill' : null;
+          return {
+            win: clip(await box(c.root), area),
+            body: clip(await box(c.body), area),
+            shown,
+            ours: shown ? await box(shown === 'panel' ? c.panel : c.pill) : null,
+          };
         };
-        // Laid out in the frame after the scroll.
-        await expect
-          .poll(async () => {
-            const { win, body, panel } = await where();
-            return inside({ ...panel, left: win.left, right: win.right }, win, 1) && (panel.right <= win.left || panel.left >= win.right) && !overlap(panel, body);
-          }, WAIT)
-          .toBe(true);
-        seen.push((await where()).panel);
-        const mark = await box(marks(c, 'body-marks').first());
-        const words = await phraseBox(c.body, 'pick your brain');
-        expect(Math.abs(mark.left - words.left)).toBeLessThan(2);
-        expect(Math.abs(mark.top - words.top)).toBeLessThan(4);
-      }
-      // It moved with the window, up as the conversation scrolled down.
-      expect(seen[2]!.bottom).toBeLessThan(seen[0]!.bottom - 10);
+        const seen: Awaited<ReturnType<typeof where>>[] = [];
+        for (const scrollTop of [0, 20, Math.round(range / 2), range]) {
+          await main.evaluate((m, top) => (m.scrollTop = top), scrollTop);
+          // Laid out in the frame after the scroll: level with the visible part of the
+          // window, beside it (a pill may sit on its edge), over none of its text.
+          await expect
+            .poll(async () => {
+              const { win, body, shown, ours } = await where();
+              if (!ours) return false;
+              const level = inside({ ...ours, left: win.left, right: win.right }, win, 1);
+              const beside = shown === 'pill' ? ours.right > win.left - 160 && ours.left < win.right + 160 : ours.right <= win.left || ours.left >= win.right;
+              return level && beside && !overlap(ours, body);
+            }, WAIT)
+            .toBe(true);
+          seen.push(await where());
+          const mark = await box(marks(c, 'body-marks').first());
+          const words = await phraseBox(c.body, 'pick your brain');
+          expect(Math.abs(mark.left - words.left)).toBeLessThan(2);
+          expect(Math.abs(mark.top - words.top)).toBeLessThan(4);
+        }
+        if (height === 480) {
+          expect(seen.map((s) => s.shown)).toEqual(['panel', 'panel', 'panel', 'panel']);
+          // It moved with the window, up as the conversation scrolled down.
+          expect(seen[3]!.ours!.bottom).toBeLessThan(seen[0]!.ours!.bottom - 10);
+        } else {
+          expect(seen[0]!.shown).toBe('pill');
+          expect(seen[3]!.shown).toBe('panel');
+        }
+      });
     });
-  });
+  }
 
   test('a resume attached and announced is one card; pointing at it lights the attachment and the sentence', async () => {
     await withGmail({ viewport: { width: 1400, height: 900 } }, '', async (page) => {
