@@ -256,13 +256,30 @@ describe.skipIf(!CHROMIUM)(`Intro Coach in a Gmail compose window (${variant.nam
   if (variant.inbox) test('an inline reply leaves the quoted text and the signature out', async () => {
     await page.click('[data-fx=reply]');
     const c = compose(page, 'reply');
-    await typeInBody('reply', 'Thanks so much, Jordan! Could we talk for 20 minutes next week?');
-    await c.panel.locator('.finding, .empty').first().waitFor(WAIT);
+    await typeInBody('reply', 'Thanks so much, Jordan! Could I pick your brain for 20 minutes next week?');
+    // The answer about what was typed (the reply's first answer, before typing, had nothing).
+    await c.finding('pick-your-brain').waitFor(WAIT);
     // The quote says "informational interview"; the reply itself does not.
     expect(await c.finding('informational-interview').count()).toBe(0);
     // A reply keeps its subject: no subject advice.
     expect(await c.panel.locator('.suggestions').count()).toBe(0);
     await screenshotPanel('reply', 'inline-reply');
+  });
+
+  if (!variant.inbox) test('a popped-out reply leaves the quoted text and the signature out', async () => {
+    const reply = await openGmail(browser, '?view=cm&th=18c2b7f0a1d3e4f5');
+    reply.on('pageerror', (error) => pageErrors.push(error.message));
+    const c = compose(reply, 'popout-reply');
+    await c.body.click({ position: { x: 4, y: 4 } });
+    await reply.keyboard.press('Control+Home');
+    await reply.keyboard.type('Thanks so much, Jordan! Could I pick your brain for 20 minutes next week?');
+    await c.showPanel();
+    await c.finding('pick-your-brain').waitFor(WAIT);
+    // The quote says "informational interview" and asks for the resume; the reply does not.
+    expect(await c.finding('informational-interview').count()).toBe(0);
+    expect(await c.panel.locator('.suggestions').count()).toBe(0);
+    await reply.screenshot({ path: join(SCREENSHOTS, 'popped-out-reply-page.png') });
+    await reply.close();
   });
 
   test('the status line says when the backend is down, and findings return with it', async () => {
