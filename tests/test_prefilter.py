@@ -54,3 +54,22 @@ def test_prefiltered_rules_find_what_the_full_regex_finds(text: str) -> None:
 def test_required_words(pattern: str, words: set[str] | None) -> None:
     required = required_words(compile_phrase(pattern), re.IGNORECASE)
     assert (set(required) if required else None) == words
+
+
+def test_words_right_before_or_after_a_match_cancel_it() -> None:
+    phrases = Phrases(
+        [compile_phrase("attached my resume")],
+        capture=True,
+        not_after=[("not",)],
+        not_before=[("link", "to the")],
+    )
+
+    def found(text: str) -> list[str]:
+        return [text[s:e] for _, s, e in phrases.spans(text)]
+
+    assert found("I attached my resume.") == ["attached my resume"]
+    assert found("I have not attached my resume.") == []
+    assert found("I attached my resume link below.") == []
+    assert found("I attached my resume to the form.") == []
+    assert found("I attached my resume to this email.") == ["attached my resume"]
+    assert found("I attached my resume linked below.") == ["attached my resume"]

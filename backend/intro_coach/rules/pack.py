@@ -201,6 +201,7 @@ def _parse_rule(entry: Any, validate: bool = True) -> PackRule:
     patterns: list[str] = []
     replacements: list[tuple[str, ...]] = []
     not_after: list[tuple[str, ...]] = []
+    not_before: list[tuple[str, ...]] = []
     for item in _require(entry, "patterns", list, where):
         if isinstance(item, str):
             item = {"pattern": item}
@@ -224,6 +225,10 @@ def _parse_rule(entry: Any, validate: bool = True) -> PackRule:
         if any(len(w) > 20 or not w for w in words):
             raise PackError(f"{where}: 'not_after' words are 1 to 20 characters")
         not_after.append(words)
+        words = _strings(item.get("not_before", []), "not_before", where)
+        if any(len(w) > 20 or not w for w in words):
+            raise PackError(f"{where}: 'not_before' words are 1 to 20 characters")
+        not_before.append(words)
     if not patterns:
         raise PackError(f"{where}: 'patterns' must not be empty")
     link = entry.get("link")
@@ -234,6 +239,7 @@ def _parse_rule(entry: Any, validate: bool = True) -> PackRule:
         [compile_phrase(p) for p in patterns],
         capture=True,
         not_after=not_after,
+        not_before=not_before,
         validate=validate,
     )
     examples = entry.get("examples", {})

@@ -114,10 +114,12 @@ class Phrases:
         flags: int = re.IGNORECASE,
         whole_words: bool = True,
         not_after: Sequence[Sequence[str]] = (),
+        not_before: Sequence[Sequence[str]] = (),
         validate: bool = True,
     ) -> None:
         """`not_after[i]`: words that, right before a match of alternative i (and one
-        space), cancel it ("not attached my CV")."""
+        space), cancel it ("not attached my CV"); `not_before[i]`: words that cancel it
+        right after it ("included my resume link")."""
         # Each alternative keeps its own flags (a verbose one is made plain here), so that
         # any subset of them can be joined into one pattern.
         inline = translate("", flags & (re.IGNORECASE | re.DOTALL | re.MULTILINE))
@@ -136,6 +138,9 @@ class Phrases:
                 self._bits_by_word[word] = self._bits_by_word.get(word, 0) | 1 << i
         self._not_after = {
             i: tuple(_fold_quotes(w) for w in words) for i, words in enumerate(not_after) if words
+        }
+        self._not_before = {
+            i: tuple(_fold_quotes(w) for w in words) for i, words in enumerate(not_before) if words
         }
         # All the required words in one RE2 set: one pass over the text says which are
         # there (a substring test per word cost more than the searches it saved).
@@ -205,7 +210,8 @@ class Phrases:
         if found is None:
             return
         regex, active = found
-        if not self._capture and not self._not_after:
+        guarded = bool(self._not_after or self._not_before)
+        if not self._capture and not guarded:
             for start, end in regex.spans(text):
                 yield 0, start, end
             return
@@ -214,16 +220,23 @@ class Phrases:
             return active[(m.first_group or 1) - 1] if self._capture else 0
 
         def accept(m: Match) -> bool:
-            words = self._not_after.get(index_of(m))
-            if not words:
-                return True
+            index = index_of(m)
+            words = self._not_after.get(index)
             start = m.start()
-            if start < 2 or not text[start - 1].isspace():
-                return True
-            before = _fold_quotes(text[max(0, start - 1 - _LONGEST_NOT) : start - 1])
-            return not before.endswith(words)
+            if words and start >= 2 and text[start - 1].isspace():
+                before = _fold_quotes(text[max(0, start - 1 - _LONGEST_NOT) : start - 1])
+                if before.endswith(words):
+                    return False
+            words = self._not_before.get(index)
+            end = m.end()
+            if words and end + 1 < len(text) and text[end].isspace():
+                after = _fold_quotes(text[end + 1 : end + 2 + _LONGEST_NOT])
+                for word in words:
+                    if after.startswith(word) and not after[len(word) : len(word) + 1].isalnum():
+                        return False
+            return True
 
-        for m in regex.finditer(text, accept=accept if self._not_after else None):
+        for m in regex.finditer(text, accept=accept if guarded else None):
             yield index_of(m), m.start(), m.end()
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, int]]:
