@@ -4,6 +4,7 @@ real `intro-coach serve`."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from intro_coach.config import EXTENSION_ID
 from intro_coach.lanes import LARGE_BYTES, Lanes
 from tests.conftest import Server, start_server
 from tests.test_observability import samples, value
@@ -111,3 +113,38 @@ def test_a_lane_hands_back_results_and_errors_in_order() -> None:
         assert await lanes.run(lambda: "still serving") == "still serving"
 
     asyncio.run(scenario())
+
+
+def _headers(response: httpx.Response) -> dict[str, str]:
+    """What the layers in front decide: CORS, and whether an id came back."""
+    kept = ("access-control-allow-origin", "vary", "connection", "content-type")
+    found = {k: v for k, v in response.headers.items() if k in kept}
+    found["x-request-id"] = "new" if len(response.headers["x-request-id"]) == 32 else "?"
+    return found
+
+
+def test_analyze_gets_what_every_other_route_gets_from_the_layers_in_front(
+    server: Server,
+) -> None:
+    # /v1/analyze is answered in front of the middleware stack (analyze_route.py);
+    # /v1/grammar, a POST of the same body, goes through it. The client sees the same.
+    extension = f"chrome-extension://{EXTENSION_ID}"
+    page = server.url  # the service's own page on a loopback host (the OpenAPI page)
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        for headers, content in (
+            ({}, json.dumps(DRAFT)),
+            ({"Origin": extension}, json.dumps(DRAFT)),
+            ({"Origin": page}, json.dumps(DRAFT)),
+            ({"Origin": "https://evil.example"}, json.dumps(DRAFT)),
+            ({"Origin": "null", "content-type": "text/plain"}, json.dumps(DRAFT)),
+            ({"Origin": extension}, "{"),
+            ({"Origin": extension}, " " * (3 * 1024 * 1024)),
+        ):
+            analyze = client.post("/v1/analyze", headers=headers, content=content)
+            grammar = client.post("/v1/grammar", headers=headers, content=content)
+            assert analyze.status_code == grammar.status_code, headers
+            assert _headers(analyze) == _headers(grammar), headers
+            if analyze.status_code >= 400:
+                assert analyze.json()["detail"] == grammar.json()["detail"]
+        given = client.post("/v1/analyze", json=DRAFT, headers={"X-Request-ID": "lb-77.x"})
+        assert given.headers["x-request-id"] == "lb-77.x"

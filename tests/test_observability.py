@@ -124,6 +124,10 @@ def test_every_request_gets_an_id_in_its_response_and_its_json_log_line(
         given = client.get("/healthz", headers={"X-Request-ID": "lb-1234.abc"})
         made = client.get("/healthz")
         hostile = client.get("/healthz", headers={"X-Request-ID": 'a b"c' + "x" * 100})
+        # Answered in front of the middleware stack (analyze_route.py), the same way.
+        draft = {"body": {"text": "Hello"}}
+        analyzed = client.post("/v1/analyze", json=draft, headers={"X-Request-ID": "lb-99"})
+    assert analyzed.headers["x-request-id"] == "lb-99"
     assert given.headers["x-request-id"] == "lb-1234.abc"
     assert len(made.headers["x-request-id"]) == 32
     assert hostile.headers["x-request-id"] not in ("", 'a b"c' + "x" * 100)
@@ -131,6 +135,9 @@ def test_every_request_gets_an_id_in_its_response_and_its_json_log_line(
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     ids = {line.get("request_id") for line in lines if line.get("path") == "/healthz"}
     assert {"lb-1234.abc", made.headers["x-request-id"]} <= ids
+    assert any(
+        line.get("path") == "/v1/analyze" for line in lines if line.get("request_id") == "lb-99"
+    )
     access = next(line for line in lines if line.get("request_id") == "lb-1234.abc")
     assert access["status"] == 200 and access["method"] == "GET" and access["level"] == "info"
 

@@ -7,8 +7,9 @@ import gc
 import json
 import logging
 import sys
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import anyio.to_thread
@@ -38,7 +39,6 @@ from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest
 log = logging.getLogger("intro_coach")
 
 _TOO_LARGE = {"string_too_long", "too_long"}
-_PARSED = "intro_coach.analyze_request"  # scope key: the request AnalyzeRoute parsed
 _LARGE_FIELDS = {("body", "text"), ("body", "html"), ("attachments",)}
 ANSWER_CACHE_BYTES = 8 * 2**20
 # In an answer cut short by the analyzer's time budget (checks.notes), which is not kept.
@@ -218,6 +218,17 @@ def _validation_response(exc: ValidationError) -> JSONResponse:
     return JSONResponse({"detail": errors}, status_code=422)
 
 
+class _App(FastAPI):
+    """FastAPI with one layer in front of everything it builds (its own error handling
+    and every middleware): `front`, given the stack it goes in front of."""
+
+    front: Callable[[ASGIApp], ASGIApp] | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        return stack if self.front is None else self.front(stack)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     # The analyzer's worker threads hold the GIL for up to this long before the event
@@ -244,7 +255,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if app.state.gmail is not None:
                 app.state.gmail.close()
 
-    app = FastAPI(
+    app = _App(
         title="Intro Coach",
         version=__version__,
         summary="Coaching for networking emails that get answered.",
@@ -281,15 +292,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def analyze_draft(request: Request) -> Response:
         """Analyze a draft. The body is JSON whatever its Content-Type says, so that
         `curl -d @draft.json` works as written. (Answered by AnalyzeRoute in front of
-        the router; only requests with a Gmail session come through here.)"""
-        draft = request.scope.get(_PARSED)
-        if draft is None:
-            try:
-                draft = _parse(await request.body())
-            except ValidationError as exc:
-                return _validation_response(exc)
-            except _TooDeep:
-                return _too_deep()
+        the app; only requests with a Gmail session come through here.)"""
+        try:
+            draft = _parse(await request.body())
+        except ValidationError as exc:
+            return _validation_response(exc)
+        except _TooDeep:
+            return _too_deep()
         if "authorization" not in request.headers or app.state.gmail is None:
             body = await run_analysis(draft)
         else:
@@ -319,15 +328,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # that nobody can time whether someone else sent a given draft.
     answers: ByteLRU[bytes] = ByteLRU(ANSWER_CACHE_BYTES, size=_answer_size)
 
-    async def answer_analyze(body: bytes, scope: Scope) -> Response | None:
-        if app.state.gmail is not None and any(k == b"authorization" for k, _ in scope["headers"]):
-            try:
-                scope[_PARSED] = _parse(body)
-            except ValidationError as exc:
-                return _validation_response(exc)
-            except _TooDeep:
-                return _too_deep()
-            return None  # the router's route: the session, its rate limit, the context
+    async def answer_analyze(body: bytes, scope: Scope) -> Response:
         client = scope.get("client")
         key = (client[0] if client else "").encode() + b"\n" + body
         answer = answers.get(key)
@@ -406,8 +407,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    # Added first, so innermost: every middleware below wraps it as it wraps the router.
-    app.add_middleware(AnalyzeRoute, answer=answer_analyze)
     if settings.extension_ids:
         app.add_middleware(
             CORSMiddleware,
@@ -425,6 +424,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestId)
     routes = frozenset(p for r in app.routes if "{" not in (p := getattr(r, "path", "{")))
     app.add_middleware(metrics.ObserveRequests, paths=routes)
+    # In front of all of them, doing what they do for its own requests (analyze_route.py).
+    app.front = partial(
+        AnalyzeRoute,
+        answer=answer_analyze,
+        origins=OriginGuard(app, settings.extension_ids),
+        cors_origins=frozenset(f"chrome-extension://{i}".encode() for i in settings.extension_ids),
+        max_bytes=settings.max_request_bytes,
+        body_seconds=settings.body_timeout_seconds,
+        sessions=app.state.gmail is not None,
+    )
     metrics.enable_analyzer_timing()
     logging.getLogger("uvicorn.access").addFilter(_WithoutQuery())
     return app

@@ -29,7 +29,8 @@ def _host_without_port(host: str) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
-async def _answer(send: Send, status: int, detail: str) -> None:
+async def refuse(send: Send, status: int, detail: str) -> None:
+    """A JSON error answer that also closes the connection."""
     body = json.dumps({"detail": detail}).encode()
     await send(
         {
@@ -78,7 +79,7 @@ class OriginGuard:
                 elif name == b"host":
                     host = value
             if origin is not None and not self.origin_allowed(origin, host):
-                await _answer(send, 403, REFUSED_ORIGIN)
+                await refuse(send, 403, REFUSED_ORIGIN)
                 return
         await self.app(scope, receive, send)
 
@@ -116,4 +117,4 @@ class BodyDeadline:
         except TimeoutError:
             if complete:
                 raise
-            await _answer(send, 408, f"the request body took longer than {self.seconds:g} s")
+            await refuse(send, 408, f"the request body took longer than {self.seconds:g} s")

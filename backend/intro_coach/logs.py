@@ -25,10 +25,11 @@ _SECRETISH = re.compile(
     r"[^\s@<>\"']+@[^\s@<>\"']+|\bic[a-z]_[A-Za-z0-9_-]+|\bya29\.[A-Za-z0-9._-]+|\b1//[A-Za-z0-9._-]+"
 )
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-_HEADER = b"x-request-id"
+HEADER = b"x-request-id"
 
 
-def _usable_id(value: bytes) -> str | None:
+def usable_id(value: bytes) -> str | None:
+    """The caller's X-Request-ID if it is a plain token of at most 64 characters."""
     try:
         text = value.decode("ascii")
     except UnicodeDecodeError:
@@ -50,20 +51,24 @@ class RequestId:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = next((_usable_id(v) for k, v in scope["headers"] if k == _HEADER), None)
-        rid = given or uuid.uuid4().hex
+        given = next((usable_id(v) for k, v in scope["headers"] if k == HEADER), None)
+        rid = given or new_id()
         token = request_id.set(rid)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0].lower() != _HEADER]
-                message = {**message, "headers": [*headers, (_HEADER, rid.encode())]}
+                headers = [h for h in message.get("headers", []) if h[0].lower() != HEADER]
+                message = {**message, "headers": [*headers, (HEADER, rid.encode())]}
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
             request_id.reset(token)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
 
 
 def scrub(text: str) -> str:

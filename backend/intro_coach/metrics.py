@@ -129,6 +129,20 @@ def render() -> tuple[bytes, str]:
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 
 
+_REQUESTS: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    """One HTTP request answered: `method` and `route` are fixed words (see above)."""
+    children = _REQUESTS.get((method, route, status))
+    if children is None:
+        labels = (method, route, str(status))
+        children = REQUESTS.labels(*labels), REQUEST_SECONDS.labels(*labels)
+        _REQUESTS[method, route, status] = children
+    children[0].inc()
+    children[1].observe(seconds)
+
+
 class ObserveRequests:
     """Counts and times every HTTP request by route template and status.
 
@@ -156,11 +170,8 @@ class ObserveRequests:
         try:
             await self.app(scope, receive, observing_send)
         finally:
-            route = self._route(scope)
             method = scope["method"] if scope["method"] in _METHODS else "other"
-            labels = (method, route, str(status))
-            REQUESTS.labels(*labels).inc()
-            REQUEST_SECONDS.labels(*labels).observe(time.perf_counter() - started)
+            observe_request(method, self._route(scope), status, time.perf_counter() - started)
 
     def _route(self, scope: Scope) -> str:
         path: str = scope["path"]
