@@ -186,7 +186,7 @@ async function main(): Promise<void> {
         await page.waitForTimeout(20);
       }
     });
-    // Three sweeps of eight sizes: with one sweep (about 12 frames) the p95 was simply the
+    // Five sweeps of eight sizes: with one sweep (about 12 frames) the p95 was simply the
     // slowest frame, so one frame preempted on a shared machine decided it. A resize is
     // laid out in our size observer's callback, which Chromium runs after its own layout
     // for the new size: that relayout is the page's, not ours, unless our script forces
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
     // callbacks and is not counted, for scrolling and resizing alike; the panel, the pill
     // and the marks move by transforms, which need no layout.
     const resizeFrames = await perFrame(page, async () => {
-      for (let sweep = 0; sweep < 3; sweep++) {
+      for (let sweep = 0; sweep < 5; sweep++) {
         for (const width of [1300, 1200, 1100, 1000, 1100, 1200, 1300, 1400]) {
           await page.setViewportSize({ width, height: 900 });
           await page.waitForTimeout(50);
