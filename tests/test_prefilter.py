@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from intro_coach.analyzer import analyze
+from intro_coach.emails import load_request
 from intro_coach.rules.pack import compile_phrase, default_pack
 from intro_coach.rules.prefilter import Phrases, required_words
 from intro_coach.text import forget_paragraphs, paragraphs
@@ -73,3 +76,33 @@ def test_words_right_before_or_after_a_match_cancel_it() -> None:
     assert found("I attached my resume to the form.") == []
     assert found("I attached my resume to this email.") == ["attached my resume"]
     assert found("I attached my resume linked below.") == ["attached my resume"]
+
+
+_CORPUS = Path(__file__).parent / "corpus"
+
+
+def test_the_match_index_changes_nothing_found() -> None:
+    """The service's index of whole patterns (MatchIndex) only skips lists that cannot
+    match: drafts of the corpus (every other one of dev, compiling the pack's patterns
+    costs seconds), each also with its last word gone (a keystroke), get the same
+    answer with it as without it."""
+    requests = []
+    for path in sorted(_CORPUS.glob("dev/*.eml"))[::2]:
+        request = load_request(path)
+        text = request.body.text or ""
+        body = request.body.model_copy(update={"text": text[: max(0, text.rfind(" "))]})
+        requests += [request, request.model_copy(update={"body": body})]
+    assert len(requests) > 100
+    reader = PACK.paragraphs
+    built = reader.index
+    try:
+        reader.index = None
+        forget_paragraphs()
+        plain = [analyze(r) for r in requests]
+        reader.build_index()
+        assert reader.index is not None
+        forget_paragraphs()
+        assert [analyze(r) for r in requests] == plain
+    finally:
+        reader.index = built
+        forget_paragraphs()

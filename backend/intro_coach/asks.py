@@ -220,6 +220,11 @@ class AskWords:
             key: _strings(value, f"examples.{key}") for key, value in examples.items()
         }
 
+    @property
+    def phrase_lists(self) -> tuple[Phrases, ...]:
+        """The lists a paragraph is read with (their required words looked for at once)."""
+        return self._lists.lists
+
     def read(self, text: str, subject: str = "") -> Reading:
         """The sentences of `text` (the writer's own words) and what each asks for."""
         sentences: list[Sentence] = []

@@ -249,6 +249,11 @@ class Regex:
         if not lazy:
             self._re  # noqa: B018 - compiled now so that a refused pattern fails here
 
+    @property
+    def body(self) -> str:
+        """The RE2 pattern searched, whole-word neighbours included."""
+        return self._body
+
     @cached_property
     def _re(self) -> Any:
         try:

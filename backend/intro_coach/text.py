@@ -524,6 +524,9 @@ def _is_reply_header(line: str) -> bool:
 # A run of what Python's `\s` matches: one character class, so Python's engine runs it
 # in linear time (see linear.tokenizer).
 _SPACE_RUN = linear.tokenizer(r"\s+")
+# A line break, white space without one, and another: where a blank line starts. The
+# class between the breaks excludes them, so every character decides the next step.
+_BLANK_LINE = linear.tokenizer(r"\n[^\S\n]*\n")
 _T = TypeVar("_T")
 
 
@@ -617,22 +620,19 @@ def paragraphs(text: str) -> tuple[tuple[int, str], ...]:
 
 def _split(text: str) -> list[tuple[int, str]]:
     r"""What splitting at each match of `\n\s*\n` gives (leftmost, greedy): a break
-    starts at a line break and runs to the last line break of the white space after
-    it. Each character is looked at a bounded number of times."""
+    starts at the first line break followed by white space holding another, and runs
+    to the last line break of that white space. Each character is looked at a bounded
+    number of times."""
     found = []
     start = 0
-    find = text.find
-    at = find("\n")
-    while at != -1:
-        # Most line breaks are a wrapped line's, followed by a letter: no break there.
-        run = _SPACE_RUN.match(text, at + 1) if text[at + 1 : at + 2].isspace() else None
-        last = -1 if run is None else text.rfind("\n", at + 1, run.end())
-        if last == -1:
-            at = find("\n", at + 1 if run is None else run.end())
-            continue
-        found.append((start, text[start:at]))
+    search = _BLANK_LINE.search
+    at = search(text)
+    while at is not None:
+        run = _SPACE_RUN.match(text, at.end())
+        last = text.rfind("\n", at.end() - 1, at.end() if run is None else run.end())
+        found.append((start, text[start : at.start()]))
         start = last + 1
-        at = find("\n", start)
+        at = search(text, start)
     found.append((start, text[start:]))
     return found
 

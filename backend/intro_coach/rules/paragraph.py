@@ -16,7 +16,7 @@ from intro_coach import referrer, stats
 from intro_coach.asks import AskWords, Sentence
 from intro_coach.rules import Hit, checks
 from intro_coach.rules.pack import PackRule, RuleScanner, match_case
-from intro_coach.rules.prefilter import Phrases
+from intro_coach.rules.prefilter import MatchIndex, Phrases, ruling_out
 from intro_coach.schema import FieldName
 from intro_coach.text import PARAGRAPH_MEMO, per_paragraph, unremembered
 
@@ -38,13 +38,14 @@ class Paragraph:
     """The parts of one paragraph's analysis, each worked out once (see the module)."""
 
     __slots__ = (
-        "_body_hits", "_counts", "_durations", "_people", "_phrases", "_reader", "_sentences",
-        "_thanked", "text",
+        "_body_hits", "_counts", "_durations", "_people", "_phrases", "_reader", "_ruled",
+        "_sentences", "_thanked", "text",
     )  # fmt: skip
 
     def __init__(self, text: str, reader: ParagraphReader) -> None:
         self.text = text
         self._reader = reader
+        self._ruled: frozenset[int] | None = None
         self._phrases: Spans | None = None
         self._counts: Counts | None = None
         self._sentences: tuple[Sentence, ...] | None = None
@@ -56,11 +57,22 @@ class Paragraph:
     def _charge(self, size: int) -> None:
         PARAGRAPH_MEMO.charge(self.text, size)
 
+    def _only_matching(self) -> ruling_out:
+        """While a part is worked out: the phrase lists that cannot match here skipped
+        (when the pack's index is built, see MatchIndex)."""
+        ruled = self._ruled
+        if ruled is None:
+            index = self._reader.index
+            ruled = (None if index is None else index.ruled_out(self.text)) or frozenset()
+            self._ruled = ruled
+        return ruling_out(self.text, ruled)
+
     @property
     def phrases(self) -> Spans:
         found = self._phrases
         if found is None:
-            found = self._phrases = _scan(self._reader.scanner, self.text)
+            with self._only_matching():
+                found = self._phrases = _scan(self._reader.scanner, self.text)
             self._charge(80 + 100 * len(found))
         return found
 
@@ -88,7 +100,8 @@ class Paragraph:
     def sentences(self) -> tuple[Sentence, ...]:
         found = self._sentences
         if found is None:
-            found = self._sentences = _read(self._reader.asks, self.text)
+            with self._only_matching():
+                found = self._sentences = _read(self._reader.asks, self.text)
             self._charge(80 + sum(220 + 170 * len(s.asks) for s in found))
         return found
 
@@ -110,7 +123,8 @@ class Paragraph:
         """Who the paragraph names as a referrer, by each way of saying it."""
         found = self._people
         if found is None:
-            found = self._people = _people(self.text)
+            with self._only_matching():
+                found = self._people = _people(self.text)
             self._charge(80 + sum(60 + 300 * len(p) for p in found))
         return found
 
@@ -121,8 +135,9 @@ class Paragraph:
         found = self._thanked
         if found is None:
             text, reader = self.text, self._reader
-            starts = [start for _, start, _ in reader.thanks.spans(text)]
-            muted = [(s, e) for _, s, e in reader.not_thanks.spans(text)] if starts else []
+            with self._only_matching():
+                starts = [start for _, start, _ in reader.thanks.spans(text)]
+                muted = [(s, e) for _, s, e in reader.not_thanks.spans(text)] if starts else []
             found = self._thanked = any(
                 not any(s <= start < e for s, e in muted) for start in starts
             )
@@ -166,6 +181,22 @@ class ParagraphReader:
         self.asks = asks
         self.thanks = thanks
         self.not_thanks = not_thanks
+        self.index: MatchIndex | None = None
+
+    def build_index(self) -> None:
+        """Index every phrase list read in a paragraph (see MatchIndex): worth its
+        compilation in a long-running service, not in one linter run."""
+        if self.index is not None:
+            return
+        lists = [
+            *(rule.phrases for rule in self.scanner.rules),
+            *self.asks.phrase_lists,
+            self.thanks,
+            self.not_thanks,
+            *(v for v in vars(referrer).values() if isinstance(v, Phrases)),
+        ]
+        unique = list({id(p): p for p in lists}.values())
+        self.index = MatchIndex(unique)
 
     @per_paragraph
     def paragraph(self, text: str) -> Paragraph:

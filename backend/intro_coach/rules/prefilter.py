@@ -11,6 +11,7 @@ rule pack stays plain regular expressions.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from re import _parser  # type: ignore[attr-defined]
@@ -172,6 +173,11 @@ class Phrases:
                 bits |= self._word_bits[found]
         return self._by_bits(bits) if bits else None
 
+    def whole_pattern(self) -> str:
+        """The RE2 pattern of all the alternatives, as searched (not compiled here)."""
+        body = "|".join(self._alternatives)
+        return Regex(f"{self._inline}(?:{body})", whole_words=self._whole_words, lazy=True).body
+
     @property
     def word_bits(self) -> dict[str, int]:
         """Each required word and the alternatives it lets through, as bits."""
@@ -199,6 +205,8 @@ class Phrases:
         """(alternative index, start, end) of each match in `text`, not remembered; the
         index needs `capture` (else it is 0). `unfiltered` tries every alternative;
         `bits`: the alternatives a `PhraseLists` found possible in `text`."""
+        if not unfiltered and _ruled_out(self, text):
+            return
         if unfiltered:
             found: tuple[Regex, tuple[int, ...]] | None = self._by_bits(
                 (1 << len(self._alternatives)) - 1
@@ -260,6 +268,8 @@ class Phrases:
 
     def matches(self, text: str) -> Iterator[Match]:
         """Every match with its groups (numbered and named as in the alternatives)."""
+        if _ruled_out(self, text):
+            return
         found = self._pattern(text)
         if found is not None:
             yield from found[0].finditer(text)
@@ -270,6 +280,7 @@ class PhraseLists:
     scanned once for all of them rather than once per list."""
 
     def __init__(self, lists: Sequence[Phrases]) -> None:
+        self.lists = tuple(lists)
         self._always = tuple(p.always for p in lists)
         # Per word of the set: (list index, bits) for each list that requires it.
         by_word: dict[str, list[tuple[int, int]]] = {}
@@ -289,6 +300,8 @@ class PhraseLists:
 
     def bits(self, text: str) -> list[int]:
         """For each list, the alternatives that can match in `text` (for `spans`)."""
+        if all(_ruled_out(p, text) for p in self.lists):
+            return [0] * len(self.lists)
         out = list(self._always)
         if self._word_set is not None:
             present: Any = self._word_set.Match(text.encode("utf-8", "surrogatepass"))
@@ -296,3 +309,63 @@ class PhraseLists:
                 for index, bits in self._word_lists[found]:
                     out[index] |= bits
         return out
+
+
+class MatchIndex:
+    """Several phrase lists' whole patterns in one RE2 set: one pass over a paragraph says
+    which lists match anywhere in it, so that the others are never searched there (most
+    lists whose words a paragraph has still do not match in it). Compiling the set
+    takes tens of milliseconds, so the service builds it at start-up (a linter run
+    would not get them back).
+
+    Used through `ruling_out`: while it is in effect for a text, every `Phrases` of the
+    index that does not match there yields nothing for that text at once. Only
+    paragraphs up to `MAX_CHARS` are indexed: the set's automaton is then never asked
+    for more states per search than that, well inside its memory."""
+
+    MAX_CHARS = 4000
+
+    def __init__(self, lists: Sequence[Phrases]) -> None:
+        self._ids = tuple(id(p) for p in lists)
+        self._lists = tuple(lists)  # kept alive: their ids must stay theirs
+        options = re2.Options()
+        options.max_mem = 64 << 20
+        self._set = re2.Set.SearchSet(options)
+        for phrases in lists:
+            self._set.Add(phrases.whole_pattern().encode())
+        self._set.Compile()
+
+    def ruled_out(self, text: str) -> frozenset[int] | None:
+        """The ids of the lists that cannot match in `text`; None when the text is too
+        long to be indexed."""
+        if len(text) > self.MAX_CHARS:
+            return None
+        found: Any = self._set.Match(text.encode("utf-8", "surrogatepass"))
+        matching = set(found or ())
+        return frozenset(i for n, i in enumerate(self._ids) if n not in matching)
+
+
+_hint = threading.local()
+
+
+class ruling_out:
+    """Within the block, the `Phrases` whose ids are in `ids` yield nothing for `text`
+    (that very object: a paragraph's parts are all read from it)."""
+
+    __slots__ = ("_ids", "_previous", "_text")
+
+    def __init__(self, text: str, ids: frozenset[int] | None) -> None:
+        self._text = text
+        self._ids = ids
+
+    def __enter__(self) -> None:
+        self._previous = getattr(_hint, "known", None)
+        _hint.known = (self._text, self._ids) if self._ids else None
+
+    def __exit__(self, *_: object) -> None:
+        _hint.known = self._previous
+
+
+def _ruled_out(phrases: Phrases, text: str) -> bool:
+    known = getattr(_hint, "known", None)
+    return known is not None and known[0] is text and id(phrases) in known[1]
