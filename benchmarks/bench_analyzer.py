@@ -3,7 +3,12 @@
 The analyzer remembers per-paragraph results between calls (in memory), so three cases:
 - cold: nothing remembered, every paragraph analysed from scratch;
 - typing: one word of the last paragraph changes between calls, as while someone types;
-- same draft: the identical draft again (the extension re-sends on focus and chips).
+- same draft: the identical draft again (the extension re-sends on focus and chips; the
+  service answers that one from its cache of answers, before the analyzer).
+The analyzer runs as in the service: after `warm_up`, which also builds the pack's index
+of whole patterns. One more figure for typing: the whole in-process cost of a request,
+its JSON read into the request model, analysed and the answer written as JSON (what the
+service adds around that is HTTP).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.drafts import corpus, typical
-from intro_coach.analyzer import analyze
+from intro_coach.analyzer import analyze, warm_up
 from intro_coach.schema import AnalyzeRequest, Body
 from intro_coach.text import forget_paragraphs
 
@@ -55,6 +60,16 @@ def typing(draft: AnalyzeRequest, rounds: int) -> list[AnalyzeRequest]:
     ]
 
 
+def request_us(bodies: list[bytes]) -> float:
+    """Median time per request: JSON in, analysis, JSON out."""
+    samples = []
+    for body in bodies:
+        start = time.perf_counter_ns()
+        analyze(AnalyzeRequest.model_validate_json(body)).model_dump_json()
+        samples.append(time.perf_counter_ns() - start)
+    return statistics.median(samples) / 1000
+
+
 def _batches(measure: Callable[[], float], batches: int = BATCHES) -> str:
     """Median of the batch medians, and their range: this machine's speed drifts from
     one second to the next, so one long run would say more about the drift."""
@@ -66,6 +81,7 @@ def _batches(measure: Callable[[], float], batches: int = BATCHES) -> str:
 
 
 def main() -> None:
+    warm_up()
     draft = typical()
     words = len((draft.body.text or "").split())
     rounds = ROUNDS // BATCHES
@@ -79,6 +95,10 @@ def main() -> None:
     print(f"analyzer, {words}-word draft, typing:     {typed} (target < 300 µs per keystroke)")
     same = _batches(lambda: median_us([draft] * rounds))
     print(f"analyzer, {words}-word draft, same draft: {same}")
+    whole = _batches(
+        lambda: request_us([r.model_dump_json().encode() for r in typing(draft, rounds)])
+    )
+    print(f"typing, JSON in and out with the analysis: {whole}")
     per_file = {
         name: median_us([request] * 300, before=forget_paragraphs)
         for name, request in corpus().items()
