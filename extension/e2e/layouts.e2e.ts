@@ -346,6 +346,80 @@ describe.skipIf(!CHROMIUM)('the panel never covers a message body', () => {
     await page.close();
   });
 
+  test('the marks stay on their words while the body scrolls and the window resizes', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto('https://mail.google.com/mail/u/0/');
+    const [id] = await popups(page, 1);
+    const body = page.locator(`[data-compose="${id}"] [g_editable="true"]`);
+    // A draft far taller than the window, the flagged phrases all along it.
+    await body.evaluate((el) => {
+      const para = 'I would love to learn how you built the research team, and could I pick your brain about an informational interview next week? ';
+      el.innerHTML = Array.from({ length: 14 }, () => `<div>${para.repeat(2)}</div><div><br></div>`).join('');
+      el.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    });
+    const marksOnWords = () =>
+      page.evaluate((cid) => {
+        const el = document.querySelector(`[data-compose="${cid}"] [g_editable="true"]`)!;
+        const area = el.parentElement!.getBoundingClientRect();
+        // Every line of text (a mark sits on one, within it; a range's marks include the
+        // boxes of the lines' blocks it wholly holds) and every flagged phrase (a mark on
+        // one covers it exactly).
+        const lines: DOMRect[] = [...el.querySelectorAll('div')].map((d) => d.getBoundingClientRect());
+        const words: DOMRect[] = [];
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+          const all = document.createRange();
+          all.selectNodeContents(n);
+          lines.push(...all.getClientRects());
+          for (const phrase of ['pick your brain', 'an informational interview']) {
+            for (let i = n.data.indexOf(phrase); i >= 0; i = n.data.indexOf(phrase, i + 1)) {
+              const r = document.createRange();
+              r.setStart(n, i);
+              r.setEnd(n, i + phrase.length);
+              words.push(...r.getClientRects());
+            }
+          }
+        }
+        const host = document.querySelector(`[data-compose="${cid}"] intro-coach-panel`)!;
+        const off: string[] = [];
+        let shown = 0;
+        let onWords = 0;
+        for (const m of host.shadowRoot!.querySelectorAll<HTMLElement>('.body-marks .mark')) {
+          const r = m.getBoundingClientRect();
+          if (getComputedStyle(m).display === 'none' || r.bottom <= area.top + 1 || r.top >= area.bottom - 1) continue;
+          shown++;
+          // On a line, starting within it (a range's box may run on over the space where
+          // the line wraps).
+          const line = lines.some((l) => Math.abs(l.top - r.top) < 1.5 && r.left > l.left - 1.5 && r.left < l.right);
+          if (!line) off.push(`mark at ${Math.round(r.left)},${Math.round(r.top)} (${Math.round(r.width)} px) is on no line of text`);
+          if (words.some((w) => Math.abs(w.left - r.left) < 1.5 && Math.abs(w.top - r.top) < 1.5 && Math.abs(w.width - r.width) < 2)) onWords++;
+        }
+        // The phrases' own marks, not only the whole-sentence ones, are among those shown.
+        if (shown > 0 && onWords === 0) off.push('no mark on a flagged phrase');
+        return { shown, off };
+      }, id!);
+    await expect.poll(async () => (await marksOnWords()).shown, WAIT).toBeGreaterThan(3);
+    expect((await marksOnWords()).off, 'before scrolling').toEqual([]);
+    const box = (await body.locator('xpath=..').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (const [i, dy] of [120, 200, 333, -90, 450, -1000].entries()) {
+      await page.mouse.wheel(0, dy);
+      await sleep(150);
+      const { shown, off } = await marksOnWords();
+      expect(off, `after scroll ${i}`).toEqual([]);
+      expect(shown, `after scroll ${i}`).toBeGreaterThan(0);
+    }
+    for (const width of [1300, 1100, 1000, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      await sleep(250);
+      const { shown, off } = await marksOnWords();
+      expect(off, `at ${width} px`).toEqual([]);
+      expect(shown, `at ${width} px`).toBeGreaterThan(0);
+    }
+    await page.close();
+  });
+
   test('a Gmail menu, and a compose window opened later, paint over our panels', async () => {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1440, height: 900 });
