@@ -36,6 +36,7 @@ describe('the grammar section of the panel', () => {
       spotlight: vi.fn(),
       resized: vi.fn(),
       escape: vi.fn(),
+      setReferrer: vi.fn(),
     };
     panel = new Panel(document, actions);
     root.append(panel.element);

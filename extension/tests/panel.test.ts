@@ -31,6 +31,7 @@ beforeEach(() => {
     spotlight: vi.fn<PanelActions['spotlight']>(),
     resized: vi.fn<PanelActions['resized']>(),
     escape: vi.fn<PanelActions['escape']>(),
+    setReferrer: vi.fn<PanelActions['setReferrer']>(),
   };
   panel = new Panel(document, actions);
   root.append(panel.element);

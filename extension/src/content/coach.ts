@@ -12,6 +12,7 @@ import { place, type Placement, type Room } from './placement';
 import { guarded, reportError, timed } from './guard';
 import { HighlightLayer, set, type Mark, type MarkBoxes } from './highlights';
 import { Panel, type PanelState, type Status } from './panel';
+import { ReferrerOverride } from './referrer';
 import { PANEL_CSS } from './panel-style';
 import { t } from '../shared/i18n';
 import { localizeFindings, localizeNote, localizeSuggestion } from '../shared/backend-text';
@@ -202,6 +203,8 @@ export class ComposeCoach {
   private stopped = false;
   private state: PanelState = { findings: [], suggestions: [], status: [], words: null, subjectEditable: true, pending: true };
   private ranges = new Map<string, Range>();
+  /** Who referred the writer, as they typed it in the panel: this window's, memory only. */
+  private readonly referrer = new ReferrerOverride();
   private readonly cleanup: (() => void)[] = [];
 
   constructor(
@@ -239,6 +242,7 @@ export class ComposeCoach {
       spotlight: (f) => this.spotlight(f),
       resized: () => this.requestLayout('move'),
       escape: () => this.returnToBody(),
+      setReferrer: (name) => this.setReferrer(name),
     });
     this.shadow.append(
       style,
@@ -346,6 +350,12 @@ export class ComposeCoach {
     this.requestLayout();
   }
 
+  /** A referrer typed or cleared in the panel: asked about like an edit of the draft. */
+  private setReferrer(name: string | null): void {
+    if (this.stopped || !this.referrer.set(name ?? '')) return;
+    this.onEdit('body');
+  }
+
   private onMutations(records: MutationRecord[]): void {
     const { body } = this.parts;
     // Typing in the body is handled by its input events; here we only care about chips
@@ -367,7 +377,7 @@ export class ComposeCoach {
 
   private async analyzeNow(signal: AbortSignal): Promise<void> {
     if (this.stopped) return;
-    const snapshot = timed('extract', () => readDraft(this.parts));
+    const snapshot = timed('extract', () => readDraft(this.parts, this.referrer.current));
     const key = JSON.stringify(snapshot.fields);
     if (key === this.lastSent && this.lastResponse) {
       // Same text, but maybe in new DOM nodes (an edit undone, lines joined): map the
@@ -434,7 +444,7 @@ export class ComposeCoach {
           // Part of the draft was checked in time; the rest is on its way to the server's
           // cache, so asking again shortly completes the picture.
           this.grammarKey = '';
-          this.grammarTimer = setTimeout(() => this.askGrammar(readDraft(this.parts), key), GRAMMAR_RETRY_MS);
+          this.grammarTimer = setTimeout(() => this.askGrammar(readDraft(this.parts, this.referrer.current), key), GRAMMAR_RETRY_MS);
         }
       })
       .catch((error: unknown) => reportError('grammar', error));
@@ -500,6 +510,7 @@ export class ComposeCoach {
       words: response.stats?.words ?? null,
       subjectEditable,
       pending: false,
+      referrer: { typed: this.referrer.current, found: response.referrer },
     };
     this.panel.render(this.state);
     this.requestLayout();
@@ -547,7 +558,7 @@ export class ComposeCoach {
   private bodyRange(f: Finding): Range | null {
     const range = this.ranges.get(f.id);
     if (range && holds(range, f.match)) return range;
-    const snapshot = readDraft(this.parts);
+    const snapshot = readDraft(this.parts, this.referrer.current);
     return snapshot.body.text.slice(f.start, f.end) === f.match ? rangeFor(snapshot.body, f.start, f.end) : null;
   }
 

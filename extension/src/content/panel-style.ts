@@ -69,6 +69,19 @@ button.icon { border: 0; padding: 2px 8px; color: #5f6368; font-size: 14px; line
 .stats { margin: 8px 12px 0; font-size: 11px; color: #5f6368; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .suggestions .more summary { margin-top: 6px; font-size: 12px; }
+/* "Referred by": one line under the list, outside its scroll area, so it stays in reach. */
+.referrer { flex: none; padding: 6px 8px 6px 12px; border-top: 1px solid #e8eaed; font-size: 12px; }
+.collapsed .referrer { display: none; }
+.referrer-row { display: flex; align-items: center; gap: 6px; min-width: 0; }
+.referrer label { flex: none; font-weight: 600; color: #3c4043; white-space: nowrap; }
+.referrer-input {
+  flex: 1; min-width: 0; width: 0; font: inherit; font-size: 12px; padding: 2px 6px; border-radius: 4px;
+  border: 1px solid #80868b; background: #fff; color: #202124;
+}
+.referrer-input::placeholder { color: #5f6368; opacity: 1; }
+.referrer-clear { flex: none; }
+.referrer-clear[hidden] { display: none; }
+.referrer-source { margin: 2px 0 0; font-size: 11px; color: #5f6368; overflow-wrap: anywhere; }
 .pill {
   position: absolute; left: 0; top: 0; display: inline-flex; align-items: center; gap: 6px; width: 120px; height: 28px;
   padding: 0 10px; border-radius: 14px; border: 1px solid #dadce0; background: #fff; color: #202124;
@@ -99,6 +112,11 @@ button.icon { border: 0; padding: 2px 8px; color: #5f6368; font-size: 14px; line
 .dark .status.error { background: #5c2b29; color: #fad2cf; }
 .dark .empty { color: #81c995; }
 .dark :focus-visible { outline-color: #8ab4f8; }
+.dark .referrer { border-color: #5f6368; }
+.dark .referrer label { color: #e8eaed; }
+.dark .referrer-input { background: #202124; border-color: #9aa0a6; color: #e8eaed; }
+.dark .referrer-input::placeholder { color: #bdc1c6; }
+.dark .referrer-source { color: #bdc1c6; }
 .pill.dark { background: #2d2e30; color: #e8eaed; border-color: #5f6368; }
 .pill.dark .counts { color: #e8eaed; }
 .pill.dark .logo { background: #8ab4f8; color: #202124; }

@@ -3,6 +3,7 @@ import { englishIn, englishPart } from '../shared/backend-text';
 import { t, type MessageKey } from '../shared/i18n';
 import { h } from './dom';
 import { guarded } from './guard';
+import { ReferrerField, type FoundReferrer } from './referrer';
 
 export interface Status {
   tone: 'info' | 'error' | 'ok';
@@ -19,6 +20,8 @@ export interface PanelState {
   subjectEditable: boolean;
   /** True until the first answer, so an empty list does not claim "all good" too early. */
   pending: boolean;
+  /** The referrer the user typed for this window (null: none), and the one last found. */
+  referrer?: { typed: string | null; found: FoundReferrer };
 }
 
 export interface PanelActions {
@@ -32,6 +35,8 @@ export interface PanelActions {
   resized(): void;
   /** Escape pressed in the panel or on the pill. */
   escape(): void;
+  /** The user typed a referrer (null: cleared, back to the one found automatically). */
+  setReferrer(name: string | null): void;
 }
 
 /** One card: a problem, found in one place or several (a resume attached and announced). */
@@ -125,6 +130,7 @@ export class Panel {
   private readonly pillCounts: HTMLElement;
   private readonly content: HTMLElement;
   private readonly toggle: HTMLButtonElement;
+  private readonly referrer: ReferrerField;
   private collapsed = false;
   /** Docked: the panel shows only when opened from the pill. */
   private mode: 'beside' | 'docked' = 'beside';
@@ -145,12 +151,15 @@ export class Panel {
     this.toggle.addEventListener('click', guarded('toggle', () => this.onToggle()));
     this.content = h(doc, 'div', { class: 'body', id: `${id}-body` });
     this.live = h(doc, 'div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+    // Kept out of the re-rendered list, so an answer never interrupts typing in it.
+    this.referrer = new ReferrerField(doc, (name) => this.actions.setReferrer(name));
     this.element = h(
       doc,
       'section',
       { class: 'panel', 'aria-label': t('panelLabel'), 'aria-describedby': `${id}-counts`, tabindex: '-1' },
       h(doc, 'div', { class: 'header' }, h(doc, 'span', { class: 'title' }, t('panelLabel')), this.counts, this.toggle),
       this.content,
+      this.referrer.element,
       this.live,
     );
     this.pillCounts = h(doc, 'span', { class: 'counts' });
@@ -272,6 +281,7 @@ export class Panel {
       children.push(h(this.doc, 'p', { class: 'stats' }, state.words === 1 ? t('wordOne') : t('words', state.words)));
     }
     this.content.replaceChildren(...children);
+    if (state.referrer) this.referrer.update(state.referrer.typed, state.referrer.found);
     this.restoreFocus(focusKey);
     this.announce(state);
     this.updateToggle();

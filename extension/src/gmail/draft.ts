@@ -8,8 +8,11 @@ export interface DraftSnapshot {
   body: ExtractedText;
 }
 
-/** Reads one compose window as the analyzer wants it: quoted text and signature left out. */
-export function readDraft(parts: gmail.ComposeParts): DraftSnapshot {
+/**
+ * Reads one compose window as the analyzer wants it: quoted text and signature left out.
+ * `referrer` is the one the user typed in the panel, if any (it wins over one found).
+ */
+export function readDraft(parts: gmail.ComposeParts, referrer: string | null = null): DraftSnapshot {
   const body = extractText(parts.body, gmail.isNotWrittenHere);
   const { to, cc } = gmail.recipients(parts.root, parts.body);
   return {
@@ -21,7 +24,7 @@ export function readDraft(parts: gmail.ComposeParts): DraftSnapshot {
       cc,
       attachments: gmail.attachments(parts.root),
       thread_id: gmail.threadId(parts.root),
-      referrer: null,
+      referrer,
     },
   };
 }

@@ -1,0 +1,128 @@
+// "Referred by" in the panel: a name the email does not give, typed by the user, reaches
+// the real backend with the next analysis and brings its card (the subject does not name
+// the referrer) and a subject naming them, which one click puts in the subject; clearing
+// it takes both away. In English and in French, at the panel's narrowest, where the line
+// must fit whole. Screenshots of it go to docs/extension/ with INTRO_COACH_DOCS_SHOTS=1.
+
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ARTIFACTS_DIR, Backend, compose, EXTENSION_DIR, freePort, launch, openCompose, openGmail, REPO_DIR, requireChromium, setSettings } from './harness';
+
+const CHROMIUM = requireChromium();
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const WAIT = { timeout: 15_000 };
+const DOCS = process.env.INTRO_COACH_DOCS_SHOTS === '1' ? join(REPO_DIR, 'docs', 'extension') : join(ARTIFACTS_DIR, 'store');
+const messages = (lang: string) => JSON.parse(readFileSync(join(EXTENSION_DIR, 'static', '_locales', lang, 'messages.json'), 'utf8')) as Record<string, { message: string }>;
+
+const BODY = 'Hi Jordan, I am a UX researcher in Portland. Could I get your take on the design scene here, in a 20-minute call next week? Thanks so much!';
+
+/** axe (WCAG 2 A and AA) on the page, keeping what is inside our panel. */
+async function violations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] };
+    const axe = (window as never as { axe: { run(ctx: unknown, opts: unknown): Promise<Result> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return result.violations.flatMap((v) => v.nodes.filter((n) => JSON.stringify(n.target).includes('intro-coach-panel')).map((n) => `${v.id} at ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`));
+  });
+}
+
+describe.skipIf(!CHROMIUM)('the referrer typed in the panel', () => {
+  let backend: Backend;
+
+  beforeAll(async () => {
+    mkdirSync(DOCS, { recursive: true });
+    backend = new Backend(await freePort());
+    await backend.start();
+  });
+
+  afterAll(async () => {
+    await backend?.dispose();
+  });
+
+  for (const lang of ['en', 'fr'] as const) {
+    test(`${lang}: at the narrowest panel, type "Sally Smith": her card and a subject naming her, one click away; cleared, both go`, async () => {
+      const words = messages(lang);
+      // 850 px wide: beside the popup there is room for the narrowest panel only.
+      const browser = await launch({ backendUrl: backend.url, lang, viewport: { width: 850, height: 900 } });
+      try {
+        await setSettings(browser.worker, { grammar: false });
+        const page = await openGmail(browser);
+        const c = compose(page, await openCompose(page));
+        await c.root.locator('[data-fx=to-input]').fill('Jordan Lee <jordan@example.com>');
+        await c.root.locator('[data-fx=to-input]').press('Enter');
+        await c.subject.fill('Quick question');
+        await c.body.click({ position: { x: 4, y: 4 } });
+        await page.keyboard.press('Control+Home');
+        await page.keyboard.type(BODY);
+        await c.showPanel();
+        await c.panel.locator('.stats').filter({ hasText: /\b2\d\b/ }).waitFor(WAIT);
+
+        const line = c.panel.locator('.referrer');
+        const input = line.getByLabel(words.referrerLabel!.message, { exact: true });
+        const source = line.locator('.referrer-source');
+        expect(await line.locator('label').textContent()).toBe(words.referrerLabel!.message);
+        await expect.poll(() => source.textContent(), WAIT).toBe(words.referrerNone!.message);
+        expect(await c.finding('referrer-not-in-subject').count()).toBe(0);
+        const suggestion = c.panel.locator('.suggestions button[data-subject*="Sally Smith"]');
+        expect(await suggestion.count()).toBe(0);
+
+        // Typed, applied with Enter, by keyboard only.
+        await input.focus();
+        await page.keyboard.type('Sally Smith');
+        await page.keyboard.press('Enter');
+        await c.finding('referrer-not-in-subject').waitFor(WAIT);
+        await suggestion.first().waitFor(WAIT);
+        expect(await source.textContent()).toBe(words.referrerFromUser!.message);
+        expect(await input.inputValue()).toBe('Sally Smith');
+        expect(await suggestion.first().getAttribute('data-subject')).toMatch(/Sally Smith/);
+
+        // The whole line fits the narrowest panel: label, box and clear button inside it.
+        const geometry = await c.panel.evaluate((panel) => {
+          const r = (el: Element) => el.getBoundingClientRect();
+          const row = panel.querySelector('.referrer-row')!;
+          const label = panel.querySelector<HTMLElement>('.referrer label')!;
+          const parts = [label, panel.querySelector('.referrer input')!, panel.querySelector('.referrer-clear')!].map(r);
+          return {
+            width: r(panel).width,
+            inside: parts.every((p) => p.left >= r(row).left - 0.5 && p.right <= r(row).right + 0.5 && p.right <= r(panel).right),
+            labelWhole: label.scrollWidth <= label.clientWidth,
+            inputWidth: parts[1]!.width,
+            clearWidth: parts[2]!.width,
+            sourceWhole: [...panel.querySelectorAll<HTMLElement>('.referrer-source')].every((s) => s.scrollWidth <= s.clientWidth),
+          };
+        });
+        expect(geometry.width).toBeLessThan(300);
+        expect(geometry).toMatchObject({ inside: true, labelWhole: true, sourceWhole: true });
+        expect(geometry.inputWidth).toBeGreaterThan(80);
+        expect(geometry.clearWidth).toBeGreaterThan(16);
+        expect(await violations(page)).toEqual([]);
+        await c.panel.screenshot({ path: join(DOCS, `panel-referrer-${lang}.png`) });
+
+        // One click: the subject names her, and the card goes.
+        const subject = (await suggestion.first().getAttribute('data-subject'))!;
+        await suggestion.first().click();
+        await expect.poll(() => c.subject.inputValue(), WAIT).toBe(subject);
+        await expect.poll(() => c.finding('referrer-not-in-subject').count(), WAIT).toBe(0);
+
+        // Back to a subject without her, then cleared: the card and her subjects go.
+        await c.subject.fill('Quick question');
+        await c.finding('referrer-not-in-subject').waitFor(WAIT);
+        await line.locator('.referrer-clear').click();
+        await expect.poll(() => c.finding('referrer-not-in-subject').count(), WAIT).toBe(0);
+        await expect.poll(() => suggestion.count(), WAIT).toBe(0);
+        expect(await input.inputValue()).toBe('');
+        expect(await source.textContent()).toBe(words.referrerNone!.message);
+        expect(await line.locator('.referrer-clear').isHidden()).toBe(true);
+        // Nothing of it was stored.
+        const stored = JSON.stringify(await browser.worker.evaluate(async () => [await chrome.storage.sync.get(null), await chrome.storage.local.get(null), await chrome.storage.session.get(null)]));
+        expect(stored).not.toContain('Sally');
+      } finally {
+        await browser.close();
+      }
+    });
+  }
+});
