@@ -361,7 +361,10 @@ def analyze(
         "referrer-not-in-subject", lambda: checks.referrer_not_in_subject(draft, pack, person)
     )
     hits += budget.run(
-        "too-long", lambda: checks.too_long(draft, pack, words_per_paragraph or None)
+        "too-long",
+        lambda: checks.too_long(
+            draft, pack, words_per_paragraph or None, lambda i: units[i][1].word_spans
+        ),
     )
     asks_rules = ["job-ask", "no-clear-ask", "no-time-frame", "no-opinion-ask"]
     reading = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from intro_coach import linear
@@ -56,16 +56,22 @@ def word_spans(paragraph: str) -> tuple[tuple[int, int], ...]:
 
 
 def word_after(
-    text: str, count: int, words_per_paragraph: Sequence[int] | None = None
+    text: str,
+    count: int,
+    words_per_paragraph: Sequence[int] | None = None,
+    spans_of: Callable[[int], tuple[tuple[int, int], ...]] | None = None,
 ) -> tuple[int, int] | None:
     """Where word number `count` (from 0) starts and where the text's last word ends;
     None when the text has no more words than that. Only the paragraphs holding those
     two words are scanned for positions: the others' counts are remembered (or given,
-    in `words_per_paragraph`, one count per paragraph of `text`)."""
+    in `words_per_paragraph`, one count per paragraph of `text`, and `spans_of`, the
+    `word_spans` of paragraph number i)."""
     seen = 0
     start = None
     last_end = None
-    for i, (offset, paragraph) in enumerate(paragraphs(text)):
+    split = paragraphs(text)
+    spans = spans_of or (lambda i: word_spans(split[i][1]))
+    for i, (offset, paragraph) in enumerate(split):
         words = (
             _paragraph_counts(paragraph)[0]
             if words_per_paragraph is None
@@ -74,13 +80,12 @@ def word_after(
         if not words:
             continue
         if start is None and seen + words > count:
-            start = offset + word_spans(paragraph)[count - seen][0]
+            start = offset + spans(i)[count - seen][0]
         seen += words
-        last_end = (offset, paragraph)
+        last_end = i
     if start is None or last_end is None:
         return None
-    offset, paragraph = last_end
-    return start, offset + word_spans(paragraph)[-1][1]
+    return start, split[last_end][0] + spans(last_end)[-1][1]
 
 
 @per_paragraph

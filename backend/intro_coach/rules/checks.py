@@ -7,7 +7,7 @@ section, so the advice reads the same wherever it is edited.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -135,10 +135,13 @@ def referrer_not_in_subject(draft: Draft, pack: Pack, person: Person | None) -> 
 
 
 def too_long(
-    draft: Draft, pack: Pack, words_per_paragraph: Sequence[int] | None = None
+    draft: Draft,
+    pack: Pack,
+    words_per_paragraph: Sequence[int] | None = None,
+    spans_of: Callable[[int], tuple[tuple[int, int], ...]] | None = None,
 ) -> list[Hit]:
-    """`words_per_paragraph`: the word count of each paragraph of the writer's own text,
-    when the caller has them."""
+    """`words_per_paragraph`, `spans_of`: the word count and the word spans of each
+    paragraph of the writer's own text, when the caller has them (see word_after)."""
     settings = pack.checks["too-long"].settings
     limit, hard_limit = int(settings["limit"]), int(settings["hard_limit"])
     if draft.stats.words <= limit:
@@ -146,7 +149,7 @@ def too_long(
     count = draft.stats.words
     severity = settings["severity_over_limit"] if count > hard_limit else None
     # Point at the words past the limit: that is what there is to cut.
-    span = word_after(draft.own, limit, words_per_paragraph)
+    span = word_after(draft.own, limit, words_per_paragraph, spans_of)
     assert span is not None  # there are more than `limit` words
     start, end = span
     return [

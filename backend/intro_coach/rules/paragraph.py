@@ -24,10 +24,12 @@ Spans = tuple[tuple[int, int, int, int], ...]  # (rule, pattern, start, end) of 
 Counts = tuple[int, int, int, int]  # words, sentences, questions, syllables
 Durations = tuple[tuple[int, int, bool], ...]  # (start, end, too long)
 People = tuple[tuple[referrer.Person, ...], ...]
+WordSpans = tuple[tuple[int, int], ...]
 
 # The functions each part comes from, without their own memo entries: the parts are
 # kept here instead, once.
 _counts = unremembered(stats._paragraph_counts)
+_word_spans = unremembered(stats.word_spans)
 _durations = unremembered(checks._durations)
 _scan = unremembered(RuleScanner.scan)
 _read = unremembered(AskWords._read_paragraph)
@@ -38,14 +40,15 @@ class Paragraph:
     """The parts of one paragraph's analysis, each worked out once (see the module)."""
 
     __slots__ = (
-        "_body_hits", "_counts", "_durations", "_people", "_phrases", "_reader", "_ruled",
-        "_sentences", "_thanked", "text",
+        "_body_hits", "_counts", "_durations", "_matching", "_people", "_phrases", "_reader",
+        "_sentences", "_thanked", "_words", "text",
     )  # fmt: skip
 
     def __init__(self, text: str, reader: ParagraphReader) -> None:
         self.text = text
         self._reader = reader
-        self._ruled: frozenset[int] | None = None
+        self._matching: frozenset[int] | None = None
+        self._words: WordSpans | None = None
         self._phrases: Spans | None = None
         self._counts: Counts | None = None
         self._sentences: tuple[Sentence, ...] | None = None
@@ -60,12 +63,13 @@ class Paragraph:
     def _only_matching(self) -> ruling_out:
         """While a part is worked out: the phrase lists that cannot match here skipped
         (when the pack's index is built, see MatchIndex)."""
-        ruled = self._ruled
-        if ruled is None:
-            index = self._reader.index
-            ruled = (None if index is None else index.ruled_out(self.text)) or frozenset()
-            self._ruled = ruled
-        return ruling_out(self.text, ruled)
+        index = self._reader.index
+        if index is None:
+            return ruling_out(self.text, None, None)
+        matching = self._matching
+        if matching is None:
+            matching = self._matching = index.matching(self.text)
+        return ruling_out(self.text, index, matching)
 
     @property
     def phrases(self) -> Spans:
@@ -94,6 +98,14 @@ class Paragraph:
         if found is None:
             found = self._counts = _counts(self.text)
             self._charge(120)
+        return found
+
+    @property
+    def word_spans(self) -> WordSpans:
+        found = self._words
+        if found is None:
+            found = self._words = _word_spans(self.text)
+            self._charge(80 + 72 * len(found))
         return found
 
     @property

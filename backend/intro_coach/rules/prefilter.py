@@ -327,6 +327,7 @@ class MatchIndex:
 
     def __init__(self, lists: Sequence[Phrases]) -> None:
         self._ids = tuple(id(p) for p in lists)
+        self.indexed = frozenset(self._ids)
         self._lists = tuple(lists)  # kept alive: their ids must stay theirs
         options = re2.Options()
         options.max_mem = 64 << 20
@@ -335,32 +336,31 @@ class MatchIndex:
             self._set.Add(phrases.whole_pattern().encode())
         self._set.Compile()
 
-    def ruled_out(self, text: str) -> frozenset[int] | None:
-        """The ids of the lists that cannot match in `text`; None when the text is too
-        long to be indexed."""
+    def matching(self, text: str) -> frozenset[int] | None:
+        """The ids of the lists that match somewhere in `text` (the others of the index
+        cannot); None when the text is too long to be indexed."""
         if len(text) > self.MAX_CHARS:
             return None
         found: Any = self._set.Match(text.encode("utf-8", "surrogatepass"))
-        matching = set(found or ())
-        return frozenset(i for n, i in enumerate(self._ids) if n not in matching)
+        ids = self._ids
+        return frozenset([ids[n] for n in found]) if found else frozenset()
 
 
 _hint = threading.local()
 
 
 class ruling_out:
-    """Within the block, the `Phrases` whose ids are in `ids` yield nothing for `text`
-    (that very object: a paragraph's parts are all read from it)."""
+    """Within the block, the lists of `index` that are not among `matching` yield
+    nothing for `text` (that very object: a paragraph's parts are all read from it)."""
 
-    __slots__ = ("_ids", "_previous", "_text")
+    __slots__ = ("_known", "_previous")
 
-    def __init__(self, text: str, ids: frozenset[int] | None) -> None:
-        self._text = text
-        self._ids = ids
+    def __init__(self, text: str, index: MatchIndex | None, matching: frozenset[int] | None):
+        self._known = None if index is None or matching is None else (text, index, matching)
 
     def __enter__(self) -> None:
         self._previous = getattr(_hint, "known", None)
-        _hint.known = (self._text, self._ids) if self._ids else None
+        _hint.known = self._known
 
     def __exit__(self, *_: object) -> None:
         _hint.known = self._previous
@@ -368,4 +368,7 @@ class ruling_out:
 
 def _ruled_out(phrases: Phrases, text: str) -> bool:
     known = getattr(_hint, "known", None)
-    return known is not None and known[0] is text and id(phrases) in known[1]
+    if known is None or known[0] is not text:
+        return False
+    key = id(phrases)
+    return key in known[1].indexed and key not in known[2]
