@@ -159,6 +159,8 @@ REQUESTS = [
     "Please forward your CV.",
     "Shoot me your resume.",
     "Could you send me a copy of your résumé?",
+    "Send over a resume and I'll pass it along.",
+    "If you have a CV handy, send it my way.",
 ]
 
 
