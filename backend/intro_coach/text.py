@@ -603,13 +603,16 @@ def forget_paragraphs() -> None:
     _SPLITS.clear()
 
 
-def paragraphs(text: str) -> tuple[tuple[int, str], ...]:
+def paragraphs(text: str, *, remember: bool = True) -> tuple[tuple[int, str], ...]:
     """The text's blank-line separated paragraphs, each with its offset.
 
     Per-paragraph results can be remembered between requests: while someone types,
     each request repeats every paragraph but the one being edited. The split itself is
-    remembered too, since every rule asks for it on the same text.
+    remembered too, since every rule asks for it on the same text (not with
+    `remember=False`, for a text split once per request).
     """
+    if not remember:
+        return tuple(_split(text))
     cached = _SPLITS.get(text)
     if cached is not None:
         return cached

@@ -262,7 +262,8 @@ def no_thanks(draft: Draft, pack: Pack) -> list[Hit]:
     # Neither kind of phrase spans a blank line, so each paragraph answers alone; the
     # last one, where the sign-off is, first.
     read = pack.paragraphs.paragraph
-    if any(read(paragraph).thanked for _, paragraph in reversed(paragraphs(close))):
+    split = paragraphs(close, remember=False)  # a new close with every keystroke
+    if any(read(paragraph).thanked for _, paragraph in reversed(split)):
         return []
     return [hit(pack, "no-thanks", "body")]
 
