@@ -44,7 +44,7 @@ describe.skipIf(!CHROMIUM)('the referrer typed in the panel', () => {
   });
 
   for (const lang of ['en', 'fr'] as const) {
-    test(`${lang}: at the narrowest panel, type "Sally Smith": her card and a subject naming her, one click away; cleared, both go`, async () => {
+    test(`${lang}: at the narrowest panel, type "Sally Smith": her card and a subject naming her, one click away; cleared, both go; a name in the email shows as found there, and a typed one wins over it`, async () => {
       const words = messages(lang);
       // 850 px wide: beside the popup there is room for the narrowest panel only.
       const browser = await launch({ backendUrl: backend.url, lang, viewport: { width: 850, height: 900 } });
@@ -117,6 +117,19 @@ describe.skipIf(!CHROMIUM)('the referrer typed in the panel', () => {
         expect(await input.inputValue()).toBe('');
         expect(await source.textContent()).toBe(words.referrerNone!.message);
         expect(await line.locator('.referrer-clear').isHidden()).toBe(true);
+        // A referrer named in the email shows with where it was found; a name typed wins.
+        await c.body.click({ position: { x: 4, y: 4 } });
+        await page.keyboard.press('Control+Home');
+        await page.keyboard.type('Pat Lee suggested I write to you. ');
+        await expect.poll(() => input.inputValue(), WAIT).toBe('Pat Lee');
+        expect(await source.textContent()).toBe(words.referrerFromEmail!.message);
+        await c.panel.locator('.suggestions button[data-subject*="Pat Lee"]').first().waitFor(WAIT);
+        await input.fill('Sally Smith');
+        await input.press('Tab');
+        await suggestion.first().waitFor(WAIT);
+        await expect.poll(() => c.panel.locator('.suggestions button[data-subject*="Pat Lee"]').count(), WAIT).toBe(0);
+        expect(await source.textContent()).toBe(words.referrerFromUser!.message);
+
         // Nothing of it was stored.
         const stored = JSON.stringify(await browser.worker.evaluate(async () => [await chrome.storage.sync.get(null), await chrome.storage.local.get(null), await chrome.storage.session.get(null)]));
         expect(stored).not.toContain('Sally');

@@ -108,7 +108,8 @@ export class ReferrerField {
         this.input.focus();
       }),
     );
-    this.update(null, null);
+    // Until the first answer nothing is known: the line says nothing rather than "none".
+    this.input.placeholder = t('referrerPlaceholder');
   }
 
   /** What the user gave (null: nothing) and what the last answer found. */
