@@ -198,6 +198,16 @@ def test_a_request_to_appreciate_is_not_thanks(close: str) -> None:
     assert "no-thanks" in by_rule(run(body))
 
 
+def test_a_thank_you_that_opens_the_email_does_not_close_it() -> None:
+    body = (
+        "Hi Jordan,\n\nThank you for connecting on LinkedIn! I taught science for eight years "
+        "and now work in UX research. Would you have 20 minutes next week to share your take "
+        "on the Portland scene?\n\nBest,\nAlex"
+    )
+    assert "no-thanks" in by_rule(run(body))
+    assert "no-thanks" not in by_rule(run(body.replace("Best,", "Thanks again,")))
+
+
 def test_signature_does_not_count_as_thanks() -> None:
     body = GOOD.format(time="20 minutes").replace("Thanks so much", "Best") + "\n-- \nThanks!"
     assert "no-thanks" in by_rule(run(body))

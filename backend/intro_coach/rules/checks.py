@@ -255,10 +255,28 @@ def no_opinion_ask(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
     return [hit(pack, "no-opinion-ask", "body")]
 
 
+# The greeting line ("Hi Jordan,") and the first sentence after it: a thank-you there
+# ("Thank you for connecting on LinkedIn!") opens the email; it does not close it.
+_GREETING_LINE = linear.compile(r"\A[ \t\r\n]*[^\n]{0,60}?,[ \t\r]*\n")
+_FIRST_SENTENCE = linear.compile(r"\A[ \t\r\n]*[^.!?\n]*[.!?]+")
+
+
+def _opening_end(own: str) -> int:
+    """Where the email's opening sentence ends, when more than a few words follow it."""
+    greeting = _GREETING_LINE.match(own[:200])
+    start = greeting.end() if greeting else 0
+    first = _FIRST_SENTENCE.match(own[start : start + 400])
+    if first is None:
+        return 0
+    end = start + first.end()
+    return end if len(own[end:].split()) >= MIN_WORDS_FOR_SHAPE else 0
+
+
 def no_thanks(draft: Draft, pack: Pack) -> list[Hit]:
     if not _shape_applies(draft):
         return []
-    close = draft.own.rstrip()[-CLOSE_CHARS:]
+    own = draft.own.rstrip()
+    close = own[max(len(own) - CLOSE_CHARS, _opening_end(own)) :]
     # Neither kind of phrase spans a blank line, so each paragraph answers alone; the
     # last one, where the sign-off is, first.
     read = pack.paragraphs.paragraph
