@@ -48,6 +48,8 @@ NOT_RESUME_FILES = [
     "portfolio.pdf", "cover_letter.pdf", "writing_sample.pdf", "vitamin_d.pdf",
     "CVE-2024-1234.txt", "cvent_invoice.pdf", "csv_export.csv", "recv.log", "IMG_1234.jpg",
     "assumed_costs.xlsx", "",
+    # Files about resumes, not one.
+    "Resume_tips_handout.pdf", "CV_template_guide.pdf", "resume-workshop-slides.pptx",
 ]  # fmt: skip
 
 

@@ -73,6 +73,11 @@ def _a_meeting(text: str, m: linear.Match, not_before: tuple[str, ...] = ()) -> 
 
 # "cvs" is left out on purpose: a CVS receipt is not a CV.
 _RESUME_WORDS = frozenset({"resume", "resumes", "cv", "lebenslauf", "vitae"})
+# A file about resumes, not one ("Resume_tips_handout.pdf", "CV_template_guide.pdf").
+_ABOUT_RESUMES = frozenset(
+    "template templates tips guide guidelines workshop slides handout checklist webinar "
+    "course class examples writing formatting builder".split()
+)
 _NOT_RESUME_ENDINGS = ("presume",)
 _NOT_RESUME_STARTS = ("resumed", "resuming")
 
@@ -323,6 +328,8 @@ def _run_together_resume(word: str) -> bool:
 @lru_cache(maxsize=1024)  # the same attachments come with every keystroke
 def is_resume_filename(filename: str) -> bool:
     words = _filename_words(filename)
+    if any(w in _ABOUT_RESUMES for w in words):
+        return False
     return any(w in _RESUME_WORDS or _run_together_resume(w) for w in words)
 
 
