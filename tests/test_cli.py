@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -173,3 +174,27 @@ def test_unreadable_inputs_exit_2_with_one_line(tmp_path: Path) -> None:
         assert result.returncode == 2, path
         assert len(result.stderr.strip().splitlines()) == 1
         assert reason in result.stderr
+
+
+def test_check_imports_nothing_of_the_web_or_the_database(tmp_path: Path) -> None:
+    # What an editor or a hook pays on every file: none of the server's libraries, and,
+    # once the start-up cache is written, not even the YAML parser.
+    heavy = {
+        "fastapi", "starlette", "uvicorn", "pydantic", "sqlalchemy", "psycopg", "alembic",
+        "httpx", "anyio", "google", "googleapiclient", "redis", "intro_coach.api",
+        "intro_coach.store", "intro_coach.languagetool", "intro_coach.config",
+    }  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "HOME"} | {"XDG_CACHE_HOME": str(tmp_path)}
+    imported = []
+    for _ in range(2):  # the first run writes the cache, the second reads it
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "intro_coach", "check", str(GOOD)],
+            capture_output=True, text=True, timeout=60, env=env,
+        )  # fmt: skip
+        assert result.returncode in (0, 1), result.stderr
+        lines = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
+        imported.append({line.rsplit("|", 1)[1].strip() for line in lines})
+    for modules in imported:
+        assert "intro_coach.analyzer" in modules  # the report is read
+        assert not {m for m in modules if m in heavy or m.split(".")[0] in heavy}
+    assert "yaml" in imported[0] and "yaml" not in imported[1]

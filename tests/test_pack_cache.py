@@ -26,7 +26,7 @@ def check(cache_home: Path | None) -> subprocess.CompletedProcess[str]:
 
 
 def cache_files(cache_home: Path) -> list[Path]:
-    return sorted((cache_home / "intro-coach").glob("requirements-*.json"))
+    return sorted((cache_home / "intro-coach").glob("startup-*.json"))
 
 
 def test_findings_are_the_same_without_with_and_with_a_damaged_cache(tmp_path: Path) -> None:

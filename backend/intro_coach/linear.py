@@ -120,8 +120,50 @@ def _escape(pattern: str, i: int, *, inside: bool) -> tuple[int, str]:
     return i + 2, pattern[i : i + 2]
 
 
+# Translations already made, by (pattern, flags): filled from the linter's start-up cache
+# (rules/pack_cache.py). While `_recorded` is a dict (from `record_translations()` until
+# `stop_recording()`, only while the code's and the pack's own patterns load, never once
+# a draft is read), new translations are also kept there for that cache; bounded anyway.
+_KNOWN: dict[tuple[str, int], str] = {}
+_recorded: dict[tuple[str, int], str] | None = None
+_KNOWN_MAX = 20_000
+
+
+def remember_translations(known: dict[tuple[str, int], str]) -> None:
+    for key, value in known.items():
+        if len(_KNOWN) >= _KNOWN_MAX:
+            return
+        _KNOWN.setdefault(key, value)
+
+
+def record_translations() -> None:
+    global _recorded
+    _recorded = {}
+
+
+def recorded_translations() -> dict[tuple[str, int], str] | None:
+    """What was translated since `record_translations()`, or None if not recording."""
+    return None if _recorded is None else dict(_recorded)
+
+
+def stop_recording() -> None:
+    global _recorded
+    _recorded = None
+
+
 def translate(pattern: str, flags: int = 0) -> str:
     """The RE2 pattern that matches what Python's `re` would, for the syntax we use."""
+    key = (pattern, flags)
+    found = _KNOWN.get(key)
+    if found is not None:
+        return found
+    translated = _translate(pattern, flags)
+    if _recorded is not None and len(_recorded) < _KNOWN_MAX:
+        _recorded[key] = translated
+    return translated
+
+
+def _translate(pattern: str, flags: int) -> str:
     verbose = bool(flags & VERBOSE)
     out: list[str] = []
     i = 0
@@ -235,11 +277,18 @@ class Regex:
     """
 
     def __init__(
-        self, pattern: str, flags: int = 0, *, whole_words: bool = False, lazy: bool = False
+        self,
+        pattern: str,
+        flags: int = 0,
+        *,
+        whole_words: bool = False,
+        lazy: bool = False,
+        translated: bool = False,
     ) -> None:
         """With `lazy`, RE2 compiles the pattern on first use (the module-level patterns
-        a run may never need cost the linter's start-up otherwise)."""
-        body = translate(pattern, flags)
+        a run may never need cost the linter's start-up otherwise). `translated`: the
+        pattern is already `translate`'s output (its own fixed point), so not again."""
+        body = pattern if translated else translate(pattern, flags)
         self.pattern = pattern
         self.whole_words = whole_words
         if whole_words:

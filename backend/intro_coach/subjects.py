@@ -58,14 +58,18 @@ class SubjectWords:
     trailing: frozenset[str]  # words dropped from a topic's end ("scene", "space")
 
     @classmethod
-    def parse(cls, section: Any) -> SubjectWords:
+    def parse(cls, section: Any, *, validate: bool = True) -> SubjectWords:
+        """Without `validate`, RE2 compiles the trigger pattern when a draft first needs
+        it (its bounded repeats make it the slowest of the pack's to compile)."""
         if not isinstance(section, Mapping):
             raise SubjectWordsError("subjects: must be a mapping")
         triggers = section.get("topic_after")
         if not isinstance(triggers, list) or not all(isinstance(t, str) for t in triggers):
             raise SubjectWordsError("subjects: 'topic_after' must be a list of strings")
         try:
-            pattern = linear.Regex(r"(?:" + "|".join(triggers) + r")\s+", re.IGNORECASE)
+            pattern = linear.Regex(
+                r"(?:" + "|".join(triggers) + r")\s+", re.IGNORECASE, lazy=not validate
+            )
         except (re.error, linear.Unsupported) as exc:
             raise SubjectWordsError(f"subjects: bad pattern in 'topic_after': {exc}") from exc
         return cls(

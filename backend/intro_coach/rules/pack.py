@@ -6,10 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
-
-import yaml
 
 from intro_coach.asks import AskWords, AskWordsError
 from intro_coach.linear import IGNORECASE, Regex, Unsupported
@@ -295,9 +292,9 @@ def _ask_words(section: dict[str, Any], validate: bool = True) -> AskWords:
         raise PackError(str(exc)) from exc
 
 
-def _subject_words(section: Any) -> SubjectWords:
+def _subject_words(section: Any, validate: bool = True) -> SubjectWords:
     try:
-        return SubjectWords.parse(section)
+        return SubjectWords.parse(section, validate=validate)
     except SubjectWordsError as exc:
         raise PackError(str(exc)) from exc
 
@@ -306,8 +303,18 @@ def parse_pack(source: str, *, validate: bool = True) -> Pack:
     """The pack in `source`. `validate` compiles every pattern now, so that a bad one
     fails here; without it (the shipped pack, which the tests validate) patterns compile
     when a draft first needs them, which keeps start-up fast."""
+    return parse_data(_load_yaml(source), validate=validate)
+
+
+def _load_yaml(source: str) -> Any:
+    import yaml  # a warm linter start takes the parsed pack from its cache instead
+
     # The C loader when PyYAML has it: the pure-Python one costs more than the analysis.
-    data = yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def parse_data(data: Any, *, validate: bool = True) -> Pack:
+    """The pack in `data`, as the YAML parser gives it (see `parse_pack`)."""
     if not isinstance(data, dict):
         raise PackError("the pack must be a mapping with 'rules' and 'phrases'")
     rules = tuple(_parse_rule(entry, validate) for entry in _require(data, "rules", list, "pack"))
@@ -331,7 +338,7 @@ def parse_pack(source: str, *, validate: bool = True) -> Pack:
         checks=checks,
         resume_request=_phrase_list(phrases, "resume_request", validate),
         asks=_ask_words(_require(data, "asks", dict, "pack"), validate),
-        subjects=_subject_words(data.get("subjects")),
+        subjects=_subject_words(data.get("subjects"), validate),
         thanks=_phrase_list(phrases, "thanks", validate),
         not_thanks=_phrase_list(phrases, "not_thanks", validate),
     )
@@ -341,9 +348,10 @@ def parse_pack(source: str, *, validate: bool = True) -> Pack:
 def default_pack() -> Pack:
     from intro_coach.rules import pack_cache
 
-    source = resources.files("intro_coach.rules").joinpath("pack.yaml").read_text("utf-8")
-    cached = pack_cache.load(source)
-    pack = parse_pack(source, validate=False)  # tests/test_pack.py validates it
-    if not cached:
-        pack_cache.save(source)
+    source = pack_cache.pack_source()
+    _, data = pack_cache.load(source)
+    if data is None:
+        data = _load_yaml(source)
+    pack = parse_data(data, validate=False)  # tests/test_pack.py validates it
+    pack_cache.save(source, data)
     return pack

@@ -1,27 +1,47 @@
 """What loading the shipped pack works out, kept between runs of the linter.
 
-Reading which words each pattern requires (prefilter.py) means parsing every pattern
-of the pack with Python's regex parser: tens of milliseconds of each `intro-coach
-check`, for a result that depends only on the pack and the code that reads it. So the
-result is kept in the user's cache directory, in a file named by a hash of both.
-Only the pack's own patterns go there, never anything from a draft. A file that cannot
-be read, or does not hold what it should, is ignored (and rewritten); a cache
-directory that cannot be written to just means no cache.
+Each `intro-coach check` would otherwise parse the pack's YAML, read which words every
+pattern requires (prefilter.py, with Python's regex parser) and rewrite every pattern,
+the pack's and our own, into RE2's syntax (linear.py): tens of milliseconds each, for
+results that depend only on the pack and the code that reads it. So they are kept in
+the user's cache directory, in a file named by a hash of both. Only the pack and our
+own patterns go there, never anything from a draft: translations are recorded only
+until the pack has loaded, before any draft is read. A file that cannot be read, or
+does not hold what it should, is ignored (and rewritten); a cache directory that
+cannot be written to just means no cache.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from intro_coach import __version__, linear
 from intro_coach.rules import prefilter
 
-_MAX_BYTES = 4 << 20  # the shipped pack's file is about a tenth of this
+try:  # hashlib's sha256 loads OpenSSL, a few milliseconds of every run
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - CPython always builds it
+    from hashlib import blake2b
+
+_MAX_BYTES = 4 << 20  # the shipped pack's cache is about a tenth of this
+_PREFIX = "startup-"
+_STALE = ("startup-*.json", "requirements-*.json")  # earlier packs' and versions' files
+
+# The last load: (pack source, whether a usable file was found, the pack's data in it).
+_last: tuple[str, bool, Any] | None = None
+
+
+def pack_source() -> str:
+    beside = Path(__file__).with_name("pack.yaml")
+    if beside.is_file():  # importlib.resources imports tempfile, shutil and compressors
+        return beside.read_text("utf-8")
+    from importlib import resources  # a zipped install
+
+    return resources.files("intro_coach.rules").joinpath("pack.yaml").read_text("utf-8")
 
 
 def _directory() -> Path | None:
@@ -34,18 +54,20 @@ def _directory() -> Path | None:
     return Path(base) / "intro-coach"
 
 
-def _path(pack_source: str) -> Path | None:
+def _path(source: str) -> Path | None:
     directory = _directory()
     if directory is None:
         return None
-    digest = hashlib.sha256()
-    digest.update(pack_source.encode("utf-8", "surrogatepass"))
+    digest = blake2b(digest_size=16)
+    digest.update(source.encode("utf-8", "surrogatepass"))
     digest.update(Path(prefilter.__file__).read_bytes())  # how requirements are found
+    digest.update(Path(linear.__file__).read_bytes())  # how patterns are translated
+    digest.update(__version__.encode())
     digest.update(sys.version.encode())  # Python's regex parser reads the patterns
-    return directory / f"requirements-{digest.hexdigest()[:32]}.json"
+    return directory / f"{_PREFIX}{digest.hexdigest()}.json"
 
 
-def _parse(data: Any) -> dict[tuple[str, int], prefilter.Requirement] | None:
+def _requirements(data: Any) -> dict[tuple[str, int], prefilter.Requirement] | None:
     if not isinstance(data, list):
         return None
     known: dict[tuple[str, int], prefilter.Requirement] = {}
@@ -64,36 +86,94 @@ def _parse(data: Any) -> dict[tuple[str, int], prefilter.Requirement] | None:
     return known
 
 
-def load(pack_source: str) -> bool:
-    """Prime the prefilter from the cache; whether a usable cache was found."""
+def _translations(data: Any) -> dict[tuple[str, int], str] | None:
+    if not isinstance(data, list):
+        return None
+    known: dict[tuple[str, int], str] = {}
+    for item in data:
+        if not (isinstance(item, list) and len(item) == 3):
+            return None
+        pattern, flags, translated = item
+        if not (isinstance(pattern, str) and type(flags) is int and isinstance(translated, str)):
+            return None
+        known[(pattern, flags)] = translated
+    return known
+
+
+def _read(source: str) -> tuple[bool, Any]:
     try:
-        path = _path(pack_source)
+        path = _path(source)
         if path is None or path.stat().st_size > _MAX_BYTES:
-            return False
-        known = _parse(json.loads(path.read_bytes()))
+            return False, None
+        data = json.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError):
-        return False
-    if known is None:
-        return False
-    prefilter.remember_requirements(known)
-    return True
+        return False, None
+    if not isinstance(data, dict):
+        return False, None
+    requirements = _requirements(data.get("requirements"))
+    translations = _translations(data.get("translations"))
+    pack = data.get("pack")
+    if requirements is None or translations is None or not isinstance(pack, dict | None):
+        return False, None
+    prefilter.remember_requirements(requirements)
+    linear.remember_translations(translations)
+    return True, pack
 
 
-def save(pack_source: str) -> None:
-    """Write what loading the pack worked out, atomically; quietly skip on any failure."""
+def load(source: str) -> tuple[bool, Any]:
+    """Prime the prefilter and the translations from the cache: whether a usable cache
+    was found, and the pack's parsed data if it holds it (None to parse the YAML)."""
+    global _last
+    if _last is None or _last[0] != source:
+        found, pack = _read(source)
+        _last = (source, found, pack)
+    return _last[1], _last[2]
+
+
+def prime() -> None:
+    """Load the cache before the modules whose patterns it holds are imported; without
+    one, record their translations until the pack has loaded (`save`)."""
+    found, _ = load(pack_source())
+    if not found:
+        linear.record_translations()
+
+
+def save(source: str, pack: Any) -> None:
+    """Write what loading the pack worked out, atomically, unless the cache already held
+    it; quietly skip on any failure. Stops recording translations either way."""
+    translations = linear.recorded_translations()
+    linear.stop_recording()
+    if load(source)[0]:
+        return
+    try:
+        if json.loads(json.dumps(pack)) != pack:  # only what JSON keeps as it is
+            pack = None
+    except (TypeError, ValueError):
+        pack = None
     rows = [
         [pattern, flags, None if words is None else sorted(words)]
         for (pattern, flags), words in prefilter.known_requirements().items()
     ]
-    data = json.dumps(rows).encode()
+    data = json.dumps(
+        {
+            "requirements": rows,
+            # None when they were not recorded (a server's start): a linter run fills them
+            "translations": None
+            if translations is None
+            else [[p, f, t] for (p, f), t in translations.items()],
+            "pack": pack,
+        }
+    ).encode()
     if len(data) > _MAX_BYTES:
         return
     try:
-        path = _path(pack_source)
+        path = _path(source)
         if path is None:
             return
+        import tempfile  # it imports shutil, and that every compression module
+
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".requirements-")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{_PREFIX}")
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
@@ -101,8 +181,9 @@ def save(pack_source: str) -> None:
         except BaseException:
             os.unlink(temporary)
             raise
-        for stale in path.parent.glob("requirements-*.json"):  # earlier packs' files
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        for pattern in _STALE:
+            for stale in path.parent.glob(pattern):
+                if stale != path:
+                    stale.unlink(missing_ok=True)
     except OSError:
         return

@@ -163,7 +163,7 @@ class Phrases:
     @lru_cache(maxsize=64)  # noqa: B019 - one instance per pack; each holds an RE2 automaton
     def _compiled(self, active: tuple[int, ...]) -> Regex:
         body = "|".join(self._alternatives[i] for i in active)
-        return Regex(f"{self._inline}(?:{body})", whole_words=self._whole_words)
+        return Regex(f"{self._inline}(?:{body})", whole_words=self._whole_words, translated=True)
 
     def _pattern(self, text: str) -> tuple[Regex, tuple[int, ...]] | None:
         bits = self._always
@@ -176,7 +176,8 @@ class Phrases:
     def whole_pattern(self) -> str:
         """The RE2 pattern of all the alternatives, as searched (not compiled here)."""
         body = "|".join(self._alternatives)
-        return Regex(f"{self._inline}(?:{body})", whole_words=self._whole_words, lazy=True).body
+        pattern = f"{self._inline}(?:{body})"
+        return Regex(pattern, whole_words=self._whole_words, lazy=True, translated=True).body
 
     @property
     def word_bits(self) -> dict[str, int]:
