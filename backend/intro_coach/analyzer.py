@@ -7,12 +7,16 @@ the caller says in `checks` which outside services answered.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+try:  # hashlib loads OpenSSL for its other digests: milliseconds of every linter run
+    from _blake2 import blake2s
+except ImportError:  # pragma: no cover - CPython always builds it
+    from hashlib import blake2s
 
 from intro_coach import budget as time_budget
 from intro_coach import linear
@@ -70,7 +74,7 @@ def _normalized(text: str) -> str:
 
 def finding_id(rule: str, field: str, match: str, occurrence: int) -> str:
     """Stable while the matched words stay: edits elsewhere in the draft don't move it."""
-    digest = hashlib.blake2s(f"{rule}\0{field}\0{normalize_match(match)}".encode(), digest_size=6)
+    digest = blake2s(f"{rule}\0{field}\0{normalize_match(match)}".encode(), digest_size=6)
     suffix = f"-{occurrence}" if occurrence else ""
     return f"{rule}:{field}:{digest.hexdigest()}{suffix}"
 
