@@ -131,6 +131,7 @@ class LanguageToolChecker:
         for i, text in enumerate(paragraphs):
             if found[i] is None:
                 found[i] = self._cache.get((settings, text))
+        self._cache.report()  # once per check, as the analyzer's memo does per request
         ready = sum(1 for m in found if m is not None)
         if ready == len(found):
             return GrammarResult(found, "ok")
