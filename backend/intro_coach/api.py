@@ -218,6 +218,16 @@ def _validation_response(exc: ValidationError) -> JSONResponse:
     return JSONResponse({"detail": errors}, status_code=422)
 
 
+def _read_draft(body: bytes) -> AnalyzeRequest | JSONResponse:
+    """The draft in `body`, or the 4xx that says why it is not one."""
+    try:
+        return _parse(body)
+    except ValidationError as exc:
+        return _validation_response(exc)
+    except _TooDeep:
+        return _too_deep()
+
+
 class _App(FastAPI):
     """FastAPI with one layer in front of everything it builds (its own error handling
     and every middleware): `front`, given the stack it goes in front of."""
@@ -293,12 +303,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Analyze a draft. The body is JSON whatever its Content-Type says, so that
         `curl -d @draft.json` works as written. (Answered by AnalyzeRoute in front of
         the app; only requests with a Gmail session come through here.)"""
-        try:
-            draft = _parse(await request.body())
-        except ValidationError as exc:
-            return _validation_response(exc)
-        except _TooDeep:
-            return _too_deep()
+        draft = _read_draft(await request.body())
+        if isinstance(draft, JSONResponse):
+            return draft
         if "authorization" not in request.headers or app.state.gmail is None:
             body = await run_analysis(draft)
         else:
@@ -334,12 +341,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         answer = answers.get(key)
         metrics.cache_lookup("answers", answer is not None)
         if answer is None:
-            try:
-                draft = _parse(body)
-            except ValidationError as exc:
-                return _validation_response(exc)
-            except _TooDeep:
-                return _too_deep()
+            draft = _read_draft(body)
+            if isinstance(draft, JSONResponse):
+                return draft
             answer = await run_analysis(draft, len(body))
             if _BUDGET_NOTE not in answer:
                 answers.put(key, answer)
@@ -368,12 +372,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def grammar_findings(request: Request) -> Response:
         """Grammar and spelling for the same draft as /v1/analyze, asked for after it:
         LanguageTool is slower than the rules and must never hold them up."""
-        try:
-            draft = _parse(await request.body())
-        except ValidationError as exc:
-            return _validation_response(exc)
-        except _TooDeep:
-            return _too_deep()
+        draft = _read_draft(await request.body())
+        if isinstance(draft, JSONResponse):
+            return draft
         result = await asyncio.to_thread(grammar.analyze, draft)
         return Response(result.json_bytes(), media_type="application/json")
 
