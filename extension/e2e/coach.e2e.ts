@@ -192,7 +192,18 @@ describe.skipIf(!CHROMIUM)(`Intro Coach in a Gmail compose window (${variant.nam
     const settings = await getSettings(browser.worker);
     expect(settings.ignored).toEqual([{ rule: 'pick-your-brain', match: 'pick your brain' }]);
     // A new analysis (after more typing) still leaves it out: the backend got the option.
-    await typeInBody(second, 'Thanks! ');
+    // The thanks goes where a close would, at the end of what was written (one that
+    // opens the email, with more after it, is not a close; the signature comes last).
+    await c.body.click({ position: { x: 4, y: 4 } });
+    await c.body.evaluate((body) => {
+      const range = document.createRange();
+      range.selectNodeContents(body.querySelector('div') ?? body);
+      range.collapse(false);
+      getSelection()!.removeAllRanges();
+      getSelection()!.addRange(range);
+    });
+    await page.keyboard.type(' Thanks so much!');
+    if (!variant.inbox) await c.showPanel();
     await c.panel.locator('.finding[data-rule="no-thanks"]').waitFor({ state: 'detached', ...WAIT });
     expect(await c.finding('pick-your-brain').count()).toBe(0);
   });
