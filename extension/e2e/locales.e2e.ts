@@ -7,18 +7,16 @@
 // each page go to docs/extension/ with INTRO_COACH_DOCS_SHOTS=1 (test artifacts
 // otherwise).
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   ARTIFACTS_DIR,
-  Backend,
   EXTENSION_DIR,
   GoogleFake,
   compose,
-  freePort,
   launch,
   openCompose,
   openGmail,
@@ -27,6 +25,7 @@ import {
   setSettings,
   type Browser,
 } from './harness';
+import { withBackend } from './suite';
 
 const CHROMIUM = requireChromium();
 const WAIT = { timeout: 15_000 };
@@ -167,17 +166,7 @@ async function expectFits(page: Page): Promise<void> {
 }
 
 describe.skipIf(!CHROMIUM)("the extension's own pages in the browser's language", () => {
-  let backend: Backend;
-
-  beforeAll(async () => {
-    mkdirSync(DOCS, { recursive: true });
-    backend = new Backend(await freePort());
-    await backend.start();
-  });
-
-  afterAll(async () => {
-    await backend?.dispose();
-  });
+  const backend = withBackend(DOCS);
 
   test('the first-run page in French: every answer it can give, in French', async () => {
     const browser = await launch({ lang: 'fr', viewport: { width: 1280, height: 800 } });

@@ -4,12 +4,13 @@
 // it takes both away. In English and in French, at the panel's narrowest, where the line
 // must fit whole. Screenshots of it go to docs/extension/ with INTRO_COACH_DOCS_SHOTS=1.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ARTIFACTS_DIR, Backend, compose, EXTENSION_DIR, freePort, launch, openCompose, openGmail, REPO_DIR, requireChromium, setSettings } from './harness';
+import { describe, expect, test } from 'vitest';
+import { ARTIFACTS_DIR, compose, EXTENSION_DIR, launch, openCompose, openGmail, REPO_DIR, requireChromium, setSettings } from './harness';
+import { withBackend } from './suite';
 
 const CHROMIUM = requireChromium();
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -31,17 +32,7 @@ async function violations(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!CHROMIUM)('the referrer typed in the panel', () => {
-  let backend: Backend;
-
-  beforeAll(async () => {
-    mkdirSync(DOCS, { recursive: true });
-    backend = new Backend(await freePort());
-    await backend.start();
-  });
-
-  afterAll(async () => {
-    await backend?.dispose();
-  });
+  const backend = withBackend(DOCS);
 
   for (const lang of ['en', 'fr'] as const) {
     test(`${lang}: at the narrowest panel, type "Sally Smith": her card and a subject naming her, one click away; cleared, both go; a name in the email shows as found there, and a typed one wins over it`, async () => {

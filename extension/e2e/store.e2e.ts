@@ -3,10 +3,10 @@
 // fixture's Gmail is French; with Chrome in French, so is the panel). The store listing's
 // screenshots (1280×800) are taken here, in docs/extension/.
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ARTIFACTS_DIR, Backend, compose, freePort, launch, openCompose, openGmail, REPO_DIR, requireChromium, type Browser } from './harness';
+import { describe, expect, test } from 'vitest';
+import { ARTIFACTS_DIR, compose, launch, openCompose, openGmail, REPO_DIR, requireChromium, type Browser } from './harness';
+import { withBackend } from './suite';
 
 const CHROMIUM = requireChromium();
 const WAIT = { timeout: 15_000 };
@@ -16,17 +16,7 @@ const DOCS = process.env.INTRO_COACH_DOCS_SHOTS === '1' ? join(REPO_DIR, 'docs',
 const HEADINGS = { en: ['Fix first', 'Worth changing'], fr: ["À corriger d'abord", 'À revoir'] };
 
 describe.skipIf(!CHROMIUM)('store readiness', () => {
-  let backend: Backend;
-
-  beforeAll(async () => {
-    mkdirSync(DOCS, { recursive: true });
-    backend = new Backend(await freePort());
-    await backend.start();
-  });
-
-  afterAll(async () => {
-    await backend?.dispose();
-  });
+  const backend = withBackend(DOCS);
 
   test('a new install opens the first-run page, which tests and saves the analyzer address', async () => {
     const browser = await launch({ viewport: { width: 1280, height: 800 } });
