@@ -82,6 +82,15 @@ describe.skipIf(!CHROMIUM)('the panel meets WCAG AA in every state (axe-core)', 
   }
 
   /** A card hovered, a button hovered, focus inside a card, "More subjects" opened. */
+  /** The pill as it waits, hovered, and the panel opened from it. */
+  async function pillStates(page: Page, c: ReturnType<typeof compose>): Promise<void> {
+    expect(await violations(page), 'the pill').toEqual([]);
+    await c.pill.hover();
+    expect(await violations(page), 'the pill hovered').toEqual([]);
+    await c.showPanel();
+    expect(await violations(page), 'opened from the pill').toEqual([]);
+  }
+
   async function cardStates(page: Page, c: ReturnType<typeof compose>): Promise<void> {
     const card = c.panel.locator('.finding').nth(1);
     await card.hover();
@@ -115,11 +124,7 @@ describe.skipIf(!CHROMIUM)('the panel meets WCAG AA in every state (axe-core)', 
       await compose(page, other).body.click({ position: { x: 4, y: 4 } });
       await page.keyboard.type('Hello');
       await c.pill.waitFor(WAIT);
-      expect(await violations(page), 'the pill').toEqual([]);
-      await c.pill.hover();
-      expect(await violations(page), 'the pill hovered').toEqual([]);
-      await c.showPanel();
-      expect(await violations(page), 'opened from the pill').toEqual([]);
+      await pillStates(page, c);
       await page.close();
     });
   }
@@ -130,11 +135,7 @@ describe.skipIf(!CHROMIUM)('the panel meets WCAG AA in every state (axe-core)', 
     await draftWithFindings(page, c);
     // The window fills its browser window: no room beside it, the panel waits behind its pill.
     await c.pill.waitFor(WAIT);
-    expect(await violations(page), 'the pill').toEqual([]);
-    await c.pill.hover();
-    expect(await violations(page), 'the pill hovered').toEqual([]);
-    await c.showPanel();
-    expect(await violations(page), 'opened from the pill').toEqual([]);
+    await pillStates(page, c);
     expect(await contrastChecked(page)).toBeGreaterThan(10);
     await cardStates(page, c);
     await page.close();
