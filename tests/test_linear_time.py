@@ -19,6 +19,7 @@ from importlib import resources
 from types import ModuleType
 
 import pytest
+import re2
 import yaml
 
 from intro_coach import analyzer, asks, draft, emails, linear, referrer, stats, subjects, text
@@ -67,6 +68,10 @@ def _shapes(pattern: str) -> Shapes:
         "blank lines": lambda n: _fill("\n \n", n),
         "quote marks": lambda n: _fill("> ", n),
         "capitals": lambda n: _fill("Ab Cd ", n),
+        # Each phrase next to a non-ASCII letter: the quick whole-word match is refused
+        # in code and the exact pattern searches again (linear.Regex._find).
+        "accented neighbours": lambda n: _fill("é" + "é ".join(words) + "ü ", n),
+        "accents glued": lambda n: _fill("ß" + "ß".join(words) + "ß", n),
     }
 
 
@@ -197,3 +202,17 @@ def test_space_list_is_what_python_calls_space() -> None:
     """`\\s` means in a translated pattern what it means in Python's `re`."""
     spaces = [c for c in range(0x110000) if chr(c).isspace()]
     assert list(linear.SPACE_CODES) == spaces
+
+
+def test_quick_word_boundary_misses_no_word_character() -> None:
+    """A whole-word match is refused in code only when a neighbour may be a word
+    character (linear._maybe_word); every character RE2's word class holds must be one,
+    or a match the exact pattern would refuse could get through."""
+    word = re2.compile(linear.WORD.encode())
+    passed = [
+        chr(c)
+        for c in range(0x80, 0x110000)
+        if not 0xD800 <= c <= 0xDFFF and not linear._maybe_word(chr(c).encode())
+    ]
+    assert len(passed) > 1000  # punctuation, symbols, spaces pass without a second search
+    assert word.search("".join(passed).encode()) is None

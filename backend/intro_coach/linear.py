@@ -15,8 +15,9 @@ code points; a loop of searches never re-encodes the text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import re2
@@ -46,6 +47,11 @@ _SPACES = "".join(f"\\x{{{c:x}}}" for c in SPACE_CODES)
 _WORD_CLASS = r"\p{L}\p{N}_"
 WORD = f"[{_WORD_CLASS}]"
 NOT_WORD = f"[^{_WORD_CLASS}]"
+# Every character but an ASCII letter, digit or underscore: a superset of NOT_WORD that
+# RE2 compiles and runs far faster (the Unicode classes cost most of the linter's
+# compile time and of each submatch). A whole-word match found with it is checked in
+# code, and only when a non-ASCII letter or digit touches it is the exact one run.
+_NEAR_NOT_WORD = "[^0-9A-Z_a-z]"
 _OUTSIDE = {
     "w": WORD,
     "W": NOT_WORD,
@@ -291,30 +297,60 @@ class Regex:
         body = pattern if translated else translate(pattern, flags)
         self.pattern = pattern
         self.whole_words = whole_words
+        self._exact = ""
         if whole_words:
-            body = f"(?:^|{NOT_WORD})({body})(?:{NOT_WORD}|$)"
+            self._exact = f"(?:^|{NOT_WORD})({body})(?:{NOT_WORD}|$)"
+            body = f"(?:^|{_NEAR_NOT_WORD})({body})(?:{_NEAR_NOT_WORD}|$)"
         self._body = body
         self._shift = 1 if whole_words else 0
         if not lazy:
-            self._re  # noqa: B018 - compiled now so that a refused pattern fails here
+            # Compiled now so that a refused pattern fails here. The exact whole-word
+            # pattern differs only in its neighbours' classes: it compiles when needed.
+            self._re  # noqa: B018
 
     @property
     def body(self) -> str:
-        """The RE2 pattern searched, whole-word neighbours included."""
+        """The RE2 pattern searched first, whole-word neighbours included: for whole
+        words it matches wherever the exact pattern does, and sometimes elsewhere too
+        (next to a non-ASCII letter), which a search then checks in code."""
         return self._body
+
+    def _compile(self, body: str) -> Any:
+        try:
+            return re2.compile(_encode(body), _OPTIONS)
+        except re2.error as exc:
+            raise Unsupported(f"RE2 refused {self.pattern!r}: {exc}") from exc
 
     @cached_property
     def _re(self) -> Any:
-        try:
-            return re2.compile(_encode(self._body), _OPTIONS)
-        except re2.error as exc:
-            raise Unsupported(f"RE2 refused {self.pattern!r}: {exc}") from exc
+        return self._compile(self._body)
 
     @cached_property
     def _raw(self) -> Any:
         # The binding's own call: one C++ search returning every group's span, without
         # the Python wrapper's generator and match object (most of the cost per match).
         return self._re._regexp
+
+    @cached_property
+    def _exact_raw(self) -> Any:
+        return self._compile(self._exact)._regexp
+
+    def _find(self, anchor: Any, data: bytes, at: int, size: int) -> list[tuple[int, int]]:
+        """RE2's spans of the first match from `at`, as the exact whole-word pattern finds
+        it. The quick pattern's match is the exact one's whenever its neighbours are not
+        word characters: the exact pattern accepts a subset of what the quick one does, so
+        the leftmost, first-preferred quick match is then also the exact one's. When a
+        neighbour may be a word character, the exact pattern searches again from `at`."""
+        found: list[tuple[int, int]] = self._raw.Match(anchor, data, at, size)
+        if self._exact and found[0][0] >= 0:
+            (outer_start, outer_end), (start, end) = found[0], found[1]
+            if (
+                outer_start < start
+                and data[outer_start] >= 0x80
+                and _maybe_word(data[outer_start:start])
+            ) or (end < outer_end and data[end] >= 0x80 and _maybe_word(data[end:outer_end])):
+                found = self._exact_raw.Match(anchor, data, at, size)
+        return found
 
     @cached_property
     def groups(self) -> int:
@@ -341,7 +377,7 @@ class Regex:
         offsets.anchor(at)
         size = len(data)
         while at <= size:
-            found = self._raw.Match(_UNANCHORED, data, at, size)
+            found = self._find(_UNANCHORED, data, at, size)
             if found[0][0] < 0:
                 return
             start, end = found[self._shift]
@@ -376,7 +412,7 @@ class Regex:
         shift = self._shift
         at = 0
         while at <= size:
-            found = self._raw.Match(_UNANCHORED, data, at, size)
+            found = self._find(_UNANCHORED, data, at, size)
             if found[0][0] < 0:
                 return
             start, end = found[shift]
@@ -402,14 +438,14 @@ class Regex:
         offsets = _Offsets(text, data)
         at = offsets.to_bytes(pos, text)
         offsets.anchor(at)
-        found = self._raw.Match(_ANCHOR_START, data, at, len(data))
+        found = self._find(_ANCHOR_START, data, at, len(data))
         if found[0][0] < 0:
             return None
         return Match(text, self._spans(found, offsets), self.groupindex)
 
     def fullmatch(self, text: str) -> Match | None:
         data = _encode(text)
-        found = self._raw.Match(_ANCHOR_BOTH, data, 0, len(data))
+        found = self._find(_ANCHOR_BOTH, data, 0, len(data))
         if found[0][0] < 0:
             return None
         return Match(text, self._spans(found, _Offsets(text, data)), self.groupindex)
@@ -439,6 +475,19 @@ class Regex:
 
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+@lru_cache(maxsize=1024)
+def _maybe_word(char: bytes) -> bool:
+    """Whether one UTF-8 character can be in RE2's word class (`WORD`): a letter or a
+    number, or unassigned in Python's Unicode tables (RE2's may be newer). Never False
+    for a character of the class (a test checks every code point); True for a few that
+    are not only costs a second search."""
+    try:
+        category = unicodedata.category(char.decode("utf-8", "surrogatepass"))
+    except (UnicodeDecodeError, TypeError):  # not one whole character: ask the exact one
+        return True
+    return category[0] in "LN" or category == "Cn"
 
 
 def tokenizer(pattern: str) -> re.Pattern[str]:
