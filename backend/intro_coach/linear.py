@@ -71,13 +71,44 @@ _NOT_NON_WORD = {
 }
 
 
+# Quick patterns (see Regex): each class holding Unicode properties (`\\w`, `\\d`) or a
+# long list of other characters becomes its ASCII members exactly plus every non-ASCII
+# character, which RE2 compiles and runs several times faster. A quick pattern matches
+# wherever the exact one does, and on ASCII text it matches exactly as the exact one.
+_NON_ASCII = r"\x{80}-\x{10ffff}"
+_QUICK_OUTSIDE = {
+    "w": f"[0-9A-Z_a-z{_NON_ASCII}]",
+    "W": "[^0-9A-Z_a-z]",
+    "d": f"[0-9{_NON_ASCII}]",
+    "D": "[^0-9]",
+}
+_QUICK_NOT_NON_WORD = {
+    "_": f"[0-9A-Za-z{_NON_ASCII}]",
+    r"\d_": f"[A-Za-z{_NON_ASCII}]",
+    r"_\d": f"[A-Za-z{_NON_ASCII}]",
+    r"\d": f"[A-Z_a-z{_NON_ASCII}]",
+}
+# The ASCII members of what `\\w`, `\\d` and `\\s` stand for inside a class.
+_ASCII_INSIDE = {
+    "w": frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"),
+    "d": frozenset(b"0123456789"),
+    "s": frozenset(c for c in SPACE_CODES if c < 0x80),
+}
+_CONTROL_ESCAPES = {"n": 0xA, "t": 0x9, "r": 0xD, "f": 0xC, "v": 0xB, "a": 0x7}
+# Non-ASCII characters whose case folds to an ASCII letter in RE2 (Kelvin sign, long s):
+# a class holding one keeps its exact form, as its ASCII members could differ under (?i).
+_FOLDS_TO_ASCII = (0x17F, 0x212A)
+_LONG_LIST = 64  # non-ASCII characters in a class worth replacing by all of them
+_QUICK = 1 << 16  # in translation keys: the quick form
+
+
 class Unsupported(ValueError):
     """The pattern uses what RE2 cannot run in linear time (lookaround, backreference)."""
 
 
-def _class(pattern: str, i: int) -> tuple[str, int]:
+def _class(pattern: str, i: int, quick: bool = False) -> tuple[str, int]:
     """Translate the character class opening at pattern[i] ('['); return it and the
-    index just past its ']'."""
+    index just past its ']'. With `quick`, the quick form when it has one."""
     j = i + 1
     negated = pattern[j : j + 1] == "^"
     if negated:
@@ -87,29 +118,102 @@ def _class(pattern: str, i: int) -> tuple[str, int]:
         rest = pattern[i + 4 : end]
         if rest not in _NOT_NON_WORD:
             raise Unsupported(f"character class {pattern[i : end + 1]!r}")
-        return _NOT_NON_WORD[rest], end + 1
+        return (_QUICK_NOT_NON_WORD if quick else _NOT_NON_WORD)[rest], end + 1
     out = ["[^" if negated else "["]
+    # For the quick form: each member as a code point (a range's ends too), a set of
+    # ASCII code points for a class escape, "-" for a hyphen between members, or None
+    # for what the quick form does not read (it then keeps the exact form).
+    members: list[int | frozenset[int] | str | None] = []
     first = True
     while j < len(pattern):
         ch = pattern[j]
         if ch == "]" and not first:
             out.append("]")
-            return "".join(out), j + 1
+            exact = "".join(out)
+            return (_quick_class(negated, members) or exact) if quick else exact, j + 1
         first = False
         if ch == "\\":
+            escaped = pattern[j + 1 : j + 2]
             j, text = _escape(pattern, j, inside=True)
             out.append(text)
+            if escaped in _ASCII_INSIDE:
+                members.append(_ASCII_INSIDE[escaped])
+            elif escaped in _CONTROL_ESCAPES:
+                members.append(_CONTROL_ESCAPES[escaped])
+            elif escaped in "uU" and escaped:
+                members.append(int(text[3:-1], 16))
+            elif escaped and not escaped.isalnum():
+                members.append(ord(escaped))
+            else:
+                members.append(None)
             continue
         if ch == "[":
             out.append(r"\[")
         else:
             out.append(ch)
+        members.append("-" if ch == "-" else ord(ch))
         j += 1
     raise Unsupported(f"unterminated character class in {pattern!r}")
 
 
-def _escape(pattern: str, i: int, *, inside: bool) -> tuple[int, str]:
+def _quick_class(negated: bool, members: list[int | frozenset[int] | str | None]) -> str | None:
+    """The quick form of a class (see _QUICK_OUTSIDE), or None to keep the exact one:
+    when it has no Unicode property nor a long list, or holds what this does not read."""
+    if None in members:
+        return None
+    ascii_members: set[int] = set()
+    escapes = 0
+    others = 0
+    for k, member in enumerate(members):
+        if isinstance(member, frozenset):
+            escapes += member is not _ASCII_INSIDE["s"]
+            ascii_members |= member
+        elif isinstance(member, int):
+            low = high = member
+            if k >= 2 and members[k - 1] == "-":
+                continue  # the end of a range, taken with its start
+            if k + 2 < len(members) and members[k + 1] == "-":
+                end = members[k + 2]
+                if not isinstance(end, int):
+                    return None  # "a-\\w": not a range RE2 and Python read alike
+                high = end
+            if any(low <= c <= high for c in _FOLDS_TO_ASCII):
+                return None
+            ascii_members.update(range(low, min(high, 0x7F) + 1))
+            others += max(0, high - max(low, 0x80) + 1)
+        elif k == 0 or k == len(members) - 1:
+            ascii_members.add(ord("-"))  # a hyphen first or last is itself
+        elif not isinstance(members[k - 1], int) or not isinstance(members[k + 1], int):
+            return None
+        elif k >= 2 and members[k - 2] == "-":
+            return None  # "a-c-e": ranges run together
+    if not escapes and others <= _LONG_LIST:
+        return None
+    ranges = "".join(
+        f"\\x{{{low:x}}}-\\x{{{high:x}}}" if high > low else f"\\x{{{low:x}}}"
+        for low, high in _ranges(sorted(ascii_members))
+    )
+    if negated:
+        return f"[^{ranges}]" if ranges else r"[\x{0}-\x{10ffff}]"
+    return f"[{ranges}{_NON_ASCII}]"
+
+
+def _ranges(codes: list[int]) -> Iterator[tuple[int, int]]:
+    start = previous = -2
+    for code in codes:
+        if code != previous + 1:
+            if start >= 0:
+                yield start, previous
+            start = code
+        previous = code
+    if start >= 0:
+        yield start, previous
+
+
+def _escape(pattern: str, i: int, *, inside: bool, quick: bool = False) -> tuple[int, str]:
     ch = pattern[i + 1 : i + 2]
+    if quick and not inside and ch in _QUICK_OUTSIDE:
+        return i + 2, _QUICK_OUTSIDE[ch]
     table = _INSIDE if inside else _OUTSIDE
     if ch in table:
         return i + 2, table[ch]
@@ -157,19 +261,21 @@ def stop_recording() -> None:
     _recorded = None
 
 
-def translate(pattern: str, flags: int = 0) -> str:
-    """The RE2 pattern that matches what Python's `re` would, for the syntax we use."""
-    key = (pattern, flags)
+def translate(pattern: str, flags: int = 0, *, quick: bool = False) -> str:
+    """The RE2 pattern that matches what Python's `re` would, for the syntax we use.
+    With `quick`, the quick form of it (see Regex), which is the same when the pattern
+    has no class worth approximating."""
+    key = (pattern, flags | _QUICK if quick else flags)
     found = _KNOWN.get(key)
     if found is not None:
         return found
-    translated = _translate(pattern, flags)
+    translated = _translate(pattern, flags, quick)
     if _recorded is not None and len(_recorded) < _KNOWN_MAX:
         _recorded[key] = translated
     return translated
 
 
-def _translate(pattern: str, flags: int) -> str:
+def _translate(pattern: str, flags: int, quick: bool = False) -> str:
     verbose = bool(flags & VERBOSE)
     out: list[str] = []
     i = 0
@@ -180,10 +286,10 @@ def _translate(pattern: str, flags: int) -> str:
                 out.append(" ")
                 i += 2
                 continue
-            i, text = _escape(pattern, i, inside=False)
+            i, text = _escape(pattern, i, inside=False, quick=quick)
             out.append(text)
         elif ch == "[":
-            text, i = _class(pattern, i)
+            text, i = _class(pattern, i, quick)
             out.append(text)
         elif ch == "(" and pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
             raise Unsupported(f"lookaround in {pattern!r}; test it in code")
@@ -280,6 +386,14 @@ class Regex:
     With `whole_words`, a match must neither start nor end inside a word, which Python
     says with lookarounds: here the neighbouring characters are matched instead, and the
     search resumes where the phrase ended, so phrases one space apart are all found.
+
+    RE2 first searches a quick form of the pattern: Unicode classes (`\\w`, `\\d`, the
+    whole-word neighbours, long lists of letters) become their ASCII members plus every
+    other character, which compiles and runs several times faster. The quick form
+    accepts every path through the pattern the exact one does, and more, so its leftmost,
+    first-preferred match is also the exact pattern's whenever the approximated classes
+    read only ASCII there (and the neighbours are not word characters); otherwise the
+    exact pattern searches again from the same place. Same matches, linear time.
     """
 
     def __init__(
@@ -290,29 +404,37 @@ class Regex:
         whole_words: bool = False,
         lazy: bool = False,
         translated: bool = False,
+        quick: str | None = None,
     ) -> None:
         """With `lazy`, RE2 compiles the pattern on first use (the module-level patterns
         a run may never need cost the linter's start-up otherwise). `translated`: the
-        pattern is already `translate`'s output (its own fixed point), so not again."""
-        body = pattern if translated else translate(pattern, flags)
+        pattern is already `translate`'s output (its own fixed point), so not again, and
+        `quick` its quick form (`translate(..., quick=True)`) if it has one."""
+        if translated:
+            exact = pattern
+            body = pattern if quick is None else quick
+        else:
+            exact = translate(pattern, flags)
+            body = translate(pattern, flags, quick=True)
         self.pattern = pattern
         self.whole_words = whole_words
-        self._exact = ""
+        self._approximated = body != exact  # the body's own classes, not its neighbours
         if whole_words:
-            self._exact = f"(?:^|{NOT_WORD})({body})(?:{NOT_WORD}|$)"
+            exact = f"(?:^|{NOT_WORD})({exact})(?:{NOT_WORD}|$)"
             body = f"(?:^|{_NEAR_NOT_WORD})({body})(?:{_NEAR_NOT_WORD}|$)"
+        self._exact = exact if exact != body else ""
         self._body = body
         self._shift = 1 if whole_words else 0
         if not lazy:
-            # Compiled now so that a refused pattern fails here. The exact whole-word
-            # pattern differs only in its neighbours' classes: it compiles when needed.
+            # Compiled now so that a refused pattern fails here. The exact pattern
+            # differs only in some classes: it compiles when a search needs it.
             self._re  # noqa: B018
 
     @property
     def body(self) -> str:
-        """The RE2 pattern searched first, whole-word neighbours included: for whole
-        words it matches wherever the exact pattern does, and sometimes elsewhere too
-        (next to a non-ASCII letter), which a search then checks in code."""
+        """The RE2 pattern searched first, whole-word neighbours included: it matches
+        wherever the exact pattern does, and sometimes elsewhere too (where there are
+        non-ASCII letters), which a search then checks in code."""
         return self._body
 
     def _compile(self, body: str) -> Any:
@@ -320,6 +442,13 @@ class Regex:
             return re2.compile(_encode(body), _OPTIONS)
         except re2.error as exc:
             raise Unsupported(f"RE2 refused {self.pattern!r}: {exc}") from exc
+
+    def exact_form(self) -> Regex:
+        """The same pattern searched in its exact form only (what tests compare with)."""
+        twin = Regex.__new__(Regex)
+        twin.pattern, twin.whole_words, twin._shift = self.pattern, self.whole_words, self._shift
+        twin._body, twin._exact, twin._approximated = self._exact or self._body, "", False
+        return twin
 
     @cached_property
     def _re(self) -> Any:
@@ -336,20 +465,21 @@ class Regex:
         return self._compile(self._exact)._regexp
 
     def _find(self, anchor: Any, data: bytes, at: int, size: int) -> list[tuple[int, int]]:
-        """RE2's spans of the first match from `at`, as the exact whole-word pattern finds
-        it. The quick pattern's match is the exact one's whenever its neighbours are not
-        word characters: the exact pattern accepts a subset of what the quick one does, so
-        the leftmost, first-preferred quick match is then also the exact one's. When a
-        neighbour may be a word character, the exact pattern searches again from `at`."""
+        """RE2's spans of the first match from `at`, as the exact pattern finds it (see
+        the class's docstring)."""
         found: list[tuple[int, int]] = self._raw.Match(anchor, data, at, size)
         if self._exact and found[0][0] >= 0:
-            (outer_start, outer_end), (start, end) = found[0], found[1]
-            if (
-                outer_start < start
-                and data[outer_start] >= 0x80
-                and _maybe_word(data[outer_start:start])
-            ) or (end < outer_end and data[end] >= 0x80 and _maybe_word(data[end:outer_end])):
-                found = self._exact_raw.Match(anchor, data, at, size)
+            start, end = found[self._shift]
+            if self._approximated and not data[start:end].isascii():
+                return self._exact_raw.Match(anchor, data, at, size)  # type: ignore[no-any-return]
+            if self.whole_words:
+                outer_start, outer_end = found[0]
+                if (
+                    outer_start < start
+                    and data[outer_start] >= 0x80
+                    and _maybe_word(data[outer_start:start])
+                ) or (end < outer_end and data[end] >= 0x80 and _maybe_word(data[end:outer_end])):
+                    return self._exact_raw.Match(anchor, data, at, size)  # type: ignore[no-any-return]
         return found
 
     @cached_property

@@ -125,8 +125,10 @@ class Phrases:
         # any subset of them can be joined into one pattern.
         inline = translate("", flags & (re.IGNORECASE | re.DOTALL | re.MULTILINE))
         plain = [translate(a, flags & re.VERBOSE) for a in alternatives]
+        quick = [translate(a, flags & re.VERBOSE, quick=True) for a in alternatives]
         wrap = "({})" if capture else "(?:{})"
         self._alternatives = tuple(wrap.format(a) for a in plain)
+        self._quick = tuple(wrap.format(a) for a in quick)  # see linear.Regex
         self._inline = inline
         # Which alternatives each required word lets through, as bits, so that ruling
         # patterns out costs one substring test per distinct word.
@@ -163,7 +165,13 @@ class Phrases:
     @lru_cache(maxsize=64)  # noqa: B019 - one instance per pack; each holds an RE2 automaton
     def _compiled(self, active: tuple[int, ...]) -> Regex:
         body = "|".join(self._alternatives[i] for i in active)
-        return Regex(f"{self._inline}(?:{body})", whole_words=self._whole_words, translated=True)
+        quick = "|".join(self._quick[i] for i in active)
+        return Regex(
+            f"{self._inline}(?:{body})",
+            whole_words=self._whole_words,
+            translated=True,
+            quick=f"{self._inline}(?:{quick})",
+        )
 
     def _pattern(self, text: str) -> tuple[Regex, tuple[int, ...]] | None:
         bits = self._always
@@ -174,10 +182,12 @@ class Phrases:
         return self._by_bits(bits) if bits else None
 
     def whole_pattern(self) -> str:
-        """The RE2 pattern of all the alternatives, as searched (not compiled here)."""
-        body = "|".join(self._alternatives)
-        pattern = f"{self._inline}(?:{body})"
-        return Regex(pattern, whole_words=self._whole_words, lazy=True, translated=True).body
+        """The RE2 pattern of all the alternatives, as searched first (not compiled
+        here): its quick form, which matches wherever the exact one does."""
+        body = f"{self._inline}(?:{'|'.join(self._alternatives)})"
+        quick = f"{self._inline}(?:{'|'.join(self._quick)})"
+        regex = Regex(body, whole_words=self._whole_words, lazy=True, translated=True, quick=quick)
+        return regex.body
 
     @property
     def word_bits(self) -> dict[str, int]:
