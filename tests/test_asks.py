@@ -26,6 +26,8 @@ def test_example(key: str, text: str) -> None:
         assert not reading.has_ask and not reading.kinds, reading
     elif key == "not_job":
         assert "job" not in reading.kinds, reading
+    elif key == "not_conversation":
+        assert "conversation" not in reading.kinds, reading
     else:
         pytest.fail(f"unknown example group {key!r}")
 
@@ -90,3 +92,26 @@ def test_crlf_line_ends_keep_a_question_a_question() -> None:
 )
 def test_scheduling_and_small_talk_questions_are_not_opinion_asks(text: str) -> None:
     assert "advice" not in WORDS.read(text).kinds
+
+
+def test_a_call_about_the_job_asked_for_is_that_job_ask() -> None:
+    # "It" is the posted role named a sentence before: no conversation to time.
+    text = (
+        "I saw the Senior Analyst req on your careers page, and my background in pricing "
+        "lines up well with it.\n\nWould you be open to a quick call about it this week?"
+    )
+    assert WORDS.read(text).kinds == {"job"}
+    # Without a job ask, a call about "it" is still a call.
+    text = "I'm writing a thesis on fintech.\n\nWould you be open to a quick call about it?"
+    assert "conversation" in WORDS.read(text).kinds
+
+
+def test_a_meeting_named_before_the_request_is_not_asked_for() -> None:
+    assert (
+        "conversation"
+        not in WORDS.read(
+            "I have a call with my board on Friday, and I'd love your advice on pricing."
+        ).kinds
+    )
+    # One statement: the call is what would help.
+    assert "conversation" in WORDS.read("A 20-minute call whenever suits you would help.").kinds

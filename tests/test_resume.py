@@ -41,6 +41,7 @@ RESUME_FILES = [
     "Jane Doe - Resume.pdf", "JaneDoeResume.pdf", "janedoeresume.pdf", "resumejanedoe.docx",
     "Resume (1).pdf", "resume_v3_FINAL.pdf", "Resume2024.pdf", "JaneDoe_Résumé_2024.pdf",
     "lebenslauf.pdf", "Lebenslauf_Max_Mustermann.pdf", "jdoe_resume.pages", "resume",
+    "OkoroAdaezeCV2026.pdf", "Sam Patel - Resume (Dec 2026).docx",
 ]  # fmt: skip
 NOT_RESUME_FILES = [
     "CVS_receipt.pdf", "CVS receipt.pdf", "cvs.pdf", "precv.pdf", "resumed_notes.txt",
@@ -50,6 +51,8 @@ NOT_RESUME_FILES = [
     "assumed_costs.xlsx", "",
     # Files about resumes, not one.
     "Resume_tips_handout.pdf", "CV_template_guide.pdf", "resume-workshop-slides.pptx",
+    "Resume_Scoring_Rubric_2026.pdf", "Resume-Bootcamp-Flyer.pdf", "CV_Clinic_Poster.pdf",
+    "Resume_feedback_from_Sarah.docx",
 ]  # fmt: skip
 
 

@@ -30,7 +30,7 @@ from intro_coach.text import paragraphs, per_paragraph
 _T = TypeVar("_T")
 Kind = Literal["advice", "conversation", "introduction", "job"]
 KINDS: tuple[Kind, ...] = ("advice", "conversation", "introduction", "job")
-_BLOCKERS = ("negation", "reported", "hypothetical")
+_BLOCKERS = ("negation", "reported", "hypothetical", "offer")
 
 # Where a sentence ends: terminal punctuation followed by a space or the end, or a line
 # break after a line that reads as a unit of its own (a greeting, a sign-off).
@@ -44,6 +44,17 @@ _ABBREVIATIONS = frozenset(
 _CLAUSE_MARK = linear.compile(r"[,;:()\u2013\u2014]|\s-\s")
 _CLAUSE_WORD = linear.compile(
     r"but|however|though|although|instead|rather|yet|so|and",
+    linear.IGNORECASE,
+    whole_words=True,
+)
+# Where one statement ends and another begins inside a sentence ("I watched a talk you
+# gave, and I'd love your take"): what comes before it is not what the request after it
+# asks for.
+_NEW_STATEMENT = linear.compile(r";|,\s*(?:and|but|so|yet)\s", linear.IGNORECASE)
+# A conversation about something named before ("Would you be open to a quick call about
+# it?"): in an email that asks for a job, it is that job ask's conversation.
+_ABOUT_IT = linear.compile(
+    r"(?:about|regarding|discuss|discussing|on|over) (?:it|this|that|them|these|those)",
     linear.IGNORECASE,
     whole_words=True,
 )
@@ -70,6 +81,8 @@ class Sentence:
     # What the sentence names as someone else's advice to ask for ("my manager suggested
     # I ask you for a referral"): the writer's ask if the next sentence takes it up.
     reported: tuple[Kind, ...] = ()
+    # Its conversation is about "it" or "this", something named in another sentence.
+    about_it: bool = False
 
 
 class Reading:
@@ -121,7 +134,18 @@ class Reading:
     def kinds(self) -> frozenset[Kind]:
         """What the email asks for, in the body or the subject."""
         if self._kinds is None:
-            self._kinds = frozenset(a.kind for s in self._all() if s.asks for a in s.asks)
+            kinds = {a.kind for s in self._all() if s.asks for a in s.asks}
+            # "I saw the analyst req, and my background lines up well with it. Would you
+            # be open to a quick call about it?": the call is the job ask's.
+            if (
+                "job" in kinds
+                and "conversation" in kinds
+                and all(
+                    s.about_it for s in self._all() if any(a.kind == "conversation" for a in s.asks)
+                )
+            ):
+                kinds.discard("conversation")
+            self._kinds = frozenset(kinds)
         return self._kinds
 
     @property
@@ -154,6 +178,7 @@ def _shifted(s: Sentence, offset: int) -> Sentence:
         s.question,
         tuple(Ask(a.kind, a.start + offset, a.end + offset) for a in s.asks),
         s.reported,
+        s.about_it,
     )
 
 
@@ -243,7 +268,9 @@ class AskWords:
                     # "My manager suggested I ask you for a referral. Would that be
                     # possible?": the question makes the reported ask the writer's own.
                     asks = tuple(Ask(k, start, end) for k in sentences[-1].reported)
-                sentences.append(Sentence(start, end, s.request, s.question, asks, s.reported))
+                sentences.append(
+                    Sentence(start, end, s.request, s.question, asks, s.reported, s.about_it)
+                )
         flat = subject.replace("\n", " ").replace("\r", " ")
         return Reading(((0, tuple(sentences)),), self._read_paragraph(flat) if flat.strip() else ())
 
@@ -399,9 +426,8 @@ class AskWords:
             ) -> list[_T]:
                 return items[bisect_left(starts, start) : bisect_left(starts, end)]
 
-            request = (
-                subject or question or any(not quiet(m) for m in within(requests, request_starts))
-            )
+            framed = [m.start for m in within(requests, request_starts) if not quiet(m)]
+            request = subject or question or bool(framed)
             asks: list[Ask] = []
             for m in within(implicit, implicit_starts):
                 if not unasked(m):
@@ -433,6 +459,17 @@ class AskWords:
                     for a in asks
                     if a.kind != "conversation" or bisect_right(breaks, a.start) not in job_clauses
                 ]
+            if framed and asks:
+                # "I'm preparing for a meeting with my board, and I'd value your thoughts":
+                # a meeting named in a statement before the request is not the one asked for.
+                first = framed[0] if opener is None else min(framed[0], opener[0])
+                asks = [
+                    a
+                    for a in asks
+                    if a.kind != "conversation"
+                    or a.end > first
+                    or _NEW_STATEMENT.search(paragraph[a.end : first]) is None
+                ]
             if opener is not None and not asks:
                 # An open question to the reader with nothing else asked in it: their view.
                 asks.append(Ask("advice", *opener))
@@ -448,8 +485,13 @@ class AskWords:
                         and (kind != "job" or not muted_reaches(m.end, m.start))
                     ):
                         reported.append(kind)
+            about_it = any(a.kind == "conversation" for a in asks) and (
+                _ABOUT_IT.search(text) is not None
+            )
             out.append(
-                Sentence(start, end, request, question, tuple(_dedupe(asks)), tuple(reported))
+                Sentence(
+                    start, end, request, question, tuple(_dedupe(asks)), tuple(reported), about_it
+                )
             )
         return tuple(out)
 

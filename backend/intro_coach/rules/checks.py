@@ -76,7 +76,9 @@ _RESUME_WORDS = frozenset({"resume", "resumes", "cv", "lebenslauf", "vitae"})
 # A file about resumes, not one ("Resume_tips_handout.pdf", "CV_template_guide.pdf").
 _ABOUT_RESUMES = frozenset(
     "template templates tips guide guidelines workshop slides handout checklist webinar "
-    "course class examples writing formatting builder".split()
+    "course class examples writing formatting builder rubric rubrics scoring flyer poster "
+    "bootcamp clinic seminar session event worksheet handbook tutorial lesson critique "
+    "feedback samples".split()
 )
 _NOT_RESUME_ENDINGS = ("presume",)
 _NOT_RESUME_STARTS = ("resumed", "resuming")
