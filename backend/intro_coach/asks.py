@@ -434,9 +434,10 @@ class AskWords:
                     asks.append(Ask("job", m.start, m.end))
             if request:
                 for kind, m in within(kind_hits, kind_starts):
-                    # Not-asks are about jobs ("the hiring process", "how to apply"):
-                    # "advice on how to apply" still asks for advice.
-                    if not (unasked(m) if kind == "job" else blocked(m)):
+                    # Not-asks are about jobs ("the hiring process", "how to apply") and
+                    # meetings that are none ("meet the requirement"): "advice on how to
+                    # apply" still asks for advice.
+                    if not (unasked(m) if kind in ("job", "conversation") else blocked(m)):
                         asks.append(Ask(kind, m.start, m.end))
             jobs = [a for a in asks if a.kind == "job"]
             # "pass my name along to the hiring manager" reads as both: it is a job ask;
