@@ -202,6 +202,9 @@ def test_space_list_is_what_python_calls_space() -> None:
     """`\\s` means in a translated pattern what it means in Python's `re`."""
     spaces = [c for c in range(0x110000) if chr(c).isspace()]
     assert list(linear.SPACE_CODES) == spaces
+    space = linear.Regex(r"\s")  # written as ranges of them
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert [ord(m.group() or "") for m in space.finditer(everything)] == spaces
 
 
 def test_quick_word_boundary_misses_no_word_character() -> None:

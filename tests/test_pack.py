@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from intro_coach.analyzer import analyze
-from intro_coach.rules.pack import PackError, PackRule, default_pack, parse_pack
+from intro_coach.rules.pack import PackError, PackRule, compile_phrase, default_pack, parse_pack
 from intro_coach.schema import AnalyzeRequest, Body
 
 PACK_FILE = Path(__file__).resolve().parent.parent / "backend/intro_coach/rules/pack.yaml"
@@ -194,3 +194,24 @@ def test_a_phrase_list_s_translated_pattern_is_not_changed_by_translating_it_aga
     for phrases in lists:
         pattern = phrases.whole_pattern()
         assert linear._translate(pattern, 0) == pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "compiled"),
+    [
+        (
+            "pick your brain",
+            r"pick[\s\u00a0\-\u2010\u2011\u2013\u2014]+your[\s\u00a0\-\u2010\u2011\u2013\u2014]+brain",
+        ),
+        ("i'd", "i['’]d"),
+        ("[a-z']+", "[a-z'’]+"),
+        (r"a\ b\'c", r"a\ b\'c"),  # escapes are kept
+        (r"[\'x]", r"[\'x]"),
+        ("[ ]x", "[ ]x"),  # a space in a class is a space
+        ("(?:x|y) z", r"(?:x|y)[\s\u00a0\-\u2010\u2011\u2013\u2014]+z"),
+        ("[abc", "[abc"),
+        ("trailing\\", "trailing\\"),
+    ],
+)
+def test_compile_phrase(pattern: str, compiled: str) -> None:
+    assert compile_phrase(pattern) == compiled

@@ -35,7 +35,15 @@ def test_findings_are_the_same_without_with_and_with_a_damaged_cache(tmp_path: P
     first = check(tmp_path)  # writes the cache
     (written,) = cache_files(tmp_path)
     second = check(tmp_path)  # reads it
-    for damage in (b"", b"{not json", b'[["x", 2, 7]]', b"[" * 100_000, os.urandom(512)):
+    damages = (
+        b"", b"{not json", b'[["x", 2, 7]]', b"[" * 100_000, os.urandom(512),
+        # JSON of the right shape with a wrong type inside, an unknown field, or nothing
+        b'{"requirements": [["x", "2", null]], "translations": [], "pack": null}',
+        b'{"requirements": [], "translations": [["x", 0, 7]], "pack": null}',
+        b'{"requirements": [], "translations": [], "pack": [], "more": 1}',
+        b'{"requirements": [], "translations": null, "pack": null}',
+    )  # fmt: skip
+    for damage in damages:
         written.write_bytes(damage)
         damaged = check(tmp_path)
         assert (damaged.returncode, damaged.stdout, damaged.stderr) == (

@@ -43,7 +43,12 @@ SPACE_CODES = (
     0x205F,
     0x3000,
 )
-_SPACES = "".join(f"\\x{{{c:x}}}" for c in SPACE_CODES)
+# As ranges: the class is in every phrase of the pack, and its length in every pattern
+# RE2 parses and in the start-up cache.
+_SPACES = (
+    r"\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+)
 _WORD_CLASS = r"\p{L}\p{N}_"
 WORD = f"[{_WORD_CLASS}]"
 NOT_WORD = f"[^{_WORD_CLASS}]"
@@ -100,6 +105,8 @@ _CONTROL_ESCAPES = {"n": 0xA, "t": 0x9, "r": 0xD, "f": 0xC, "v": 0xB, "a": 0x7}
 _FOLDS_TO_ASCII = (0x17F, 0x212A)
 _LONG_LIST = 64  # non-ASCII characters in a class worth replacing by all of them
 _QUICK = 1 << 16  # in translation keys: the quick form
+# What an ASCII pattern needs for its quick form to differ: a Unicode class escape.
+_APPROXIMATED = (r"\w", r"\W", r"\d", r"\D")
 
 
 class Unsupported(ValueError):
@@ -265,13 +272,17 @@ def translate(pattern: str, flags: int = 0, *, quick: bool = False) -> str:
     """The RE2 pattern that matches what Python's `re` would, for the syntax we use.
     With `quick`, the quick form of it (see Regex), which is the same when the pattern
     has no class worth approximating."""
+    if quick and pattern.isascii() and not any(e in pattern for e in _APPROXIMATED):
+        return translate(pattern, flags)  # nothing to approximate: the exact form
     key = (pattern, flags | _QUICK if quick else flags)
     found = _KNOWN.get(key)
     if found is not None:
-        return found
+        # "" for a quick form: the same as the exact one (kept short in the cache)
+        return found if found or not quick else translate(pattern, flags)
     translated = _translate(pattern, flags, quick)
     if _recorded is not None and len(_recorded) < _KNOWN_MAX:
-        _recorded[key] = translated
+        same = quick and translated == translate(pattern, flags)
+        _recorded[key] = "" if same else translated
     return translated
 
 

@@ -36,31 +36,28 @@ class PackError(ValueError):
     """The rule pack is malformed; raised at load time, never while analyzing."""
 
 
+# What compile_phrase rewrites: an escape (kept), a character class (quotes inside it
+# widened), a space, a straight quote. The pack is ours; this runs once per pattern.
+_PHRASE_PARTS = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]?|[ ']", re.DOTALL)
+_IN_CLASS = re.compile(r"\\.|'", re.DOTALL)
+
+
+def _phrase_part(found: re.Match[str]) -> str:
+    part = found.group()
+    if part == " ":
+        return _GAP
+    if part == "'":
+        return "['’]"
+    if part[0] == "[":
+        return _IN_CLASS.sub(lambda m: "'’" if m.group() == "'" else m.group(), part)
+    return part
+
+
 def compile_phrase(pattern: str) -> str:
     """Rewrite a pack pattern into a plain regular expression (see pack.yaml's header)."""
-    out: list[str] = []
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-            out.append("'’" if ch == "'" else ch)
-        elif ch == "[":
-            in_class = True
-            out.append(ch)
-        elif ch == " ":
-            out.append(_GAP)
-        elif ch == "'":
-            out.append("['’]")
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)
+    if "[" not in pattern and "\\" not in pattern:  # most of them: no class, no escape
+        return pattern.replace("'", "['’]").replace(" ", _GAP)
+    return _PHRASE_PARTS.sub(_phrase_part, pattern)
 
 
 def compile_phrases(patterns: list[str], capture: bool = False, validate: bool = True) -> Phrases:

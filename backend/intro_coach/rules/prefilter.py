@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property, lru_cache
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
@@ -148,19 +148,15 @@ class Phrases:
         # All the required words in one RE2 set: one pass over the text says which are
         # there (a substring test per word cost more than the searches it saved).
         self._word_bits = list(self._bits_by_word.values())
-        self._word_set: re2.Set | None = None
-        if self._bits_by_word:
-            options = re2.Options()
-            options.case_sensitive = False
-            options.max_mem = 64 << 20  # literals only: the automaton stays small
-            self._word_set = re2.Set.SearchSet(options)
-            for word in self._bits_by_word:
-                self._word_set.Add(re2.escape(word).encode())
-            self._word_set.Compile()
         self._whole_words = whole_words
         self._capture = capture
         if validate:  # a bad pattern fails at load time, not on the draft that needs it
             self._compiled(tuple(range(len(alternatives))))
+
+    @cached_property
+    def _word_set(self) -> re2.Set | None:
+        """Built when first needed: the lists a `PhraseLists` holds use its set instead."""
+        return _word_set(self._bits_by_word)
 
     @lru_cache(maxsize=64)  # noqa: B019 - one instance per pack; each holds an RE2 automaton
     def _compiled(self, active: tuple[int, ...]) -> Regex:
@@ -286,6 +282,25 @@ class Phrases:
             yield from found[0].finditer(text)
 
 
+def _word_set(words: Iterable[str]) -> re2.Set | None:
+    """The words in one RE2 set, in order, matched in any case; None for no words."""
+    escape = re2._re2.RE2.QuoteMeta  # type: ignore[attr-defined] # the wrapper's, minus two copies
+    found = re2.Set.SearchSet(_WORD_OPTIONS)
+    count = 0
+    for word in words:
+        found.Add(escape(word.encode()))
+        count += 1
+    if not count:
+        return None
+    found.Compile()
+    return found
+
+
+_WORD_OPTIONS = re2.Options()
+_WORD_OPTIONS.case_sensitive = False
+_WORD_OPTIONS.max_mem = 64 << 20  # literals only: the automaton stays small
+
+
 class PhraseLists:
     """The required words of several phrase lists in one RE2 set, so that a text is
     scanned once for all of them rather than once per list."""
@@ -299,15 +314,7 @@ class PhraseLists:
             for word, bits in phrases.word_bits.items():
                 by_word.setdefault(word, []).append((index, bits))
         self._word_lists = [tuple(v) for v in by_word.values()]
-        self._word_set: re2.Set | None = None
-        if by_word:
-            options = re2.Options()
-            options.case_sensitive = False
-            options.max_mem = 64 << 20  # literals only: the automaton stays small
-            self._word_set = re2.Set.SearchSet(options)
-            for word in by_word:
-                self._word_set.Add(re2.escape(word).encode())
-            self._word_set.Compile()
+        self._word_set = _word_set(by_word)
 
     def bits(self, text: str) -> list[int]:
         """For each list, the alternatives that can match in `text` (for `spans`)."""
