@@ -270,3 +270,19 @@ def test_findings_are_ordered_by_severity_then_place() -> None:
     order = {"error": 0, "warning": 1, "suggestion": 2}
     ranks = [order[f.severity] for f in result.findings]
     assert ranks == sorted(ranks)
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "I spent an hour last night on your post about pricing.",
+        "I work three 12-hour night shifts a week.",
+        "The posting asks for 60-hour weeks.",
+    ],
+)
+def test_a_long_time_told_about_is_not_a_long_ask(told: str) -> None:
+    # Advice by email: no meeting asked, so no time frame to judge.
+    body = f"Hi Jordan,\n\n{told} What would you do in my place?\n\nThanks,\nAlex"
+    assert "no-time-frame" not in by_rule(run(body))
+    # A meeting asked for 20 minutes, beside an hour that is not the meeting.
+    assert "no-time-frame" not in by_rule(run(GOOD.format(time="20 minutes") + "\n" + told))

@@ -232,3 +232,12 @@ def test_resume_rule_can_be_disabled() -> None:
         options={"disabled_rules": [RULE]},
     )
     assert flagged(result) == []
+
+
+def test_a_resume_attached_to_applications_elsewhere_is_a_story() -> None:
+    story = (
+        "I've applied to about thirty roles this year, attaching my resume and a cover "
+        "letter each time. What would you change?"
+    )
+    assert flagged(run(story)) == []
+    assert flagged(run("Attaching my resume in case it's useful. What would you change?"))

@@ -352,6 +352,11 @@ def analyze(
         counts = [unit.counts for _, unit in units]
         draft.stats = stats_total(counts)
         words_per_paragraph = [c[0] for c in counts]
+    hits = [
+        h
+        for h in hits
+        if h.rule != "resume-attached" or h.field != "body" or not checks.told_elsewhere(draft, h)
+    ]
     hits += checks.resume_attachments(draft, pack)
     asked_in_thread = any(h.rule == "resume-attached" for h in hits) and (
         context.resume_requested or bool(draft.quoted and pack.resume_request.search(draft.quoted))

@@ -80,8 +80,16 @@ _ABOUT_RESUMES = frozenset(
     "bootcamp clinic seminar session event worksheet handbook tutorial lesson critique "
     "feedback samples".split()
 )
+# "CV" is also computer vision and someone's initials: "CV_project_report.pdf",
+# "CV_headshot.jpg" are not a CV.
+_NOT_A_CV = frozenset(
+    "project projects report reports paper papers assignment homework dataset datasets "
+    "notebook lab pipeline detection segmentation model models code headshot photo "
+    "portrait signature logo".split()
+)
 _NOT_RESUME_ENDINGS = ("presume",)
-_NOT_RESUME_STARTS = ("resumed", "resuming")
+# ("resumen" is Spanish for a summary: "Resumen_ejecutivo.pdf".)
+_NOT_RESUME_STARTS = ("resumed", "resuming", "resumen")
 
 
 @lru_cache(maxsize=256)  # the pack's own texts, filled in with every request
@@ -234,8 +242,8 @@ def time_frame(
 ) -> list[Hit]:
     """`read`: each paragraph of the writer's own text as its offset and `_durations`,
     when the caller has them."""
-    if not _shape_applies(draft):
-        return []
+    if not _shape_applies(draft) or "conversation" not in reading.kinds:
+        return []  # an introduction or advice by email takes no meeting to time
     if read is None:
         read = ((offset, _durations(paragraph)) for offset, paragraph in paragraphs(draft.own))
     durations = [
@@ -243,13 +251,18 @@ def time_frame(
         for offset, found in read
         for start, end, too_long in found
     ]
-    for start, end, too_long in durations:
-        if too_long:
-            text = draft.body[start:end]
-            return [hit(pack, "long-time-frame", "body", start, end, text, match_text=text)]
+    long = [(start, end) for start, end, too_long in durations if too_long]
+    if long:
+        # Too long when it is what a sentence asks for ("Could you spare an hour?"), not
+        # an hour told about ("I spent an hour on your post", "12-hour shifts").
+        asking = [(s.start, s.end) for s in reading.sentences if s.request]
+        for start, end in long:
+            if any(a <= start < b for a, b in asking):
+                text = draft.body[start:end]
+                return [hit(pack, "long-time-frame", "body", start, end, text, match_text=text)]
     in_subject = any(not too_long for _, _, too_long in _durations(draft.subject))
-    if durations or in_subject or "conversation" not in reading.kinds:
-        return []  # an introduction or advice by email takes no meeting to time
+    if len(long) < len(durations) or in_subject:
+        return []
     return [hit(pack, "no-time-frame", "body")]
 
 
@@ -327,11 +340,38 @@ def _run_together_resume(word: str) -> bool:
     return word.startswith("resume") and not word.startswith(_NOT_RESUME_STARTS)
 
 
+# A resume attached to applications elsewhere, told as a story: "I've applied to about
+# thirty roles, attaching my resume and a cover letter each time".
+_APPLIED_ELSEWHERE = linear.compile(
+    r"(?:applied|applying|sent applications|sent out applications|submitted applications)"
+    r"(?:\s+(?:to|for|at))?\s+(?:about\s+|around\s+|over\s+|nearly\s+|more\s+than\s+)?"
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen|dozens|twenty|thirty|"
+    r"forty|fifty|a\s+hundred|hundreds|several|many|multiple|countless)",
+    linear.IGNORECASE,
+    whole_words=True,
+)
+_SENTENCE_MARK = frozenset(".!?\n")
+
+
+def told_elsewhere(draft: Draft, found: Hit) -> bool:
+    """Whether a resume the text names as attached was attached to applications elsewhere,
+    per its sentence."""
+    text = draft.body
+    start, end = found.start, found.end
+    while start > 0 and text[start - 1] not in _SENTENCE_MARK and found.start - start < 300:
+        start -= 1
+    while end < len(text) and text[end] not in _SENTENCE_MARK and end - found.end < 300:
+        end += 1
+    return _APPLIED_ELSEWHERE.search(text[start:end]) is not None
+
+
 @lru_cache(maxsize=1024)  # the same attachments come with every keystroke
 def is_resume_filename(filename: str) -> bool:
     words = _filename_words(filename)
     if any(w in _ABOUT_RESUMES for w in words):
         return False
+    if "cv" in words and any(w in _NOT_A_CV for w in words):
+        words = [w for w in words if w != "cv"]
     return any(w in _RESUME_WORDS or _run_together_resume(w) for w in words)
 
 
