@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from intro_coach.analyzer import analyze
+from intro_coach.rules import checks
 from intro_coach.schema import AnalyzeRequest, AnalyzeResponse, Finding
 
 GOOD = (
@@ -286,3 +291,41 @@ def test_a_long_time_told_about_is_not_a_long_ask(told: str) -> None:
     assert "no-time-frame" not in by_rule(run(body))
     # A meeting asked for 20 minutes, beside an hour that is not the meeting.
     assert "no-time-frame" not in by_rule(run(GOOD.format(time="20 minutes") + "\n" + told))
+
+
+# What `_opening_end` computes, as the patterns it once was (Python's engine is fine here:
+# the inputs are small and made by the test).
+_GREETING_REFERENCE = re.compile(r"\A[ \t\r\n]*[^\n]{0,60}?,[ \t\r]*\n")
+_FIRST_SENTENCE_REFERENCE = re.compile(r"\A[ \t\r\n]*[^.!?\n]*[.!?]+")
+
+
+def _opening_end_reference(own: str) -> int:
+    greeting = _GREETING_REFERENCE.match(own[:200])
+    start = greeting.end() if greeting else 0
+    first = _FIRST_SENTENCE_REFERENCE.match(own[start : start + 400])
+    if first is None:
+        return 0
+    end = start + first.end()
+    return end if len(own[end:].split()) >= checks.MIN_WORDS_FOR_SHAPE else 0
+
+
+_OPENING_PIECES = st.sampled_from(
+    ["Hi Jordan", ",", ", ", "\n", "\r\n", " ", "\t", ".", "!", "?", "...", "Thanks", "word",
+     "a" * 30, "\u00a0", "\u2028", "é", "Dear Dr. Okafor"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_OPENING_PIECES, max_size=40).map("".join))
+def test_the_opening_is_found_as_the_patterns_found_it(own: str) -> None:
+    assert checks._opening_end(own) == _opening_end_reference(own)
+
+
+def test_a_thanks_phrase_counts_where_it_starts_inside_the_close() -> None:
+    # One long last paragraph: its thank-you starts before the close (the last 350
+    # characters) and is not one; the same words near the sign-off are.
+    ask = GOOD.format(time="20 minutes").split("\n\nThanks")[0]
+    opening = f"{ask}\n\nThanks again. {words(60)}. Best,\nAlex"
+    assert "no-thanks" in by_rule(run(opening))
+    closing = f"{ask}\n\n{words(60)}. Thanks again. Best,\nAlex"
+    assert "no-thanks" not in by_rule(run(closing))

@@ -92,18 +92,18 @@ def _finding_id(rule: str, field: str, match: str, occurrence: int) -> str:
 
 
 class Budget:
-    """The processor time one analysis may take (a `time.thread_time()` deadline; None:
-    no limit). Stages check it between steps: past it, the rest is skipped and named in
+    """The processor time one analysis may take (a deadline in `time.thread_time()`;
+    None: no limit). Stages check it between steps: past it, the rest is skipped and named in
     a note, so that a draft that costs too much gets the findings that are ready instead
     of a stall. It counts the analysing thread's own time, not the wall clock, so that
     waiting behind other requests or for a busy processor never cuts a normal draft."""
 
-    def __init__(self, deadline: float | None) -> None:
+    def __init__(self, deadline: time_budget.Deadline | None) -> None:
         self.deadline = deadline
         self.skipped: list[str] = []
 
     def spent(self) -> bool:
-        return self.deadline is not None and time.thread_time() > self.deadline
+        return self.deadline is not None and self.deadline.passed()
 
     def run(self, name: str, step: Callable[[], list[Hit]]) -> list[Hit]:
         if self.skipped or self.spent():
@@ -327,7 +327,7 @@ def analyze(
     (grammar), so that options, ids and ordering treat them like the rest. Past
     `budget_seconds` of this thread's processor time, the rules not yet run are skipped
     and a note in `checks.notes` names them."""
-    deadline = None if budget_seconds is None else time.thread_time() + budget_seconds
+    deadline = None if budget_seconds is None else time_budget.Deadline(budget_seconds)
     budget = Budget(deadline)
     pack = pack or default_pack()
     context = context or Context()
@@ -400,7 +400,7 @@ def analyze(
             ),
         )
         hits += budget.run("no-opinion-ask", lambda: checks.no_opinion_ask(draft, pack, reading))
-    hits += budget.run("no-thanks", lambda: checks.no_thanks(draft, pack))
+    hits += budget.run("no-thanks", lambda: checks.no_thanks(draft, pack, units))
     lap("checks")
     hits += extra_hits
 

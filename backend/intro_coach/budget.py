@@ -21,9 +21,25 @@ class Spent(Exception):
     """The analysis ran out of its time budget."""
 
 
+class Deadline:
+    """`seconds` of this thread's processor time from now. The thread cannot use more
+    processor time than wall time goes by, and the wall clock is read without a system
+    call (the thread's clock is not), so until that much wall time has gone by the
+    deadline is known not to have passed."""
+
+    __slots__ = ("_cpu", "_wall")
+
+    def __init__(self, seconds: float) -> None:
+        self._cpu = time.thread_time() + seconds
+        self._wall = time.perf_counter() + seconds
+
+    def passed(self) -> bool:
+        return time.perf_counter() >= self._wall and time.thread_time() > self._cpu
+
+
 @contextmanager
-def deadline(at: float | None) -> Iterator[None]:
-    """Within the block, `check()` raises Spent once time.thread_time() passes `at`."""
+def deadline(at: Deadline | None) -> Iterator[None]:
+    """Within the block, `check()` raises Spent once `at` has passed."""
     previous = getattr(_local, "at", None)
     _local.at = at
     try:
@@ -33,8 +49,8 @@ def deadline(at: float | None) -> Iterator[None]:
 
 
 def passed() -> bool:
-    at: float | None = getattr(_local, "at", None)
-    return at is not None and time.thread_time() > at
+    at: Deadline | None = getattr(_local, "at", None)
+    return at is not None and at.passed()
 
 
 def check() -> None:

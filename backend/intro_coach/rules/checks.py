@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from intro_coach import linear
 from intro_coach.asks import Reading
@@ -20,6 +20,9 @@ from intro_coach.rules.pack import Pack
 from intro_coach.schema import FieldName, Severity
 from intro_coach.stats import word_after
 from intro_coach.text import paragraphs, per_paragraph
+
+if TYPE_CHECKING:  # paragraph.py reads this module's durations
+    from intro_coach.rules.paragraph import Paragraph
 
 # Below this many words the draft is still being started; advice about its shape
 # (ask, time, thanks) would only be noise.
@@ -108,6 +111,40 @@ def hit(
     attachment: str | None = None,
     key: str | None = None,
     **figures: Any,
+) -> Hit:
+    if not (start or end or match or severity or attachment or key or figures):
+        return _plain_hit(pack, check_id, field)
+    return _hit(pack, check_id, field, start, end, match, severity, attachment, key, figures)
+
+
+def _plain_hit(pack: Pack, check_id: str, field: FieldName) -> Hit:
+    """A whole-email finding (an empty span at 0): the same on every draft, so built
+    once per pack (kept by the pack's identity: a pack is not hashable)."""
+    key = (id(pack), check_id, field)
+    kept = _PLAIN_HITS.get(key)
+    if kept is not None and kept[0] is pack:
+        return kept[1]
+    if len(_PLAIN_HITS) >= 256:  # packs built and dropped (tests): start again
+        _PLAIN_HITS.clear()
+    made = _hit(pack, check_id, field, 0, 0, "", None, None, None, {})
+    _PLAIN_HITS[key] = (pack, made)
+    return made
+
+
+_PLAIN_HITS: dict[tuple[int, str, str], tuple[Pack, Hit]] = {}
+
+
+def _hit(
+    pack: Pack,
+    check_id: str,
+    field: FieldName,
+    start: int,
+    end: int,
+    match: str,
+    severity: Severity | None,
+    attachment: str | None,
+    key: str | None,
+    figures: dict[str, Any],
 ) -> Hit:
     text = pack.checks[check_id]
     return Hit(
@@ -277,32 +314,61 @@ def no_opinion_ask(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
 
 # The greeting line ("Hi Jordan,") and the first sentence after it: a thank-you there
 # ("Thank you for connecting on LinkedIn!") opens the email; it does not close it.
-_GREETING_LINE = linear.compile(r"\A[ \t\r\n]*[^\n]{0,60}?,[ \t\r]*\n")
-_FIRST_SENTENCE = linear.compile(r"\A[ \t\r\n]*[^.!?\n]*[.!?]+")
+# Read with plain string steps and one-class tokenizers (linear.tokenizer): this runs on
+# every keystroke, where RE2's counted repetitions cost microseconds per call.
+_SPACE = linear.tokenizer(r"[ \t\r\n]*")
+_SENTENCE_MARK = linear.tokenizer(r"[.!?\n]")
+_MARKS = linear.tokenizer(r"[.!?]*")
+_WORD = linear.tokenizer(r"\S+")
+_GREETING_CHARS = 60  # before the comma of "Hi Jordan,"
 
 
 def _opening_end(own: str) -> int:
     """Where the email's opening sentence ends, when more than a few words follow it."""
-    greeting = _GREETING_LINE.match(own[:200])
-    start = greeting.end() if greeting else 0
-    first = _FIRST_SENTENCE.match(own[start : start + 400])
-    if first is None:
+    start = 0
+    # A greeting line within the first 200 characters: at most 60 characters, then a
+    # comma and nothing but spaces to the end of the line.
+    text = _SPACE.match(own, 0, 200)
+    line_start = text.end() if text else 0
+    line_end = own.find("\n", line_start, 200)
+    if line_end >= 0:
+        line = own[line_start:line_end].rstrip(" \t\r")
+        if line.endswith(",") and len(line) - 1 <= _GREETING_CHARS:
+            start = line_end + 1
+    # The first sentence within 400 characters: up to its first ., ! or ? (and the
+    # marks after it), if no line break comes before.
+    window = start + 400
+    text = _SPACE.match(own, start, window)
+    mark = _SENTENCE_MARK.search(own, text.end() if text else start, window)
+    if mark is None or mark.group() == "\n":
         return 0
-    end = start + first.end()
-    return end if len(own[end:].split()) >= MIN_WORDS_FOR_SHAPE else 0
+    marks = _MARKS.match(own, mark.end(), window)
+    end = marks.end() if marks else mark.end()
+    for following, _ in enumerate(_WORD.finditer(own, end), 1):
+        if following >= MIN_WORDS_FOR_SHAPE:
+            return end
+    return 0
 
 
-def no_thanks(draft: Draft, pack: Pack) -> list[Hit]:
+def no_thanks(
+    draft: Draft, pack: Pack, units: Sequence[tuple[int, Paragraph]] | None = None
+) -> list[Hit]:
+    """`units`: the paragraphs of `draft.own` with their offsets, when the caller has
+    them (their thanks phrases are then read from the paragraph memo)."""
     if not _shape_applies(draft):
         return []
     own = draft.own.rstrip()
-    close = own[max(len(own) - CLOSE_CHARS, _opening_end(own)) :]
-    # Neither kind of phrase spans a blank line, so each paragraph answers alone; the
-    # last one, where the sign-off is, first.
-    read = pack.paragraphs.paragraph
-    split = paragraphs(close, remember=False)  # a new close with every keystroke
-    if any(read(paragraph).thanked for _, paragraph in reversed(split)):
-        return []
+    close = max(len(own) - CLOSE_CHARS, _opening_end(own))
+    if units is None:
+        units = [(o, pack.paragraphs.paragraph(p)) for o, p in paragraphs(draft.own)]
+    # A thanks phrase counts where it starts within the close. Whole paragraphs are read
+    # (neither kind of phrase spans a blank line), so that each is one memo entry
+    # whatever the close cuts off; the last one, where the sign-off is, first.
+    for offset, unit in reversed(units):
+        if offset + len(unit.text) <= close:
+            break
+        if any(offset + start >= close for start in unit.thanks):
+            return []
     return [hit(pack, "no-thanks", "body")]
 
 

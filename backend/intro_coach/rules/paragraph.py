@@ -41,7 +41,7 @@ class Paragraph:
 
     __slots__ = (
         "_body_hits", "_counts", "_durations", "_matching", "_people", "_phrases", "_reader",
-        "_sentences", "_thanked", "_words", "text",
+        "_sentences", "_thanks", "_words", "text",
     )  # fmt: skip
 
     def __init__(self, text: str, reader: ParagraphReader) -> None:
@@ -53,7 +53,7 @@ class Paragraph:
         self._counts: Counts | None = None
         self._sentences: tuple[Sentence, ...] | None = None
         self._durations: Durations | None = None
-        self._thanked: bool | None = None
+        self._thanks: tuple[int, ...] | None = None
         self._people: People | None = None
         self._body_hits: tuple[Hit, ...] | None = None
 
@@ -141,19 +141,19 @@ class Paragraph:
         return found
 
     @property
-    def thanked(self) -> bool:
-        """Whether the paragraph thanks the reader: a thanks phrase that does not start
-        inside a phrase that only looks like one ("thanks to my manager")."""
-        found = self._thanked
+    def thanks(self) -> tuple[int, ...]:
+        """Where the paragraph thanks the reader: the starts of its thanks phrases, less
+        those inside a phrase that only looks like one ("thanks to my manager")."""
+        found = self._thanks
         if found is None:
             text, reader = self.text, self._reader
             with self._only_matching():
                 starts = [start for _, start, _ in reader.thanks.spans(text)]
                 muted = [(s, e) for _, s, e in reader.not_thanks.spans(text)] if starts else []
-            found = self._thanked = any(
-                not any(s <= start < e for s, e in muted) for start in starts
+            found = self._thanks = tuple(
+                start for start in starts if not any(s <= start < e for s, e in muted)
             )
-            self._charge(40)
+            self._charge(40 + 8 * len(found))
         return found
 
 
