@@ -317,7 +317,7 @@ def no_opinion_ask(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
 # Read with plain string steps and one-class tokenizers (linear.tokenizer): this runs on
 # every keystroke, where RE2's counted repetitions cost microseconds per call.
 _SPACE = linear.tokenizer(r"[ \t\r\n]*")
-_SENTENCE_MARK = linear.tokenizer(r"[.!?\n]")
+_FIRST_MARK = linear.tokenizer(r"[.!?\n]")
 _MARKS = linear.tokenizer(r"[.!?]*")
 _WORD = linear.tokenizer(r"\S+")
 _GREETING_CHARS = 60  # before the comma of "Hi Jordan,"
@@ -339,7 +339,7 @@ def _opening_end(own: str) -> int:
     # marks after it), if no line break comes before.
     window = start + 400
     text = _SPACE.match(own, start, window)
-    mark = _SENTENCE_MARK.search(own, text.end() if text else start, window)
+    mark = _FIRST_MARK.search(own, text.end() if text else start, window)
     if mark is None or mark.group() == "\n":
         return 0
     marks = _MARKS.match(own, mark.end(), window)
