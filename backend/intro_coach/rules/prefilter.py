@@ -307,6 +307,7 @@ class PhraseLists:
 
     def __init__(self, lists: Sequence[Phrases]) -> None:
         self.lists = tuple(lists)
+        self._ids = frozenset(id(p) for p in self.lists)  # the lists are kept: ids stay theirs
         self._always = tuple(p.always for p in lists)
         # Per word of the set: (list index, bits) for each list that requires it.
         by_word: dict[str, list[tuple[int, int]]] = {}
@@ -318,8 +319,12 @@ class PhraseLists:
 
     def bits(self, text: str) -> list[int]:
         """For each list, the alternatives that can match in `text` (for `spans`)."""
-        if all(_ruled_out(p, text) for p in self.lists):
-            return [0] * len(self.lists)
+        known = getattr(_hint, "known", None)
+        if known is not None and known[0] is text:
+            # Every list ruled out (see _ruled_out), in two set operations.
+            _, index, matching = known
+            if self._ids <= index.indexed and self._ids.isdisjoint(matching):
+                return [0] * len(self.lists)
         out = list(self._always)
         if self._word_set is not None:
             present: Any = self._word_set.Match(text.encode("utf-8", "surrogatepass"))
