@@ -46,7 +46,7 @@ _NOT_HOURS_BEFORE = ("half", "of", *_NOT_A_MEETING_BEFORE)
 _MINUTES = linear.compile(
     r"(?P<n>\d{1,3}|five|ten|fifteen|twenty|twenty-five|thirty|forty|forty-five|sixty|"
     r"ninety|a few|few|a couple of|couple of)"
-    r"(?:\s*(?:-|–|to|or)\s*(?P<upper>\d{1,3}))?[\s\-]*(?:min(?:ute)?s?|mins?)",
+    r"(?:\s*(?:-|–|to|or)\s*(?P<upper>\d{1,3}))?(?:\s+or\s+so)?[\s\-]*(?:min(?:ute)?s?|mins?)",
     linear.IGNORECASE,
     whole_words=True,
 )
