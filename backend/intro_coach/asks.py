@@ -50,7 +50,10 @@ _CLAUSE_WORD = linear.compile(
 # Where one statement ends and another begins inside a sentence ("I watched a talk you
 # gave, and I'd love your take"): what comes before it is not what the request after it
 # asks for.
-_NEW_STATEMENT = linear.compile(r";|,\s*(?:and|but|so|yet)\s", linear.IGNORECASE)
+_NEW_STATEMENT = linear.compile(
+    r";|,\s*(?:and|but|so|yet)\s|\s(?:and|but|so)\s+(?:i|i'd|i'm|i've|would|could|i would|i am)\s",
+    linear.IGNORECASE,
+)
 # A conversation about something named before ("Would you be open to a quick call about
 # it?"): in an email that asks for a job, it is that job ask's conversation.
 _ABOUT_IT = linear.compile(
@@ -469,7 +472,8 @@ class AskWords:
                     for a in asks
                     if a.kind != "conversation"
                     or a.end > first
-                    or _NEW_STATEMENT.search(paragraph[a.end : first]) is None
+                    # (Up to the request's first words: "..., and I'd love", "... and would")
+                    or _NEW_STATEMENT.search(paragraph[a.end : first + 8]) is None
                 ]
             if opener is not None and not asks:
                 # An open question to the reader with nothing else asked in it: their view.
