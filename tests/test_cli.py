@@ -198,3 +198,23 @@ def test_check_imports_nothing_of_the_web_or_the_database(tmp_path: Path) -> Non
         assert "intro_coach.analyzer" in modules  # the report is read
         assert not {m for m in modules if m in heavy or m.split(".")[0] in heavy}
     assert "yaml" in imported[0] and "yaml" not in imported[1]
+
+
+def test_importing_the_linter_compiles_no_pattern() -> None:
+    """Patterns compile when a draft first needs them: what a run never uses costs it
+    nothing (RE2 compiling the referrer's patterns at import was milliseconds of each)."""
+    script = (
+        "import re2\n"
+        "compiled = []\n"
+        "init = re2._Regexp.__init__\n"
+        "def spy(self, pattern, options):\n"
+        "    compiled.append(pattern)\n"
+        "    init(self, pattern, options)\n"
+        "re2._Regexp.__init__ = spy\n"
+        "import intro_coach.cli, intro_coach.analyzer, intro_coach.emails, intro_coach.report\n"
+        "print(len(compiled))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "0"

@@ -475,6 +475,10 @@ class Regex:
     def _exact_raw(self) -> Any:
         return self._compile(self._exact)._regexp
 
+    def _finder(self, ascii_text: bool) -> Callable[[Any, bytes, int, int], Any]:
+        """RE2's search itself when its quick form cannot differ (ASCII text)."""
+        return self._raw.Match if ascii_text or not self._exact else self._find
+
     def _find(self, anchor: Any, data: bytes, at: int, size: int) -> list[tuple[int, int]]:
         """RE2's spans of the first match from `at`, as the exact pattern finds it (see
         the class's docstring)."""
@@ -517,8 +521,9 @@ class Regex:
         at = offsets.to_bytes(pos, text)
         offsets.anchor(at)
         size = len(data)
+        find = self._finder(offsets.ascii)
         while at <= size:
-            found = self._find(_UNANCHORED, data, at, size)
+            found = find(_UNANCHORED, data, at, size)
             if found[0][0] < 0:
                 return
             start, end = found[self._shift]
@@ -551,9 +556,10 @@ class Regex:
         offsets.anchor(0)
         size = len(data)
         shift = self._shift
+        find = self._finder(offsets.ascii)
         at = 0
         while at <= size:
-            found = self._find(_UNANCHORED, data, at, size)
+            found = find(_UNANCHORED, data, at, size)
             if found[0][0] < 0:
                 return
             start, end = found[shift]
@@ -579,17 +585,18 @@ class Regex:
         offsets = _Offsets(text, data)
         at = offsets.to_bytes(pos, text)
         offsets.anchor(at)
-        found = self._find(_ANCHOR_START, data, at, len(data))
+        found = self._finder(offsets.ascii)(_ANCHOR_START, data, at, len(data))
         if found[0][0] < 0:
             return None
         return Match(text, self._spans(found, offsets), self.groupindex)
 
     def fullmatch(self, text: str) -> Match | None:
         data = _encode(text)
-        found = self._find(_ANCHOR_BOTH, data, 0, len(data))
+        offsets = _Offsets(text, data)
+        found = self._finder(offsets.ascii)(_ANCHOR_BOTH, data, 0, len(data))
         if found[0][0] < 0:
             return None
-        return Match(text, self._spans(found, _Offsets(text, data)), self.groupindex)
+        return Match(text, self._spans(found, offsets), self.groupindex)
 
     def sub(self, replacement: str | Callable[[Match], str], text: str) -> str:
         parts = []

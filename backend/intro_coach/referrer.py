@@ -71,7 +71,8 @@ _APPOSITIVE = (
 # Searching for the verb first and then reading the name just before it is several
 # times faster than one regex that tries a name at every capital letter of the draft.
 # Each phrase is only tried when its words are in the draft at all (see prefilter.py).
-_VERB_AFTER_NAME = Phrases(_AFTER_NAME, flags=re.IGNORECASE | re.X)
+# Compiled when first searched (the linter may never need them); the tests compile all.
+_VERB_AFTER_NAME = Phrases(_AFTER_NAME, flags=re.IGNORECASE | re.X, validate=False)
 _NAME_BEFORE_VERB = linear.compile(
     rf"{_PERSON}{_APPOSITIVE}[ \t]+(?:who[ \t]+)?"
     r"(?:(?:also|kindly|highly|strongly|warmly)[ \t]+)?\Z",
@@ -95,6 +96,7 @@ _BEFORE_NAME = Phrases(
     ),
     flags=re.IGNORECASE | re.X,
     whole_words=False,
+    validate=False,
 )
 _PERSON_NEXT = linear.compile(rf"[ \t]+{_PERSON}")
 _LOOKAHEAD = 300  # characters after "referred to you by" that can hold the name
@@ -105,6 +107,7 @@ _POSSESSIVE = Phrases(
     ],
     flags=re.NOFLAG,
     whole_words=False,
+    validate=False,
 )
 
 # Capitalised words that start sentences or name organisations and things, never people.
