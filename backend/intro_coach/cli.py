@@ -10,7 +10,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -70,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Lint drafts. Exit status: 0 when nothing is at warning or error, "
         "1 when something is, 2 when a file cannot be read or an option is wrong.",
     )
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    check.add_argument("paths", nargs="*", metavar="PATH")
     check.add_argument("--format", choices=FORMAT_NAMES, default="text")
     check.add_argument(
         "--stdin",
@@ -135,7 +134,7 @@ def _known_rules() -> set[str]:
 
 
 def check(
-    paths: Sequence[Path],
+    paths: Sequence[str | os.PathLike[str]],
     fmt: str,
     *,
     stdin: bool = False,
@@ -170,7 +169,7 @@ def check(
         print(f"intro-coach: unknown rule {unknown[0]!r} in --disable", file=sys.stderr)
         return EXIT_UNREADABLE
     results = []
-    sources: list[tuple[str, Path | None]] = [(str(p), p) for p in paths]
+    sources: list[tuple[str, str | os.PathLike[str] | None]] = [(str(p), p) for p in paths]
     if stdin:
         sources.append((STDIN_NAME, None))
     for name, path in sources:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +62,8 @@ def as_text(results: Sequence[Result]) -> str:
 
 
 def as_json(results: Sequence[Result]) -> str:
+    import json  # the text format, an editor's, does without it
+
     docs = [{"file": r.file, **r.response.model_dump(mode="json")} for r in results]
     return json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False)
 
@@ -148,6 +149,8 @@ def as_sarif(results: Sequence[Result]) -> str:
             }
         ],
     }
+    import json
+
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 

@@ -15,8 +15,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from html import unescape
-from html.entities import name2codepoint
 from itertools import accumulate
 from typing import Any, TypeVar, cast
 
@@ -234,6 +232,8 @@ class _TextBuilder:
         self._text(data, self._offset())
 
     def handle_entityref(self, name: str) -> None:
+        from html.entities import name2codepoint  # milliseconds of a linter run otherwise
+
         start = self._offset()
         if name in name2codepoint:
             self._text(chr(name2codepoint[name]), start)
@@ -347,6 +347,14 @@ def _markup(html: str, i: int, out: _TextBuilder) -> int:
     return end
 
 
+def _unescape(value: str) -> str:
+    if "&" not in value:
+        return value
+    from html import unescape  # imported by HTML with references only (a linter run's ms)
+
+    return unescape(value)
+
+
 def _attributes(html: str, j: int) -> tuple[list[tuple[str, str | None]], int, bool]:
     """The attributes of a tag from `j` (just past its name) and the index past its '>'
     (-1 when the input ends first)."""
@@ -381,13 +389,13 @@ def _attributes(html: str, j: int) -> tuple[list[tuple[str, str | None]], int, b
                 close = html.find(quote, k + 1)
                 if close == -1:
                     return attrs, -1, False
-                attrs.append((name, unescape(html[k + 1 : close])))
+                attrs.append((name, _unescape(html[k + 1 : close])))
                 j = close + 1
             else:
                 v = k
                 while v < n and html[v] not in _SPACE and html[v] != ">":
                     v += 1
-                attrs.append((name, unescape(html[k:v])))
+                attrs.append((name, _unescape(html[k:v])))
                 j = v
     return attrs, -1, False
 

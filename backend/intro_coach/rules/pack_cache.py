@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -36,36 +35,42 @@ _STALE = ("startup-*.json", "requirements-*.json")  # earlier packs' and version
 _last: tuple[str, bool, Any] | None = None
 
 
+# Paths with os.path: pathlib imports urllib and ipaddress, milliseconds of each run.
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
 def pack_source() -> str:
-    beside = Path(__file__).with_name("pack.yaml")
-    if beside.is_file():  # importlib.resources imports tempfile, shutil and compressors
-        return beside.read_text("utf-8")
+    beside = os.path.join(os.path.dirname(__file__), "pack.yaml")
+    if os.path.isfile(beside):  # importlib.resources imports tempfile, shutil and more
+        return _read_bytes(beside).decode("utf-8")
     from importlib import resources  # a zipped install
 
     return resources.files("intro_coach.rules").joinpath("pack.yaml").read_text("utf-8")
 
 
-def _directory() -> Path | None:
+def _directory() -> str | None:
     base = os.environ.get("XDG_CACHE_HOME") or ""
     if not base:
         home = os.environ.get("HOME") or ""
         if not home:
             return None
         base = os.path.join(home, ".cache")
-    return Path(base) / "intro-coach"
+    return os.path.join(base, "intro-coach")
 
 
-def _path(source: str) -> Path | None:
+def _path(source: str) -> str | None:
     directory = _directory()
     if directory is None:
         return None
     digest = blake2b(digest_size=16)
     digest.update(source.encode("utf-8", "surrogatepass"))
-    digest.update(Path(prefilter.__file__).read_bytes())  # how requirements are found
-    digest.update(Path(linear.__file__).read_bytes())  # how patterns are translated
+    digest.update(_read_bytes(prefilter.__file__))  # how requirements are found
+    digest.update(_read_bytes(linear.__file__))  # how patterns are translated
     digest.update(__version__.encode())
     digest.update(sys.version.encode())  # Python's regex parser reads the patterns
-    return directory / f"{_PREFIX}{digest.hexdigest()}.json"
+    return os.path.join(directory, f"{_PREFIX}{digest.hexdigest()}.json")
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True):
@@ -83,9 +88,9 @@ _DECODER = msgspec.json.Decoder(_File)
 def _read(source: str) -> tuple[bool, Any]:
     try:
         path = _path(source)
-        if path is None or path.stat().st_size > _MAX_BYTES:
+        if path is None or os.stat(path).st_size > _MAX_BYTES:
             return False, None
-        data = _DECODER.decode(path.read_bytes())
+        data = _DECODER.decode(_read_bytes(path))
     except (OSError, msgspec.DecodeError, RecursionError):
         return False, None
     if data.translations is None:
@@ -152,9 +157,11 @@ def save(source: str, pack: Any) -> None:
         if path is None:
             return
         import tempfile  # it imports shutil, and that every compression module
+        from pathlib import Path  # a first run's: it writes
 
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{_PREFIX}")
+        directory = Path(path).parent
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{_PREFIX}")
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
@@ -163,8 +170,8 @@ def save(source: str, pack: Any) -> None:
             os.unlink(temporary)
             raise
         for pattern in _STALE:
-            for stale in path.parent.glob(pattern):
-                if stale != path:
+            for stale in directory.glob(pattern):
+                if stale != Path(path):
                     stale.unlink(missing_ok=True)
     except OSError:
         return
