@@ -23,6 +23,7 @@ CORPORA = {
     "shared": ROOT.parent / "shared" / "corpus",
 }
 TARGET = 0.95
+PROJECT = ("dev", "holdout")  # the corpus kept in this repository
 
 
 @dataclass
@@ -57,6 +58,22 @@ class CorpusScore:
 
     def meets(self, target: float = TARGET) -> bool:
         return all(score.meets(target) for score in self.rules.values())
+
+    def __add__(self, other: CorpusScore) -> CorpusScore:
+        """Both corpora's counts per rule, as one (the drafts' names kept)."""
+        total = CorpusScore(f"{self.name} + {other.name}", self.drafts + other.drafts)
+        for rule in {*self.rules, *other.rules}:
+            a, b = self.rules.get(rule, RuleScore()), other.rules.get(rule, RuleScore())
+            total.rules[rule] = RuleScore(
+                a.true_positives + b.true_positives,
+                a.false_positives + b.false_positives,
+                a.false_negatives + b.false_negatives,
+                a.true_negatives + b.true_negatives,
+            )
+        total.referrer_wrong = self.referrer_wrong + other.referrer_wrong
+        total.asks_wrong = self.asks_wrong + other.asks_wrong
+        total.asks_labelled = self.asks_labelled + other.asks_labelled
+        return total
 
 
 def expected_of(directory: Path) -> dict[str, dict[str, object]]:
@@ -149,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown corpus {', '.join(unknown)}; choose from {', '.join(CORPORA)}")
     args.corpora = args.corpora or list(CORPORA)
     ok = True
+    project: list[CorpusScore] = []
     for name in args.corpora:
         directory = CORPORA[name]
         if not expected_of(directory):
@@ -158,6 +176,12 @@ def main(argv: list[str] | None = None) -> int:
         details = name != "holdout" or args.show_holdout
         print(report(score, details) + "\n")
         ok = ok and (name == "shared" or score.meets())
+        if name in PROJECT:
+            project.append(score)
+    if len(project) == len(PROJECT):
+        # The project's corpus as a whole, the figure the target is set on; the holdout's
+        # own table above is the check on drafts the rules were never tuned to.
+        print(report(project[0] + project[1], details=False) + "\n")
     return 0 if ok else 1
 
 
