@@ -23,6 +23,8 @@ _REPLY_SUBJECT = linear.compile(
 
 @dataclass
 class Draft:
+    """The text the rules read, prepared from a request."""
+
     subject: str
     body: str  # the body text offsets refer to (extracted from HTML when given HTML)
     own: str  # the body with quoted history and signature blanked out

@@ -84,6 +84,8 @@ def request_from_txt(text: str) -> AnalyzeRequest:
 
 @dataclass(frozen=True)
 class Loaded:
+    """A draft read from a file: the request, and whether it has a subject."""
+
     request: AnalyzeRequest
     subject_known: bool  # False for a text snippet that has no "Subject:" line
 

@@ -16,6 +16,8 @@ Status = Literal["ok", "unavailable", "timeout"]
 
 @dataclass(frozen=True)
 class GrammarSettings:
+    """What LanguageTool is asked to check."""
+
     language: str = "en-US"
     picky: bool = False
 
@@ -35,6 +37,8 @@ class GrammarMatch:
 
 @dataclass(frozen=True)
 class GrammarResult:
+    """What a grammar check found, paragraph by paragraph, and how it went."""
+
     # One entry per paragraph asked about, None where no answer was ready in time.
     matches: list[tuple[GrammarMatch, ...] | None]
     status: Status

@@ -140,6 +140,8 @@ def _fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Person:
+    """A person a draft names, without their title, and where the name is."""
+
     name: str
     title: str | None = None
     start: int = 0

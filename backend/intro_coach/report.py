@@ -17,6 +17,8 @@ _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 @dataclass(frozen=True)
 class Result:
+    """One file's request and the analyzer's answer."""
+
     file: str
     request: AnalyzeRequest
     response: AnalyzeResponse

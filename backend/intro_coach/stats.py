@@ -18,6 +18,8 @@ _VOWELS = frozenset("aeiouyAEIOUY")
 
 @dataclass(frozen=True)
 class TextStats:
+    """Counts of one text: words, sentences and more."""
+
     words: int
     sentences: int
     questions: int

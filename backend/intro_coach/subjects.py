@@ -50,6 +50,8 @@ def _words(section: Mapping[str, Any], key: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class SubjectWords:
+    """The pack's words for suggesting subjects."""
+
     triggers: linear.Regex  # what comes right before a topic ("your take on")
     generic: frozenset[str]  # words of a subject that says nothing ("quick question")
     not_topic: frozenset[str]  # words no topic noun phrase contains (pronouns, verbs)

@@ -442,6 +442,8 @@ _REPLY_VERBS = (
 
 @dataclass(frozen=True)
 class Quoted:
+    """Quoted history and signature in a body."""
+
     spans: list[Span]  # quoted history and the signature, merged
     history: bool  # quoted mail is there (a signature alone is not history)
 

@@ -89,6 +89,8 @@ def match_case(replacement: str, matched: str) -> str:
 
 @dataclass(frozen=True)
 class PhraseMatch:
+    """A phrase rule's match: where, the text, the swaps it offers."""
+
     start: int
     end: int
     text: str
@@ -97,6 +99,8 @@ class PhraseMatch:
 
 @dataclass(frozen=True)
 class PackRule:
+    """A phrase rule of the pack: its words as one `Phrases`, with its wording."""
+
     id: str
     severity: Severity
     fields: tuple[str, ...]
@@ -144,6 +148,8 @@ class RuleScanner:
 
 @dataclass(frozen=True)
 class Pack:
+    """The rule pack, loaded: phrase rules, checks' wording and word lists."""
+
     rules: tuple[PackRule, ...]
     checks: dict[str, CheckText]
     asks: AskWords  # what each sentence asks for (asks.py)
