@@ -52,7 +52,8 @@ NOT_RESUME_FILES = [
     # Files about resumes, not one.
     "Resume_tips_handout.pdf", "CV_template_guide.pdf", "resume-workshop-slides.pptx",
     "Resume_Scoring_Rubric_2026.pdf", "Resume-Bootcamp-Flyer.pdf", "CV_Clinic_Poster.pdf",
-    "Resume_feedback_from_Sarah.docx",
+    "Resume_feedback_from_Sarah.docx", "CV_project_report_Zhang.pdf", "CV_headshot.jpg",
+    "Resumen_ejecutivo_2026.pdf", "Résumé_du_projet.pdf", "Resume_meeting_notes.docx",
 ]  # fmt: skip
 
 

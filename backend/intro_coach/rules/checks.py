@@ -81,7 +81,9 @@ _ABOUT_RESUMES = frozenset(
     "template templates tips guide guidelines workshop slides handout checklist webinar "
     "course class examples writing formatting builder rubric rubrics scoring flyer poster "
     "bootcamp clinic seminar session event worksheet handbook tutorial lesson critique "
-    "feedback samples".split()
+    "feedback samples notes meeting "
+    # French "résumé" is a summary: "Résumé_du_projet.pdf", "Resume_reunion.pdf".
+    "du projet reunion rapport synthese".split()
 )
 # "CV" is also computer vision and someone's initials: "CV_project_report.pdf",
 # "CV_headshot.jpg" are not a CV.
