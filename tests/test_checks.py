@@ -105,7 +105,8 @@ def test_clear_ask(ask: str) -> None:
 @pytest.mark.parametrize(
     "time", ["20 minutes", "15-20 minutes", "15–20 minutes", "15 to 20 minutes", "half an hour",
              "a half-hour", "30 minutes", "twenty minutes", "a 20-minute call", "10 mins",
-             "15 or 20 minutes", "20-30 minutes"],
+             "15 or 20 minutes", "20-30 minutes", "fifteen (15) minutes", "a 20\u2011minute call",
+             "15/20 min", "fifteen or so minutes"],
 )  # fmt: skip
 def test_short_time_frames_are_fine(time: str) -> None:
     assert "no-time-frame" not in by_rule(run(GOOD.format(time=time)))

@@ -46,18 +46,21 @@ _NOT_HOURS_BEFORE = ("half", "of", *_NOT_A_MEETING_BEFORE)
 _MINUTES = linear.compile(
     r"(?P<n>\d{1,3}|five|ten|fifteen|twenty|twenty-five|thirty|forty|forty-five|sixty|"
     r"ninety|a few|few|a couple of|couple of)"
-    r"(?:\s*(?:-|–|to|or)\s*(?P<upper>\d{1,3}))?(?:\s+or\s+so)?[\s\-]*(?:min(?:ute)?s?|mins?)",
+    # "fifteen (15) minutes", "15–20 minutes", "15/20 min", "20‑minute" (a hyphen that
+    # does not break), "15 or so minutes".
+    r"(?:\s*\(\d{1,3}\))?(?:\s*(?:-|–|—|‑|/|to|or)\s*(?P<upper>\d{1,3}))?(?:\s+or\s+so)?"
+    r"[\s\-‐‑–]*(?:min(?:ute)?s?|mins?)",
     linear.IGNORECASE,
     whole_words=True,
 )
 _SHORT_PHRASES = linear.compile(
-    r"half an hour|half[\s\-]hour|quarter of an hour|quarter[\s\-]hour",
+    r"half an hour|half[\s\-‐‑]hour|quarter of an hour|quarter[\s\-‐‑]hour",
     linear.IGNORECASE,
     whole_words=True,
 )
 _HOURS = linear.compile(
     r"(?:an?|one|two|three|\d{1,2}(?:\.\d)?|a couple of|couple of|several|a few|few)"
-    r"[\s\-]+hours?|hour-long",
+    r"[\s\-‐‑]+hours?|hour[\-‐‑]long",
     linear.IGNORECASE,
     whole_words=True,
 )
