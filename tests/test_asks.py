@@ -67,7 +67,12 @@ def test_nothing_asked_is_only_no_clear_ask() -> None:
 
 @pytest.mark.parametrize(
     "subject",
-    ["Referral for the analyst role", "Any openings on your team?", "Job inquiry: open roles"],
+    [
+        "Referral for the analyst role",
+        "Any openings on your team?",
+        "Job inquiry: open roles",
+        "Internship enquiry",
+    ],
 )
 def test_job_ask_in_the_subject(subject: str) -> None:
     assert "job-ask" in rules(INTRO, subject=subject)
