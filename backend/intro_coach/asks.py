@@ -9,10 +9,14 @@ A sentence asks for something when it is a question or has a request frame ("wou
 you", "I'd love", "I was hoping", "please"); what it asks for is read from the phrases
 naming each kind (a call, their take, an introduction, a role on their team). A phrase
 does not count when its clause says it is not asked for: a negation ("I'm not asking
-for a job"), reported speech ("friends told me to ask about openings") or the writer's
-own hypothetical ("if I were to apply"). Some job phrases are asks even in a plain
-statement ("I've already applied for the analyst role", "I'm interested in the
-designer position"). The words are data in the rule pack (`asks` section).
+for a job"), reported speech ("friends told me to ask about openings"), the writer's
+own hypothetical ("if I were to apply") or the writer's own offer ("I'd be happy to jump
+on a call"). A call or meeting named in a statement before the request ("I'm preparing
+for a meeting with my board, and I'd value your thoughts") is not the one asked for, and
+a call "about it" in an email that asks for a job is that job ask. Some job phrases are
+asks even in a plain statement ("I've already applied for the analyst role", "I'm
+interested in the designer position"). The words are data in the rule pack (`asks`
+section).
 """
 
 from __future__ import annotations
