@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 
@@ -78,6 +79,34 @@ def test_openapi_page_and_schema(client: httpx.Client) -> None:
     assert request_body["content"]["application/json"]["schema"]["$ref"].endswith("AnalyzeRequest")
     assert "AnalyzeResponse" in schema["components"]["schemas"]
     assert "Body" in schema["components"]["schemas"]
+
+
+def test_referrer_three_states(client: httpx.Client) -> None:
+    """null finds one, a name is that person, "" is the user saying nobody referred them."""
+
+    def ask(**extra: object) -> dict[str, Any]:
+        response = client.post("/v1/analyze", json={**DRAFT, "subject": "Quick question", **extra})
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def seen(answer: dict[str, Any]) -> tuple[object, bool, list[str]]:
+        card = any(f["rule"] == "referrer-not-in-subject" for f in answer["findings"])
+        return answer["referrer"], card, [s["subject"] for s in answer["subject_suggestions"]]
+
+    found = seen(ask(referrer=None))
+    assert found[:2] == ({"name": "Sally Smith", "source": "body"}, True)
+    assert "Sally Smith suggested I contact you" in found[2]
+    assert seen(ask()) == found
+    for nobody in ("", "  "):
+        referrer, card, subjects = seen(ask(referrer=nobody))
+        assert (referrer, card) == (None, False)
+        assert not [s for s in subjects if "Sally" in s]
+    named = seen(ask(referrer="Bo Li"))
+    assert named[:2] == ({"name": "Bo Li", "source": "user"}, True)
+    assert "Bo Li suggested I contact you" in named[2]
+    doc = client.get("/openapi.json").json()["components"]["schemas"]["AnalyzeRequest"]
+    assert "nobody referred them" in doc["properties"]["referrer"]["description"]
 
 
 def test_body_over_the_limit_is_413_with_a_reason(client: httpx.Client) -> None:

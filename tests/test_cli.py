@@ -108,6 +108,23 @@ def test_stdin_disable_and_referrer() -> None:
     assert "referrer-not-in-subject" in {f["rule"] for f in doc["findings"]}
 
 
+def test_no_referrer_says_nobody_referred_you() -> None:
+    found = run(CLASSIC)
+    assert f"{CLASSIC}:subject:1:1: warning referrer-not-in-subject " in found.stdout
+    said = run("--no-referrer", CLASSIC)
+    assert "referrer-not-in-subject" not in said.stdout
+    assert "informational-interview" in said.stdout
+    doc = json.loads(run("--no-referrer", "--format", "json", CLASSIC).stdout)
+    assert doc["referrer"] is None
+    assert not [s for s in doc["subject_suggestions"] if "Linda" in s["subject"]]
+
+
+def test_referrer_and_no_referrer_together_is_an_error() -> None:
+    both = run("--referrer", "Sally Smith", "--no-referrer", CLASSIC)
+    assert both.returncode == 2
+    assert "--no-referrer: not allowed with argument --referrer" in both.stderr
+
+
 def test_stdin_reads_an_eml() -> None:
     result = run("--stdin", stdin=CLASSIC.read_text("utf-8"))
     assert "<stdin>:body:3:172: warning informational-interview" in result.stdout

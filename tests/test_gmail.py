@@ -291,6 +291,29 @@ def test_referrer_typed_in_the_panel_wins_without_a_search(
     assert not [c for c in google.gmail_calls() if c.endswith("/messages")]
 
 
+def test_nobody_referred_me_skips_the_search_and_its_notes(
+    google: FakeGoogle, connected: tuple[str, str, httpx.Client]
+) -> None:
+    url, token, http = connected
+    # The newest introduction's sender has only an address: the search says so...
+    google.mailbox.append(
+        Message(
+            "sam.roe@example.org", [USER], "Intro", "Jane, meet Jordan!", cc=["jordan@example.com"]
+        )
+    )
+    found = settled(http, url, token)
+    assert any("name isn't in the email" in n for n in found["checks"]["notes"])
+    # ...but when the user says nobody referred them, the mailbox is not searched.
+    searched = len([c for c in google.gmail_calls() if c.endswith("/messages")])
+    for nobody in ("", " "):
+        said = settled(http, url, token, referrer=nobody)
+        assert said["referrer"] is None
+        assert said["checks"] == {"rules": "ok", "grammar": "off", "gmail": "ok", "notes": []}
+        assert "referrer-not-in-subject" not in {f["rule"] for f in said["findings"]}
+        assert all(s["referrer"] is None for s in said["subject_suggestions"])
+    assert len([c for c in google.gmail_calls() if c.endswith("/messages")]) == searched
+
+
 def test_gmail_unavailable_unless_the_lookup_completed(
     google: FakeGoogle, connected: tuple[str, str, httpx.Client]
 ) -> None:

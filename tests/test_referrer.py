@@ -166,8 +166,38 @@ def test_user_and_gmail_referrer_take_precedence() -> None:
     result = analyze(request(BODY), context=Context(referrer="Bo Li"))
     assert result.referrer is not None
     assert (result.referrer.name, result.referrer.source) == ("Bo Li", "gmail")
-    result = analyze(request(BODY, referrer="   "))
+    result = analyze(request(BODY, referrer=None))
     assert result.referrer is not None and result.referrer.source == "body"
+
+
+@pytest.mark.parametrize("nobody", ["", "   ", "\t\n"])
+def test_the_user_saying_nobody_referred_them_is_believed(nobody: str) -> None:
+    """An empty referrer: the name in the body, the Gmail one and the quoted introducer
+    are all ignored; no card, and only the subjects of a draft without a referrer."""
+    said = analyze(request(BODY, subject="", referrer=nobody), context=Context(referrer="Bo Li"))
+    assert said.referrer is None and not fires(said)
+    assert [f.rule for f in said.findings if f.field == "subject"] == ["missing-subject"]
+    assert all(s.referrer is None for s in said.subject_suggestions)
+    assert not any("Sally" in s.subject or "Bo Li" in s.subject for s in said.subject_suggestions)
+    # The same draft without that word: Sally, her card, and subjects naming her.
+    found = analyze(request(BODY, subject=""))
+    assert found.referrer is not None and found.referrer.name == "Sally Smith" and fires(found)
+    assert found.subject_suggestions[0].subject == "Sally Smith suggested I contact you"
+    reply = (
+        "Thanks Meredith (moved to bcc)! I'd value your take.\n\nAlex\n\n"
+        "On Mon, Jan 6, 2025, Meredith Stone <m@example.com> wrote:\n> Jordan, meet Alex."
+    )
+    assert analyze(request(reply, subject="Re: Intro")).referrer is not None
+    assert analyze(request(reply, subject="Re: Intro", referrer=nobody)).referrer is None
+
+
+def test_saying_nobody_then_naming_someone() -> None:
+    named = analyze(request(BODY, referrer="Bo Li"))
+    assert named.referrer is not None and (named.referrer.name, named.referrer.source) == (
+        "Bo Li",
+        "user",
+    )
+    assert fires(named) and named.subject_suggestions[0].subject == "Bo Li suggested I contact you"
 
 
 def test_quoted_history_is_not_searched_for_a_referrer() -> None:
@@ -383,3 +413,13 @@ def test_more_ways_to_name_a_referrer(text: str) -> None:
 
 def test_a_place_before_she_is_not_a_referrer() -> None:
     assert find_referrer("I was in New York last week and she said you were great.") is None
+
+
+def test_a_name_the_user_says_is_not_a_referrer_is_still_a_name() -> None:
+    """Grammar never flags the referrer's name as a misspelling; a person merely
+    mentioned, once the user says nobody referred them, is still a person."""
+    from intro_coach.analyzer import _not_to_flag
+    from intro_coach.draft import prepare
+
+    said = request(BODY, referrer="")
+    assert {"sally", "smith"} <= _not_to_flag(said, prepare(said), Context())

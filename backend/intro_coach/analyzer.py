@@ -156,7 +156,9 @@ def _referrer(
     context: Context,
     units: Sequence[tuple[int, Paragraph]] | None = None,
 ) -> tuple[Person, ReferrerSource] | None:
-    if request.referrer and request.referrer.strip():
+    if request.referrer is not None:
+        if not request.referrer.strip():
+            return None  # the user says nobody referred them: whoever is found, wasn't
         person = parse_person(request.referrer.strip())
         if person:
             return person, "user"
@@ -476,6 +478,9 @@ def _words(text: str) -> set[str]:
 
 def _not_to_flag(request: AnalyzeRequest, draft: Draft, context: Context) -> frozenset[str]:
     """Names (the referrer's, the recipients', the writer's) and words the user ignored."""
+    if request.referrer is not None and not request.referrer.strip():
+        # Nobody referred the user, but the person the finder saw is still a name.
+        request = request.model_copy(update={"referrer": None})
     found = _referrer(request, draft, context)
     sources = [found[0].name] if found else []
     sources += [p.name for p in (*request.to, *request.cc) if p.name]

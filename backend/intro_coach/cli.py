@@ -89,7 +89,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="RULE",
         help="turn a rule off (repeatable), e.g. --disable no-thanks",
     )
-    check.add_argument("--referrer", metavar="NAME", help="who referred you, e.g. 'Sally Smith'")
+    who = check.add_mutually_exclusive_group()
+    who.add_argument("--referrer", metavar="NAME", help="who referred you, e.g. 'Sally Smith'")
+    who.add_argument(
+        "--no-referrer",
+        dest="referrer",
+        action="store_const",
+        const="",
+        help="nobody referred you: don't take anyone named in the draft for a referrer",
+    )
     check.add_argument(
         "--grammar",
         action="store_true",
@@ -184,7 +192,7 @@ def check(
             off += SUBJECT_RULES
         options = request.options.model_copy(update={"disabled_rules": off})
         update: dict[str, object] = {"options": options}
-        if referrer:
+        if referrer is not None:  # "" is --no-referrer: the API's "nobody referred me"
             update["referrer"] = referrer
         request = request.model_copy(update=update)
         results.append(Result(name, request, analyze(request)))

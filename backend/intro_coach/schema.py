@@ -127,6 +127,16 @@ class Options(_Strict, kw_only=True):
     grammar_picky: bool = False
 
 
+# Three states, because "find it" and "there is none" are different answers from the user.
+REFERRER_DOC = (
+    "Who referred the writer. Absent or null: found automatically (in the draft, the "
+    "quoted thread, or the connected Gmail). A name: that person, whatever is found. "
+    'Empty or only spaces (""): the user says nobody referred them, so none is looked '
+    "for, the response's referrer is null, referrer-not-in-subject stays quiet and the "
+    "subject suggestions are those of a draft without a referrer."
+)
+
+
 class AnalyzeRequest(_Strict, kw_only=True):
     subject: _SubjectText = ""
     body: Body = msgspec.field(default_factory=lambda: Body(text=""))
@@ -134,7 +144,7 @@ class AnalyzeRequest(_Strict, kw_only=True):
     cc: Annotated[list[Recipient], msgspec.Meta(max_length=MAX_RECIPIENTS)] = []
     attachments: Annotated[list[Attachment], msgspec.Meta(max_length=MAX_ATTACHMENTS)] = []
     thread_id: _Short | None = None
-    referrer: _Short | None = None
+    referrer: Annotated[_Short | None, msgspec.Meta(description=REFERRER_DOC)] = None
     options: Options = msgspec.field(default_factory=Options)
 
 

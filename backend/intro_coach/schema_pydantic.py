@@ -62,13 +62,15 @@ def twin(struct: type[msgspec.Struct]) -> type[BaseModel]:
 
 
 def _annotation(hint: Any) -> Any:
-    """`hint` with msgspec's limits as pydantic's and Structs as their twins."""
+    """`hint` with msgspec's limits and descriptions as pydantic's, Structs as their twins."""
     if get_origin(hint) is Annotated:
         inner, *extras = get_args(hint)
         limits: dict[str, Any] = {}
         for extra in extras:
             if isinstance(extra, msgspec.Meta):
-                names = ("ge", "gt", "le", "lt", "min_length", "max_length", "pattern")
+                names = (
+                    "ge", "gt", "le", "lt", "min_length", "max_length", "pattern", "description"
+                )  # fmt: skip
                 limits.update(
                     {n: getattr(extra, n) for n in names if getattr(extra, n) is not None}
                 )

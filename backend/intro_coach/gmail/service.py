@@ -128,8 +128,9 @@ class ContextService:
             return Context(), Checks(gmail="not_connected", notes=notes)
         thread_id = request.thread_id if "thread" in user.features else None
         people: tuple[tuple[str, str], ...] = ()
-        # A referrer typed in the panel wins: no need to search the mailbox for one.
-        typed = bool(request.referrer and request.referrer.strip())
+        # A referrer typed in the panel wins, and so does the user's word that nobody
+        # referred them (an empty one): no need to search the mailbox for one.
+        typed = request.referrer is not None
         if "referrer" in user.features and not typed:
             people = tuple(
                 sorted({(r.email.strip().lower(), (r.name or "").strip()) for r in request.to})
