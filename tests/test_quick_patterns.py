@@ -79,31 +79,65 @@ def test_some_patterns_have_a_quick_form() -> None:
     assert all(r.body != r.exact_form().body for _, r in _REGEXES if r.whole_words)
 
 
-def test_only_two_characters_fold_to_ascii() -> None:
-    """A class keeps its exact form when it holds one of linear._FOLDS_TO_ASCII: under
-    (?i) RE2 would let it stand for an ASCII letter, which the quick form leaves out."""
-    others = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF)
-    folding = {
+def _folding_into(form: linear._Form) -> set[int]:
+    """Characters from the form's cut on whose case folds to a letter below it."""
+    above = "".join(chr(c) for c in range(form.cut, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+    return {
         ord(m.group())
-        for letter in "abcdefghijklmnopqrstuvwxyz"
-        for m in re2.compile(f"(?i){letter}").finditer(others)
+        for c in range(form.cut)
+        if chr(c).isalpha()
+        for m in re2.compile(f"(?i){re2.escape(chr(c))}").finditer(above)
     }
-    assert folding == set(linear._FOLDS_TO_ASCII)
+
+
+@pytest.mark.parametrize("form", [linear.QUICK, linear.LATIN], ids=["quick", "latin"])
+def test_form_tables_are_re2s(form: linear._Form) -> None:
+    """What each form keeps exact below its cut is what RE2's classes hold there, and
+    a class holding a character that folds across the cut keeps its exact form: under
+    (?i) RE2 would let it stand for a letter below the cut, which the form leaves out."""
+    below = range(form.cut)
+    word = re2.compile(linear.WORD)
+    space = re2.compile(r"[\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}]")
+    assert {c for c in below if word.fullmatch(chr(c))} == form.word
+    assert {c for c in below if space.fullmatch(chr(c))} == form.space
+    assert _folding_into(form) == form.folds
+    for escape, table in form.outside.items():  # exact below the cut, all above
+        exact, quick = re2.compile(linear.translate(f"\\{escape}")), re2.compile(table)
+        assert all(bool(exact.fullmatch(chr(c))) == bool(quick.fullmatch(chr(c))) for c in below), (
+            escape
+        )
+        assert quick.fullmatch(chr(form.cut + 1)) is not None or escape in "WD"
 
 
 @pytest.mark.parametrize(
-    ("pattern", "quick"),
+    ("pattern", "quick", "latin"),
     [
-        (r"\w+", r"[0-9A-Z_a-z\x{80}-\x{10ffff}]+"),
-        (r"[^\W\d_]", r"[A-Za-z\x{80}-\x{10ffff}]"),
-        (r"[\w-]", r"[\x{2d}\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}\x{80}-\x{10ffff}]"),
-        (r"[^\w,.]", r"[^\x{2c}\x{2e}\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}]"),
-        (r"[a-zé'’-]", r"[a-zé'’-]"),  # short lists of other characters stay as they are
-        (r"[\s\u00a0-]", linear.translate(r"[\s\u00a0-]")),
-        ("[a-z\u017f\\w]", linear.translate("[a-z\u017f\\w]")),  # long s folds to "s"
-        (r"[a-c-e\w]", linear.translate(r"[a-c-e\w]")),  # ranges run together
+        (
+            r"\w+",
+            r"[\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}\x{80}-\x{10ffff}]+",
+            r"[\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}\x{aa}\x{b2}-\x{b3}\x{b5}"
+            r"\x{b9}-\x{ba}\x{bc}-\x{be}\x{c0}-\x{d6}\x{d8}-\x{f6}\x{f8}-\x{23f}"
+            r"\x{240}-\x{10ffff}]+",
+        ),
+        (r"\d", r"[\x{30}-\x{39}\x{80}-\x{10ffff}]", r"[\x{30}-\x{39}\x{240}-\x{10ffff}]"),
+        (r"[^\W\d_]", r"[\x{41}-\x{5a}\x{61}-\x{7a}\x{80}-\x{10ffff}]", None),
+        (
+            r"[\w-]",
+            r"[\x{2d}\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}\x{80}-\x{10ffff}]",
+            None,
+        ),
+        (r"[^\w,.]", r"[^\x{2c}\x{2e}\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}]", None),
+        (r"[a-zé'’-]", r"[a-zé'’-]", r"[a-zé'’-]"),  # short lists of others stay as they are
+        (r"[\s\u00a0-]", linear.translate(r"[\s\u00a0-]"), linear.translate(r"[\s\u00a0-]")),
+        # the long s folds to "s", the micro sign to Greek mu (a capital of the list)
+        ("[a-z\u017f\\w]", linear.translate("[a-z\u017f\\w]"), None),
+        ("[A-Z\u039c\\w]", None, linear.translate("[A-Z\u039c\\w]")),
+        (r"[a-c-e\w]", linear.translate(r"[a-c-e\w]"), None),  # ranges run together
     ],
 )
-def test_quick_translation(pattern: str, quick: str) -> None:
-    assert linear.translate(pattern, quick=True) == quick
-    assert re2.compile(quick)  # RE2 reads it
+def test_translation_forms(pattern: str, quick: str | None, latin: str | None) -> None:
+    for form, expected in (({"quick": True}, quick), ({"latin": True}, latin)):
+        translated = linear.translate(pattern, **form)
+        assert re2.compile(translated)  # RE2 reads it
+        if expected is not None:
+            assert translated == expected

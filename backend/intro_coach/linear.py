@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import cached_property, lru_cache, partial
+from typing import Any, NamedTuple
 
 import re2
 
@@ -52,11 +52,6 @@ _SPACES = (
 _WORD_CLASS = r"\p{L}\p{N}_"
 WORD = f"[{_WORD_CLASS}]"
 NOT_WORD = f"[^{_WORD_CLASS}]"
-# Every character but an ASCII letter, digit or underscore: a superset of NOT_WORD that
-# RE2 compiles and runs far faster (the Unicode classes cost most of the linter's
-# compile time and of each submatch). A whole-word match found with it is checked in
-# code, and only when a non-ASCII letter or digit touches it is the exact one run.
-_NEAR_NOT_WORD = "[^0-9A-Z_a-z]"
 _OUTSIDE = {
     "w": WORD,
     "W": NOT_WORD,
@@ -76,46 +71,116 @@ _NOT_NON_WORD = {
 }
 
 
-# Quick patterns (see Regex): each class holding Unicode properties (`\\w`, `\\d`) or a
-# long list of other characters becomes its ASCII members exactly plus every non-ASCII
-# character, which RE2 compiles and runs several times faster. A quick pattern matches
-# wherever the exact one does, and on ASCII text it matches exactly as the exact one.
-_NON_ASCII = r"\x{80}-\x{10ffff}"
-_QUICK_OUTSIDE = {
-    "w": f"[0-9A-Z_a-z{_NON_ASCII}]",
-    "W": "[^0-9A-Z_a-z]",
-    "d": f"[0-9{_NON_ASCII}]",
-    "D": "[^0-9]",
-}
-_QUICK_NOT_NON_WORD = {
-    "_": f"[0-9A-Za-z{_NON_ASCII}]",
-    r"\d_": f"[A-Za-z{_NON_ASCII}]",
-    r"_\d": f"[A-Za-z{_NON_ASCII}]",
-    r"\d": f"[A-Z_a-z{_NON_ASCII}]",
-}
-# The ASCII members of what `\\w`, `\\d` and `\\s` stand for inside a class.
-_ASCII_INSIDE = {
-    "w": frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"),
-    "d": frozenset(b"0123456789"),
-    "s": frozenset(c for c in SPACE_CODES if c < 0x80),
-}
+# Approximate forms (see Regex). In each, a class holding Unicode properties (`\\w`,
+# `\\d`) or a long list of other characters becomes its members below a cut exactly,
+# plus every character from the cut on, which RE2 compiles and runs several times
+# faster: the quick form cuts at U+0080 (ASCII), the Latin form at U+0240 (the
+# accented letters of most European names). A form matches wherever the exact pattern
+# does, and on text below its cut it matches exactly as the exact pattern.
+def _codes(*spans: tuple[int, int]) -> frozenset[int]:
+    return frozenset(c for low, high in spans for c in range(low, high + 1))
+
+
+_ASCII_WORD = _codes((0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A))
+_DIGITS = _codes((0x30, 0x39))
+_ASCII_SPACES = _codes((0x9, 0xD), (0x1C, 0x20))
+# RE2's \p{L} and \p{N} below U+0240 beyond ASCII (a test checks them against RE2):
+# ª µ º À-Ö Ø-ö ø-ȿ, and ² ³ ¹ ¼ ½ ¾.
+_LATIN_WORD = _ASCII_WORD | _codes(
+    (0xAA, 0xAA), (0xB2, 0xB3), (0xB5, 0xB5), (0xB9, 0xBA), (0xBC, 0xBE), (0xC0, 0xD6),
+    (0xD8, 0xF6), (0xF8, 0x23F),
+)  # fmt: skip
+
+
+def _ranges(codes: list[int]) -> Iterator[tuple[int, int]]:
+    start = previous = -2
+    for code in codes:
+        if code != previous + 1:
+            if start >= 0:
+                yield start, previous
+            start = code
+        previous = code
+    if start >= 0:
+        yield start, previous
+
+
+class _Form(NamedTuple):
+    """How an approximate form reads classes: exactly below `cut`, all from it on."""
+
+    cut: int
+    key: int  # added to the flags in translation keys
+    word: frozenset[int]  # what \w holds below the cut
+    space: frozenset[int]  # what \s holds below the cut
+    # Characters from the cut on whose case folds to one below it, in RE2: a class that
+    # holds one keeps its exact form, as under (?i) its members below the cut differ.
+    folds: frozenset[int]
+
+    def text(self, members: frozenset[int] | set[int], negated: bool = False) -> str:
+        ranges = "".join(
+            f"\\x{{{low:x}}}-\\x{{{high:x}}}" if high > low else f"\\x{{{low:x}}}"
+            for low, high in _ranges(sorted(members))
+        )
+        if negated:
+            return f"[^{ranges}]" if ranges else r"[\x{0}-\x{10ffff}]"
+        return f"[{ranges}\\x{{{self.cut:x}}}-\\x{{10ffff}}]"
+
+    @property
+    def outside(self) -> dict[str, str]:
+        return {
+            "w": self.text(self.word),
+            "W": self.text(self.word, negated=True),
+            "d": self.text(_DIGITS),
+            "D": self.text(_DIGITS, negated=True),
+        }
+
+    @property
+    def inside(self) -> dict[str, frozenset[int]]:
+        return {"w": self.word, "d": _DIGITS, "s": self.space}
+
+    @property
+    def not_non_word(self) -> dict[str, str]:
+        """The forms of _NOT_NON_WORD: word characters but `_`, digits or both."""
+        letters = self.text(self.word - _DIGITS - {0x5F})
+        return {
+            "_": self.text(self.word - {0x5F}),
+            r"\d_": letters,
+            r"_\d": letters,
+            r"\d": self.text(self.word - _DIGITS),
+        }
+
+    @property
+    def not_word(self) -> str:
+        """What stands for NOT_WORD around a whole-word match."""
+        return self.text(self.word, negated=True)
+
+
+QUICK = _Form(0x80, 1 << 16, _ASCII_WORD, _ASCII_SPACES, frozenset({0x17F, 0x212A}))
+LATIN = _Form(
+    0x240,
+    1 << 17,
+    _LATIN_WORD,
+    _ASCII_SPACES | {0x85, 0xA0},
+    frozenset({
+        0x243, 0x253, 0x254, 0x256, 0x257, 0x259, 0x25B, 0x260, 0x263, 0x268, 0x269,
+        0x26F, 0x272, 0x275, 0x280, 0x283, 0x288, 0x28A, 0x28B, 0x292, 0x39C, 0x3BC,
+        0x1E9E, 0x212A, 0x212B, 0x2C65, 0x2C66, 0x2C7E,
+    }),
+)  # fmt: skip
+_FORM_TABLES = {form.key: (form.outside, form.inside, form.not_non_word) for form in (QUICK, LATIN)}
 _CONTROL_ESCAPES = {"n": 0xA, "t": 0x9, "r": 0xD, "f": 0xC, "v": 0xB, "a": 0x7}
-# Non-ASCII characters whose case folds to an ASCII letter in RE2 (Kelvin sign, long s):
-# a class holding one keeps its exact form, as its ASCII members could differ under (?i).
-_FOLDS_TO_ASCII = (0x17F, 0x212A)
-_LONG_LIST = 64  # non-ASCII characters in a class worth replacing by all of them
-_QUICK = 1 << 16  # in translation keys: the quick form
-# What an ASCII pattern needs for its quick form to differ: a Unicode class escape.
+_LONG_LIST = 64  # characters from the cut on in a class worth replacing by all of them
+# What an ASCII pattern needs for an approximate form to differ: a Unicode class escape.
 _APPROXIMATED = (r"\w", r"\W", r"\d", r"\D")
+_APPROXIMATED_ESCAPES = "wWdD"
 
 
 class Unsupported(ValueError):
     """The pattern uses what RE2 cannot run in linear time (lookaround, backreference)."""
 
 
-def _class(pattern: str, i: int, quick: bool = False) -> tuple[str, int]:
+def _class(pattern: str, i: int, form: _Form | None = None) -> tuple[str, int]:
     """Translate the character class opening at pattern[i] ('['); return it and the
-    index just past its ']'. With `quick`, the quick form when it has one."""
+    index just past its ']'. With `form`, that approximate form when it has one."""
     j = i + 1
     negated = pattern[j : j + 1] == "^"
     if negated:
@@ -125,26 +190,30 @@ def _class(pattern: str, i: int, quick: bool = False) -> tuple[str, int]:
         rest = pattern[i + 4 : end]
         if rest not in _NOT_NON_WORD:
             raise Unsupported(f"character class {pattern[i : end + 1]!r}")
-        return (_QUICK_NOT_NON_WORD if quick else _NOT_NON_WORD)[rest], end + 1
+        table = _NOT_NON_WORD if form is None else _FORM_TABLES[form.key][2]
+        return table[rest], end + 1
     out = ["[^" if negated else "["]
-    # For the quick form: each member as a code point (a range's ends too), a set of
-    # ASCII code points for a class escape, "-" for a hyphen between members, or None
-    # for what the quick form does not read (it then keeps the exact form).
+    # For a form: each member as a code point (a range's ends too), the set of code
+    # points below the cut for a class escape, "-" for a hyphen between members, or
+    # None for what this does not read (the class then keeps its exact form).
     members: list[int | frozenset[int] | str | None] = []
+    inside = {} if form is None else _FORM_TABLES[form.key][1]
     first = True
     while j < len(pattern):
         ch = pattern[j]
         if ch == "]" and not first:
             out.append("]")
             exact = "".join(out)
-            return (_quick_class(negated, members) or exact) if quick else exact, j + 1
+            if form is None:
+                return exact, j + 1
+            return _approximate_class(form, negated, members) or exact, j + 1
         first = False
         if ch == "\\":
             escaped = pattern[j + 1 : j + 2]
             j, text = _escape(pattern, j, inside=True)
             out.append(text)
-            if escaped in _ASCII_INSIDE:
-                members.append(_ASCII_INSIDE[escaped])
+            if escaped in inside:
+                members.append(inside[escaped])
             elif escaped in _CONTROL_ESCAPES:
                 members.append(_CONTROL_ESCAPES[escaped])
             elif escaped in "uU" and escaped:
@@ -163,18 +232,20 @@ def _class(pattern: str, i: int, quick: bool = False) -> tuple[str, int]:
     raise Unsupported(f"unterminated character class in {pattern!r}")
 
 
-def _quick_class(negated: bool, members: list[int | frozenset[int] | str | None]) -> str | None:
-    """The quick form of a class (see _QUICK_OUTSIDE), or None to keep the exact one:
-    when it has no Unicode property nor a long list, or holds what this does not read."""
+def _approximate_class(
+    form: _Form, negated: bool, members: list[int | frozenset[int] | str | None]
+) -> str | None:
+    """The class in `form`, or None to keep the exact one: when it has no Unicode
+    property nor a long list, or holds what this does not read."""
     if None in members:
         return None
-    ascii_members: set[int] = set()
+    below: set[int] = set()
     escapes = 0
     others = 0
     for k, member in enumerate(members):
         if isinstance(member, frozenset):
-            escapes += member is not _ASCII_INSIDE["s"]
-            ascii_members |= member
+            escapes += member is not form.space
+            below |= member
         elif isinstance(member, int):
             low = high = member
             if k >= 2 and members[k - 1] == "-":
@@ -184,43 +255,25 @@ def _quick_class(negated: bool, members: list[int | frozenset[int] | str | None]
                 if not isinstance(end, int):
                     return None  # "a-\\w": not a range RE2 and Python read alike
                 high = end
-            if any(low <= c <= high for c in _FOLDS_TO_ASCII):
+            if any(low <= c <= high for c in form.folds):
                 return None
-            ascii_members.update(range(low, min(high, 0x7F) + 1))
-            others += max(0, high - max(low, 0x80) + 1)
+            below.update(range(low, min(high, form.cut - 1) + 1))
+            others += max(0, high - max(low, form.cut) + 1)
         elif k == 0 or k == len(members) - 1:
-            ascii_members.add(ord("-"))  # a hyphen first or last is itself
+            below.add(ord("-"))  # a hyphen first or last is itself
         elif not isinstance(members[k - 1], int) or not isinstance(members[k + 1], int):
             return None
         elif k >= 2 and members[k - 2] == "-":
             return None  # "a-c-e": ranges run together
     if not escapes and others <= _LONG_LIST:
         return None
-    ranges = "".join(
-        f"\\x{{{low:x}}}-\\x{{{high:x}}}" if high > low else f"\\x{{{low:x}}}"
-        for low, high in _ranges(sorted(ascii_members))
-    )
-    if negated:
-        return f"[^{ranges}]" if ranges else r"[\x{0}-\x{10ffff}]"
-    return f"[{ranges}{_NON_ASCII}]"
+    return form.text(below, negated)
 
 
-def _ranges(codes: list[int]) -> Iterator[tuple[int, int]]:
-    start = previous = -2
-    for code in codes:
-        if code != previous + 1:
-            if start >= 0:
-                yield start, previous
-            start = code
-        previous = code
-    if start >= 0:
-        yield start, previous
-
-
-def _escape(pattern: str, i: int, *, inside: bool, quick: bool = False) -> tuple[int, str]:
+def _escape(pattern: str, i: int, *, inside: bool, form: _Form | None = None) -> tuple[int, str]:
     ch = pattern[i + 1 : i + 2]
-    if quick and not inside and ch in _QUICK_OUTSIDE:
-        return i + 2, _QUICK_OUTSIDE[ch]
+    if form is not None and not inside and ch in _APPROXIMATED_ESCAPES:
+        return i + 2, _FORM_TABLES[form.key][0][ch]
     table = _INSIDE if inside else _OUTSIDE
     if ch in table:
         return i + 2, table[ch]
@@ -268,25 +321,29 @@ def stop_recording() -> None:
     _recorded = None
 
 
-def translate(pattern: str, flags: int = 0, *, quick: bool = False) -> str:
+def translate(pattern: str, flags: int = 0, *, quick: bool = False, latin: bool = False) -> str:
     """The RE2 pattern that matches what Python's `re` would, for the syntax we use.
-    With `quick`, the quick form of it (see Regex), which is the same when the pattern
-    has no class worth approximating."""
-    if quick and pattern.isascii() and not any(e in pattern for e in _APPROXIMATED):
+    With `quick` or `latin`, that approximate form of it (see Regex), which is the
+    exact one when the pattern has no class worth approximating."""
+    form = LATIN if latin else QUICK if quick else None
+    if form is None:
+        key = (pattern, flags)
+    elif pattern.isascii() and not any(e in pattern for e in _APPROXIMATED):
         return translate(pattern, flags)  # nothing to approximate: the exact form
-    key = (pattern, flags | _QUICK if quick else flags)
+    else:
+        key = (pattern, flags | form.key)
     found = _KNOWN.get(key)
     if found is not None:
-        # "" for a quick form: the same as the exact one (kept short in the cache)
-        return found if found or not quick else translate(pattern, flags)
-    translated = _translate(pattern, flags, quick)
+        # "" for an approximate form: the same as the exact one (kept short in the cache)
+        return found if found or form is None else translate(pattern, flags)
+    translated = _translate(pattern, flags, form)
     if _recorded is not None and len(_recorded) < _KNOWN_MAX:
-        same = quick and translated == translate(pattern, flags)
+        same = form is not None and translated == translate(pattern, flags)
         _recorded[key] = "" if same else translated
     return translated
 
 
-def _translate(pattern: str, flags: int, quick: bool = False) -> str:
+def _translate(pattern: str, flags: int, form: _Form | None = None) -> str:
     verbose = bool(flags & VERBOSE)
     out: list[str] = []
     i = 0
@@ -297,10 +354,10 @@ def _translate(pattern: str, flags: int, quick: bool = False) -> str:
                 out.append(" ")
                 i += 2
                 continue
-            i, text = _escape(pattern, i, inside=False, quick=quick)
+            i, text = _escape(pattern, i, inside=False, form=form)
             out.append(text)
         elif ch == "[":
-            text, i = _class(pattern, i, quick)
+            text, i = _class(pattern, i, form)
             out.append(text)
         elif ch == "(" and pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
             raise Unsupported(f"lookaround in {pattern!r}; test it in code")
@@ -403,8 +460,10 @@ class Regex:
     other character, which compiles and runs several times faster. The quick form
     accepts every path through the pattern the exact one does, and more, so its leftmost,
     first-preferred match is also the exact pattern's whenever the approximated classes
-    read only ASCII there (and the neighbours are not word characters); otherwise the
-    exact pattern searches again from the same place. Same matches, linear time.
+    read only ASCII there (and the neighbours are not word characters). Otherwise the
+    Latin form, exact below U+0240, searches again from the same place, checked the same
+    way, and only where it read more than Latin letters does the exact pattern search.
+    Same matches, linear time.
     """
 
     def __init__(
@@ -416,29 +475,34 @@ class Regex:
         lazy: bool = False,
         translated: bool = False,
         quick: str | None = None,
+        latin: Callable[[], str] | None = None,
     ) -> None:
         """With `lazy`, RE2 compiles the pattern on first use (the module-level patterns
         a run may never need cost the linter's start-up otherwise). `translated`: the
-        pattern is already `translate`'s output (its own fixed point), so not again, and
-        `quick` its quick form (`translate(..., quick=True)`) if it has one."""
+        pattern is already `translate`'s output (its own fixed point), so not again,
+        `quick` its quick form (`translate(..., quick=True)`) and `latin` what gives its
+        Latin form, when first needed (`translate(..., latin=True)`)."""
         if translated:
             exact = pattern
             body = pattern if quick is None else quick
         else:
             exact = translate(pattern, flags)
             body = translate(pattern, flags, quick=True)
+            latin = partial(translate, pattern, flags, latin=True)
         self.pattern = pattern
         self.whole_words = whole_words
         self._approximated = body != exact  # the body's own classes, not its neighbours
+        self._exact_body = exact
+        self._latin_form = latin
         if whole_words:
             exact = f"(?:^|{NOT_WORD})({exact})(?:{NOT_WORD}|$)"
-            body = f"(?:^|{_NEAR_NOT_WORD})({body})(?:{_NEAR_NOT_WORD}|$)"
+            body = f"(?:^|{QUICK.not_word})({body})(?:{QUICK.not_word}|$)"
         self._exact = exact if exact != body else ""
         self._body = body
         self._shift = 1 if whole_words else 0
         if not lazy:
-            # Compiled now so that a refused pattern fails here. The exact pattern
-            # differs only in some classes: it compiles when a search needs it.
+            # Compiled now so that a refused pattern fails here. The other forms differ
+            # only in some classes: they compile when a search needs them.
             self._re  # noqa: B018
 
     @property
@@ -462,6 +526,16 @@ class Regex:
         return twin
 
     @cached_property
+    def _latin(self) -> tuple[str, bool]:
+        """The Latin form as searched ("" when it is the exact one), and whether its own
+        classes differ from the exact pattern's (not only its neighbours)."""
+        body = self._exact_body if self._latin_form is None else self._latin_form()
+        approximated = body != self._exact_body
+        if self.whole_words:
+            body = f"(?:^|{LATIN.not_word})({body})(?:{LATIN.not_word}|$)"
+        return ("" if body == self._exact else body), approximated
+
+    @cached_property
     def _re(self) -> Any:
         return self._compile(self._body)
 
@@ -470,6 +544,10 @@ class Regex:
         # The binding's own call: one C++ search returning every group's span, without
         # the Python wrapper's generator and match object (most of the cost per match).
         return self._re._regexp
+
+    @cached_property
+    def _latin_raw(self) -> Any:
+        return self._compile(self._latin[0])._regexp
 
     @cached_property
     def _exact_raw(self) -> Any:
@@ -483,19 +561,33 @@ class Regex:
         """RE2's spans of the first match from `at`, as the exact pattern finds it (see
         the class's docstring)."""
         found: list[tuple[int, int]] = self._raw.Match(anchor, data, at, size)
-        if self._exact and found[0][0] >= 0:
-            start, end = found[self._shift]
-            if self._approximated and not data[start:end].isascii():
-                return self._exact_raw.Match(anchor, data, at, size)  # type: ignore[no-any-return]
-            if self.whole_words:
-                outer_start, outer_end = found[0]
-                if (
-                    outer_start < start
-                    and data[outer_start] >= 0x80
-                    and _maybe_word(data[outer_start:start])
-                ) or (end < outer_end and data[end] >= 0x80 and _maybe_word(data[end:outer_end])):
-                    return self._exact_raw.Match(anchor, data, at, size)  # type: ignore[no-any-return]
-        return found
+        if not self._exact or found[0][0] < 0 or self._holds(data, found, QUICK):
+            return found
+        if self._latin[0]:
+            found = self._latin_raw.Match(anchor, data, at, size)
+            if found[0][0] < 0 or self._holds(data, found, LATIN):
+                return found
+        return self._exact_raw.Match(anchor, data, at, size)  # type: ignore[no-any-return]
+
+    def _holds(self, data: bytes, found: list[tuple[int, int]], form: _Form) -> bool:
+        """Whether a match of `form` is the exact pattern's: its approximated classes
+        read nothing from the form's cut on, its neighbours no word character."""
+        start, end = found[self._shift]
+        # UTF-8 lead bytes from 0x80 (ASCII) or 0xC9 (U+0240) on start what is past it
+        first = 0x80 if form is QUICK else 0xC9
+        approximated = self._approximated if form is QUICK else self._latin[1]
+        if approximated and (
+            not data[start:end].isascii() if form is QUICK else _PAST_LATIN.search(data, start, end)
+        ):
+            return False
+        if self.whole_words:
+            outer_start, outer_end = found[0]
+            before = data[outer_start:start]
+            if outer_start < start and before[0] >= first and _maybe_word(before):
+                return False
+            if end < outer_end and data[end] >= first and _maybe_word(data[end:outer_end]):
+                return False
+        return True
 
     @cached_property
     def groups(self) -> int:
@@ -619,6 +711,9 @@ class Regex:
 
     def findall(self, text: str) -> list[str]:
         return [m.group() or "" for m in self.finditer(text)]
+
+
+_PAST_LATIN = re.compile(rb"[\xc9-\xff]")  # a byte of a character from U+0240 on
 
 
 def _is_word(ch: str) -> bool:

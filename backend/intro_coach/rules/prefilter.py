@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
@@ -133,6 +133,7 @@ class Phrases:
         wrap = "({})" if capture else "(?:{})"
         self._alternatives = tuple(wrap.format(a) for a in plain)
         self._quick = tuple(wrap.format(a) for a in quick)  # see linear.Regex
+        self._source = (tuple(alternatives), verbose, wrap)  # for the Latin form
         self._inline = inline
         # Which alternatives each required word lets through, as bits, so that ruling
         # patterns out costs one substring test per distinct word.
@@ -171,7 +172,17 @@ class Phrases:
             whole_words=self._whole_words,
             translated=True,
             quick=f"{self._inline}(?:{quick})",
+            latin=partial(self._latin_form, active),
         )
+
+    def _latin_form(self, active: tuple[int, ...]) -> str:
+        """The Latin form of these alternatives (linear.Regex), worked out when a search
+        first needs it: only drafts with accented letters next to a match do."""
+        alternatives, verbose, wrap = self._source
+        body = "|".join(
+            wrap.format(translate(alternatives[i], verbose, latin=True)) for i in active
+        )
+        return f"{self._inline}(?:{body})"
 
     def _pattern(self, text: str) -> tuple[Regex, tuple[int, ...]] | None:
         bits = self._always
