@@ -1,8 +1,9 @@
 // "Referred by" in the panel: a name the email does not give, typed by the user, reaches
 // the real backend with the next analysis and brings its card (the subject does not name
 // the referrer) and a subject naming them, which one click puts in the subject; clearing
-// it takes both away. In English and in French, at the panel's narrowest, where the line
-// must fit whole. Screenshots of it go to docs/extension/ with INTRO_COACH_DOCS_SHOTS=1.
+// it takes both away. A name found but wrong (a person merely mentioned): "no one
+// referred me" takes both away too, "Find automatically" brings them back. In English
+// and in French, at the panel's narrowest, where the line must fit whole. Screenshots of it go to docs/extension/ with INTRO_COACH_DOCS_SHOTS=1.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,7 +36,7 @@ describe.skipIf(!CHROMIUM)('the referrer typed in the panel', () => {
   const backend = withBackend(DOCS);
 
   for (const lang of ['en', 'fr'] as const) {
-    test(`${lang}: at the narrowest panel, type "Sally Smith": her card and a subject naming her, one click away; cleared, both go; a name in the email shows as found there, and a typed one wins over it`, async () => {
+    test(`${lang}: at the narrowest panel, type "Sally Smith": her card and a subject naming her, one click away; cleared, both go; a name in the email shows as found there, and a typed one wins over it; "no one referred me" takes its card and subjects away, "Find automatically" brings them back`, async () => {
       const words = messages(lang);
       // 850 px wide: beside the popup there is room for the narrowest panel only.
       const browser = await launch({ backendUrl: backend.url, lang, viewport: { width: 850, height: 900 } });
@@ -121,9 +122,67 @@ describe.skipIf(!CHROMIUM)('the referrer typed in the panel', () => {
         await expect.poll(() => c.panel.locator('.suggestions button[data-subject*="Pat Lee"]').count(), WAIT).toBe(0);
         expect(await source.textContent()).toBe(words.referrerFromUser!.message);
 
+        // Pat is only mentioned: cleared, Pat is found again; then "no one referred me".
+        const patChips = c.panel.locator('.suggestions button[data-subject*="Pat Lee"]');
+        const clear = line.locator('.referrer-clear');
+        const auto = line.locator('.referrer-auto');
+        await clear.click();
+        await expect.poll(() => input.inputValue(), WAIT).toBe('Pat Lee');
+        await patChips.first().waitFor(WAIT);
+        await c.finding('referrer-not-in-subject').waitFor(WAIT);
+        expect(await source.textContent()).toBe(words.referrerFromEmail!.message);
+        expect(await auto.isHidden()).toBe(true);
+        const nobody = line.getByRole('button', { name: words.referrerNobody!.message, exact: true });
+        expect(await nobody.getAttribute('title')).toBe(words.referrerNobody!.message);
+        await nobody.click();
+        await expect.poll(() => c.finding('referrer-not-in-subject').count(), WAIT).toBe(0);
+        await expect.poll(() => patChips.count(), WAIT).toBe(0);
+        expect(await c.panel.locator('.suggestions button[data-subject*="Sally Smith"]').count()).toBe(0);
+        expect(await input.inputValue()).toBe('');
+        expect(await source.textContent()).toBe(words.referrerNobodySaid!.message);
+        expect(await clear.isHidden()).toBe(true);
+        expect(await auto.textContent()).toBe(words.referrerAuto!.message);
+        // Still so after more typing in the body (each analysis carries it).
+        const stats = c.panel.locator('.stats');
+        const counted = await stats.textContent();
+        await c.body.click({ position: { x: 4, y: 4 } });
+        await page.keyboard.press('Control+Home');
+        await page.keyboard.type('Quick note. ');
+        await expect.poll(() => stats.textContent(), WAIT).not.toBe(counted);
+        expect(await c.finding('referrer-not-in-subject').count()).toBe(0);
+        expect(await patChips.count()).toBe(0);
+        expect(await input.inputValue()).toBe('');
+        // The "Find automatically" button fits the narrowest panel, beside or under the line.
+        const foot = await c.panel.evaluate((panel) => {
+          const r = (el: Element) => el.getBoundingClientRect();
+          const button = r(panel.querySelector('.referrer-auto')!);
+          return { inside: button.left >= r(panel).left && button.right <= r(panel).right, width: button.width };
+        });
+        expect(foot.inside).toBe(true);
+        expect(foot.width).toBeGreaterThan(40);
+        expect(await violations(page)).toEqual([]);
+        await c.panel.screenshot({ path: join(DOCS, `panel-referrer-nobody-${lang}.png`) });
+
+        // Back to automatic: Pat, her card and her subjects return.
+        await auto.click();
+        await expect.poll(() => input.inputValue(), WAIT).toBe('Pat Lee');
+        await c.finding('referrer-not-in-subject').waitFor(WAIT);
+        await patChips.first().waitFor(WAIT);
+        expect(await source.textContent()).toBe(words.referrerFromEmail!.message);
+        expect(await auto.isHidden()).toBe(true);
+        // Said nobody again, then a name typed over it wins.
+        await nobody.click();
+        await expect.poll(() => patChips.count(), WAIT).toBe(0);
+        await input.fill('Sally Smith');
+        await input.press('Enter');
+        await suggestion.first().waitFor(WAIT);
+        await c.finding('referrer-not-in-subject').waitFor(WAIT);
+        expect(await source.textContent()).toBe(words.referrerFromUser!.message);
+
         // Nothing of it was stored.
         const stored = JSON.stringify(await browser.worker.evaluate(async () => [await chrome.storage.sync.get(null), await chrome.storage.local.get(null), await chrome.storage.session.get(null)]));
         expect(stored).not.toContain('Sally');
+        expect(stored).not.toContain('Pat');
       } finally {
         await browser.close();
       }

@@ -30,6 +30,17 @@ describe('the referrer the user types', () => {
     expect(o.current).toBeNull();
     expect(o.clear()).toBe(false);
   });
+
+  test("nobody is '', apart from none; a name typed over it, or clear, leaves it", () => {
+    const o = new ReferrerOverride();
+    expect(o.nobody()).toBe(true);
+    expect(o.current).toBe('');
+    expect(o.nobody()).toBe(false);
+    expect(o.set('Sally Smith')).toBe(true);
+    expect(o.nobody()).toBe(true);
+    expect(o.clear()).toBe(true);
+    expect(o.current).toBeNull();
+  });
 });
 
 /** Every chrome.storage area, each call recorded: the referrer is draft content. */
@@ -74,7 +85,9 @@ describe('in the panel of each compose window', () => {
     findComposes(document).forEach((parts, i) => {
       const coach = new ComposeCoach(parts, async (_id, draft) => {
         drafts[i]!.push(draft);
-        return { kind: 'ok', response: response([], { referrer: draft.referrer ? { name: draft.referrer, source: 'user' } : found }) };
+        // As the backend answers: '' is the user saying nobody referred them.
+        const referrer = draft.referrer === '' ? null : draft.referrer ? { name: draft.referrer, source: 'user' as const } : found;
+        return { kind: 'ok', response: response([], { referrer }) };
       });
       coach.start();
       coaches.push(coach);
@@ -85,6 +98,8 @@ describe('in the panel of each compose window', () => {
         input: root.querySelector<HTMLInputElement>('.referrer input')!,
         label: root.querySelector<HTMLLabelElement>('.referrer label')!,
         clear: root.querySelector<HTMLButtonElement>('.referrer-clear')!,
+        auto: root.querySelector<HTMLButtonElement>('.referrer-auto')!,
+        root,
         source: () => root.querySelector('.referrer-source')!.textContent,
       };
     };
@@ -148,7 +163,54 @@ describe('in the panel of each compose window', () => {
     expect(drafts[0]!.at(-1)!.referrer).toBeNull();
     expect(one.input.value).toBe('Pat Doe');
     expect(one.source()).toBe('Found in the email');
+    // Back to automatic, a name found: the button now offers "nobody referred me".
+    expect(one.clear.hidden).toBe(false);
+    expect(one.clear.getAttribute('aria-label')).toBe("No one referred me (don't use this name)");
+    expect(calls.filter((c) => !c.endsWith('.get'))).toEqual([]);
+  });
+
+  test('a name found but wrong: "no one referred me", then back to automatic, or a name typed over it', async () => {
+    const { drafts, field } = startTwo({ name: 'Pat Doe', source: 'body' });
+    await vi.advanceTimersByTimeAsync(0);
+    const one = field(0);
+    expect(one.auto.hidden).toBe(true);
+    expect(one.clear.title).toBe("No one referred me (don't use this name)");
+
+    one.clear.click();
+    expect(one.input.value).toBe('');
+    expect(one.source()).toBe('You said no one referred you.');
     expect(one.clear.hidden).toBe(true);
+    expect(one.auto.hidden).toBe(false);
+    expect(one.auto.textContent).toBe('Find automatically');
+    expect(one.root.activeElement).toBe(one.input); // the button pressed is gone
+    await vi.advanceTimersByTimeAsync(300);
+    expect(drafts[0]!.at(-1)!.referrer).toBe('');
+    expect(drafts[1]!.every((d) => d.referrer === null)).toBe(true);
+    // The answer (no referrer) keeps it so; leaving the box empty changes nothing.
+    expect(one.source()).toBe('You said no one referred you.');
+    one.input.blur();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(drafts[0]!.at(-1)!.referrer).toBe('');
+
+    // Back to automatic: the name found shows at once, and goes with the next analysis.
+    one.auto.click();
+    expect(one.input.value).toBe('Pat Doe');
+    expect(one.source()).toBe('Found in the email');
+    expect(one.auto.hidden).toBe(true);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(drafts[0]!.at(-1)!.referrer).toBeNull();
+
+    // Emptying the name found says the same as the button; a name typed then wins.
+    typeIn(one.input, '');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(drafts[0]!.at(-1)!.referrer).toBe('');
+    expect(one.source()).toBe('You said no one referred you.');
+    typeIn(one.input, 'Sally Smith');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(drafts[0]!.at(-1)!.referrer).toBe('Sally Smith');
+    expect(one.source()).toBe('Typed by you');
+    expect(one.auto.hidden).toBe(true);
+    expect(one.clear.getAttribute('aria-label')).toBe('Clear the name you typed (find the referrer automatically)');
     expect(calls.filter((c) => !c.endsWith('.get'))).toEqual([]);
   });
 
@@ -180,5 +242,9 @@ describe('in the panel of each compose window', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(field(0).label.textContent).toBe('Recommandé par');
     expect(field(0).source()).toBe('Trouvé dans votre Gmail');
+    expect(field(0).clear.getAttribute('aria-label')).toBe("Personne ne m'a recommandé (ne pas retenir ce nom)");
+    field(0).clear.click();
+    expect(field(0).source()).toBe('Vous avez indiqué que personne ne vous a recommandé.');
+    expect(field(0).auto.textContent).toBe('Trouver automatiquement');
   });
 });

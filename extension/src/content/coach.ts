@@ -350,9 +350,12 @@ export class ComposeCoach {
     this.requestLayout();
   }
 
-  /** A referrer typed or cleared in the panel: asked about like an edit of the draft. */
-  private setReferrer(name: string | null): void {
-    if (this.stopped || !this.referrer.set(name ?? '')) return;
+  /** A referrer typed, cleared or said to be nobody in the panel: asked about like an
+   * edit of the draft. */
+  private setReferrer(value: string | null): void {
+    if (this.stopped) return;
+    const changed = value === null ? this.referrer.clear() : value === '' ? this.referrer.nobody() : this.referrer.set(value);
+    if (!changed) return;
     this.onEdit('body');
   }
 

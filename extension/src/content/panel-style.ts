@@ -81,7 +81,10 @@ button.icon { border: 0; padding: 2px 8px; color: #5f6368; font-size: 14px; line
 .referrer-input::placeholder { color: #5f6368; opacity: 1; }
 .referrer-clear { flex: none; }
 .referrer-clear[hidden] { display: none; }
-.referrer-source { margin: 2px 0 0; font-size: 11px; color: #5f6368; overflow-wrap: anywhere; }
+.referrer-foot { display: flex; flex-wrap: wrap; align-items: center; column-gap: 6px; }
+.referrer-source { flex: 1 1 8em; min-width: 0; margin: 2px 0 0; font-size: 11px; color: #5f6368; overflow-wrap: anywhere; }
+.referrer-auto { flex: none; margin-top: 2px; padding: 1px 8px; font-size: 11px; }
+.referrer-auto[hidden] { display: none; }
 .pill {
   position: absolute; left: 0; top: 0; display: inline-flex; align-items: center; gap: 6px; width: 120px; height: 28px;
   padding: 0 10px; border-radius: 14px; border: 1px solid #dadce0; background: #fff; color: #202124;

@@ -20,7 +20,8 @@ export interface PanelState {
   subjectEditable: boolean;
   /** True until the first answer, so an empty list does not claim "all good" too early. */
   pending: boolean;
-  /** The referrer the user typed for this window (null: none), and the one last found. */
+  /** What the user said about the referrer of this window (null: nothing, find it; '':
+   * nobody referred them; else the name typed), and the one last found. */
   referrer?: { typed: string | null; found: FoundReferrer };
 }
 
@@ -35,8 +36,9 @@ export interface PanelActions {
   resized(): void;
   /** Escape pressed in the panel or on the pill. */
   escape(): void;
-  /** The user typed a referrer (null: cleared, back to the one found automatically). */
-  setReferrer(name: string | null): void;
+  /** The user typed a referrer (null: cleared, back to the one found automatically;
+   * '': nobody referred them). */
+  setReferrer(value: string | null): void;
 }
 
 /** One card: a problem, found in one place or several (a resume attached and announced). */

@@ -19,8 +19,10 @@ export function normalizeReferrer(raw: string): string | null {
 }
 
 /**
- * The referrer the user gave for one compose window. In memory only, like the draft it
- * belongs to: never written to chrome.storage or anywhere else, gone with the window.
+ * What the user said about the referrer of one compose window, as the request's
+ * `referrer`: null, nothing (the backend finds one); '' (the user says nobody referred
+ * them); or the name they typed. In memory only, like the draft it belongs to: never
+ * written to chrome.storage or anywhere else, gone with the window.
  */
 export class ReferrerOverride {
   private value: string | null = null;
@@ -29,16 +31,25 @@ export class ReferrerOverride {
     return this.value;
   }
 
-  /** True when the value changed (and the draft needs another look). */
+  /** A name typed; empty goes back to automatic. True when the value changed (and the
+   * draft needs another look). */
   set(raw: string): boolean {
-    const next = normalizeReferrer(raw);
-    if (next === this.value) return false;
-    this.value = next;
-    return true;
+    return this.become(normalizeReferrer(raw));
+  }
+
+  /** The user says nobody referred them: whoever the backend would find, wasn't. */
+  nobody(): boolean {
+    return this.become('');
   }
 
   clear(): boolean {
-    return this.set('');
+    return this.become(null);
+  }
+
+  private become(next: string | null): boolean {
+    if (next === this.value) return false;
+    this.value = next;
+    return true;
   }
 }
 
@@ -53,17 +64,25 @@ const SOURCE: Record<NonNullable<FoundReferrer>['source'], MessageKey> = {
 let fieldCount = 0;
 
 /**
- * The panel's "Referred by" line: the referrer the backend found and where from, in a
- * small text box the user can type over. Enter or leaving the box applies it; the clear
- * button (or emptying the box) goes back to the referrer found automatically. It is built
- * once and kept across renders, so typing in it is never interrupted by an answer.
+ * The panel's "Referred by" line, in one of three states: automatic (the referrer the
+ * backend found and where from, or none), a name the user typed, or the user's word that
+ * nobody referred them. Typing over the box and pressing Enter or leaving it gives a name;
+ * the ✕ button says nobody when the name was found automatically, and clears a typed one
+ * (back to automatic); emptying the box does the same; "Find automatically" undoes
+ * "nobody". It is built once and kept across renders, so typing in it is never
+ * interrupted by an answer.
  */
 export class ReferrerField {
   readonly element: HTMLElement;
   private readonly input: HTMLInputElement;
   private readonly clearButton: HTMLButtonElement;
+  private readonly autoButton: HTMLButtonElement;
   private readonly source: HTMLElement;
+  /** What the user said (null: nothing, '': nobody), as last rendered. */
+  private typed: string | null = null;
   private found: FoundReferrer = null;
+  /** The last referrer found automatically, shown again at once on going back to it. */
+  private auto: FoundReferrer = null;
   /** What the box shows when the user is not editing it. */
   private shown = '';
   /** The user changed the box since it last showed `shown`: an answer must not undo that. */
@@ -85,13 +104,14 @@ export class ReferrerField {
       'aria-describedby': `${id}-source`,
     });
     this.clearButton = h(doc, 'button', { type: 'button', class: 'icon referrer-clear', 'aria-label': t('referrerClear'), title: t('referrerClear'), hidden: true }, '✕');
+    this.autoButton = h(doc, 'button', { type: 'button', class: 'referrer-auto', 'aria-label': t('referrerAutoTitle'), title: t('referrerAutoTitle'), hidden: true }, t('referrerAuto'));
     this.source = h(doc, 'p', { class: 'referrer-source', id: `${id}-source` });
     this.element = h(
       doc,
       'div',
       { class: 'referrer' },
       h(doc, 'div', { class: 'referrer-row' }, h(doc, 'label', { for: id }, t('referrerLabel')), this.input, this.clearButton),
-      this.source,
+      h(doc, 'div', { class: 'referrer-foot' }, this.source, this.autoButton),
     );
     this.input.addEventListener('keydown', guarded('referrer key', (e: KeyboardEvent) => this.onKey(e)));
     // Gmail's keyboard shortcuts listen on the page: from inside our shadow root a key
@@ -100,29 +120,41 @@ export class ReferrerField {
     this.input.addEventListener('input', () => (this.dirty = true));
     this.input.addEventListener('change', guarded('referrer change', () => this.commit()));
     this.input.addEventListener('blur', guarded('referrer blur', () => this.commit()));
+    // A typed name: cleared, back to automatic. A name found: not the referrer, nobody is.
+    // A hidden button is not there to press (a script's click on it changes nothing).
     this.clearButton.addEventListener(
       'click',
-      guarded('referrer clear', () => {
-        this.input.value = '';
-        this.commit();
-        this.input.focus();
-      }),
+      guarded('referrer clear', () => this.clearButton.hidden || this.choose(this.typed === null ? '' : null)),
+    );
+    this.autoButton.addEventListener(
+      'click',
+      guarded('referrer auto', () => this.autoButton.hidden || this.choose(null)),
     );
     // Until the first answer nothing is known: the line says nothing rather than "none".
     this.input.placeholder = t('referrerPlaceholder');
   }
 
-  /** What the user gave (null: nothing) and what the last answer found. */
+  /** What the user said (null: nothing, '': nobody referred them) and what the last
+   * answer found. */
   update(typed: string | null, found: FoundReferrer): void {
+    this.typed = typed;
     this.found = found;
     // A "user" answer to a request sent before the box was cleared is stale: not shown.
-    const auto = found && found.source !== 'user' ? found : null;
+    const auto = typed === null && found && found.source !== 'user' ? found : null;
+    if (typed === null) this.auto = auto;
     this.shown = typed ?? auto?.name ?? '';
     // Never under the user's fingers: an answer arriving while they type keeps their text.
     if (!this.dirty) this.input.value = this.shown;
     this.input.placeholder = t('referrerPlaceholder');
-    this.clearButton.hidden = typed === null;
-    this.source.textContent = typed !== null ? t('referrerFromUser') : auto ? t(SOURCE[auto.source]) : t('referrerNone');
+    const clear = typed ? 'referrerClear' : typed === null && auto ? 'referrerNobody' : null;
+    this.clearButton.hidden = clear === null;
+    if (clear) {
+      this.clearButton.setAttribute('aria-label', t(clear));
+      this.clearButton.title = t(clear);
+    }
+    this.autoButton.hidden = typed !== '';
+    this.source.textContent =
+      typed === '' ? t('referrerNobodySaid') : typed !== null ? t('referrerFromUser') : auto ? t(SOURCE[auto.source]) : t('referrerNone');
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -141,14 +173,24 @@ export class ReferrerField {
     e.stopPropagation();
   }
 
-  /** Applies the box: the same text as shown changes nothing; empty goes back to automatic. */
+  /** A button's choice; the focus goes to the box, as the button may have gone. */
+  private choose(value: string | null): void {
+    this.dirty = false;
+    this.apply(value);
+    this.update(value, value === null ? this.auto : null);
+    this.input.focus();
+  }
+
+  /** Applies the box: the same text as shown changes nothing. Emptied, a typed name goes
+   * back to automatic, and a name found automatically is taken as "nobody". */
   private commit(): void {
     const value = normalizeReferrer(this.input.value);
     this.dirty = false;
     // Leaving the name found as it was is not typing one.
     if (value !== normalizeReferrer(this.shown)) {
-      this.apply(value);
-      this.update(value, this.found);
+      const next = value === null && this.typed === null ? '' : value;
+      this.apply(next);
+      this.update(next, next === null ? this.auto : this.found);
     }
     this.input.value = this.shown;
   }

@@ -10,7 +10,8 @@ export interface DraftSnapshot {
 
 /**
  * Reads one compose window as the analyzer wants it: quoted text and signature left out.
- * `referrer` is the one the user typed in the panel, if any (it wins over one found).
+ * `referrer` is what the user said in the panel: the name they typed (it wins over one
+ * found), '' for nobody, or null.
  */
 export function readDraft(parts: gmail.ComposeParts, referrer: string | null = null): DraftSnapshot {
   const body = extractText(parts.body, gmail.isNotWrittenHere);

@@ -36,6 +36,8 @@ export interface DraftFields {
   cc: Recipient[];
   attachments: Attachment[];
   thread_id: string | null;
+  /** null: the backend finds the referrer; '': the user says nobody referred them; else
+   * the name the user typed. */
   referrer: string | null;
 }
 
