@@ -68,7 +68,7 @@ describe.skipIf(!CHROMIUM)('Connect Gmail from the options page', () => {
     await options.locator('#gmail-connection').screenshot({ path: join(SCREENSHOTS, 'gmail-connected.png') });
   });
 
-  test('a compose window to Jordan gets the referrer from the mailbox', async () => {
+  test('a compose window to Jordan gets the referrer from the mailbox; "no one referred me" sets it aside, "Find automatically" brings it back', async () => {
     const page = await openGmail(browser);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     const id = await openCompose(page);
@@ -85,6 +85,19 @@ describe.skipIf(!CHROMIUM)('Connect Gmail from the options page', () => {
     }
     await suggestion.waitFor(WAIT);
     await c.finding('referrer-not-in-subject').waitFor(WAIT);
+    const source = c.panel.locator('.referrer-source');
+    expect(await source.textContent()).toBe('Found in your Gmail');
+    // The user says Sally did not refer them: her card and subjects go, and stay gone.
+    await c.panel.getByRole('button', { name: "No one referred me (don't use this name)", exact: true }).click();
+    await expect.poll(() => c.finding('referrer-not-in-subject').count(), WAIT).toBe(0);
+    await expect.poll(() => suggestion.count(), WAIT).toBe(0);
+    expect(await source.textContent()).toBe('You said no one referred you.');
+    expect(await c.panel.getByText(/introduced you, but/).count()).toBe(0);
+    // Found again from the mailbox on the way back.
+    await c.panel.locator('.referrer-auto').click();
+    await suggestion.waitFor(WAIT);
+    await c.finding('referrer-not-in-subject').waitFor(WAIT);
+    expect(await source.textContent()).toBe('Found in your Gmail');
     await page.close();
   });
 
