@@ -1,10 +1,11 @@
-"""A pattern's quick form (linear.Regex) never changes what a search finds.
+"""A pattern's approximate forms (linear.Regex) never change what a search finds.
 
-Every pattern that reads drafts is searched both ways, its quick form first (with the
-exact one where non-ASCII text calls for it) and its exact form only, over text made of
-its own words glued to and mixed with what the quick form approximates: accented and
-non-Latin letters, non-ASCII digits and numerals, combining marks, curly quotes, dashes,
-no-break spaces, and the two characters whose case folds to ASCII (Kelvin sign, long s).
+Every pattern that reads drafts is searched both ways, its quick form first (then its
+Latin form and its exact one where non-ASCII text calls for them) and its exact form
+only, over text made of its own words glued to and mixed with what the forms
+approximate: accented and non-Latin letters, non-ASCII digits and numerals, combining
+marks, curly quotes, dashes, no-break spaces, and characters whose case folds across a
+form's cut (Kelvin sign, long s, micro sign).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tests.test_linear_time import _TEXT_REGEXES
 NON_ASCII = [
     "é", "É", "ü", "ß", "ñ", "Ø", "ł", "ğ", "α", "Ω", "ж", "Д", "中", "ا", "\u0301",
     "٣", "²", "Ⅻ", "½", "’", "‘", "“", "”", "—", "–", "\u00a0", "\u2009", "…", "•",
-    "\u212a", "\u017f", "😀", "\u200b",
+    "\u212a", "\u017f", "µ", "Μ", "ȿ", "ɐ", "😀", "\u200b",
 ]  # fmt: skip
 ASCII = [" ", " ", "-", "'", ",", ".", "\n", "_", "3", "A", "z"]
 
