@@ -197,6 +197,7 @@ def test_no_thanks_and_thanks_far_from_the_close() -> None:
         "I would appreciate the chance to talk.",
         "I'd really appreciate hearing from you.",
         "I'd be grateful for your support with my application.",
+        "I'd really appreciate your advice on the move.",
     ],
 )
 def test_a_request_to_appreciate_is_not_thanks(close: str) -> None:
@@ -240,7 +241,6 @@ CALL = "I teach science in Portland. Would you be open to a call sometime soon? 
     [
         {"subject": "Re: UX research"},
         {"subject": "RE: UX research"},
-        {"subject": "Fwd: UX research"},
         {"subject": "AW: UX research"},
         {"thread_id": "18c2f0a1b2"},
     ],
@@ -249,6 +249,15 @@ def test_replies_skip_first_outreach_checks(extra: dict[str, str]) -> None:
     assert set(by_rule(run(BARE))) | set(by_rule(run(CALL))) >= SHAPE
     assert not SHAPE & set(by_rule(run(BARE, **extra)))
     assert not SHAPE & set(by_rule(run(CALL, **extra)))
+
+
+def test_a_forward_is_a_first_outreach_for_its_own_words() -> None:
+    # "Fwd:" puts the message on a thread, but the writer's words above the forwarded
+    # mail are what a new reader gets first: a bare "bumping this" asks for nothing.
+    quoted = "\n\n---------- Forwarded message ---------\nFrom: Alex <alex@example.com>\n" + CALL
+    bump = "Hi Ms. Park, just bumping this up in case it got buried. Best, Alex" + quoted
+    assert {"no-clear-ask", "no-thanks"} <= set(by_rule(run(bump, subject="Fwd: UX research")))
+    assert not SHAPE & set(by_rule(run(bump, subject="Re: UX research")))
 
 
 def test_quoted_history_makes_a_reply() -> None:

@@ -19,6 +19,7 @@ from intro_coach.text import (
 _REPLY_SUBJECT = linear.compile(
     r"^\s*(?:re|aw|sv|antw|r|rif|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:", linear.IGNORECASE
 )
+_FORWARD_SUBJECT = linear.compile(r"^\s*(?:fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:", linear.IGNORECASE)
 
 
 @dataclass
@@ -32,7 +33,10 @@ class Draft:
     html: Extracted | None
     attachments: list[Attachment]
     recipient_names: frozenset[str]
-    is_reply: bool
+    is_reply: bool  # it goes on a thread: its subject and quoted mail are the thread's
+    # A forward ("Fwd: ..."): on a thread too, but its own words are a new message to a
+    # new reader, who gets them as a first outreach.
+    is_forward: bool = False
 
     @cached_property
     def stats(self) -> TextStats:
@@ -69,6 +73,7 @@ def prepare(request: AnalyzeRequest) -> Draft:
         or (html is not None and html.has_history)
         or found.history
     )
+    forward = is_reply and ":" in request.subject and bool(_FORWARD_SUBJECT.match(request.subject))
     return Draft(
         subject=request.subject,
         body=body,
@@ -78,4 +83,5 @@ def prepare(request: AnalyzeRequest) -> Draft:
         attachments=request.attachments,
         recipient_names=_fold_names(request),
         is_reply=is_reply,
+        is_forward=forward,
     )

@@ -218,8 +218,9 @@ def too_long(
 
 
 def _shape_applies(draft: Draft) -> bool:
-    """Ask, time frame, opinion and thanks are advice for a first outreach."""
-    return not draft.is_reply and draft.stats.words >= MIN_WORDS_FOR_SHAPE
+    """Ask, time frame, opinion and thanks are advice for a first outreach (a forward's
+    own words are one)."""
+    return (not draft.is_reply or draft.is_forward) and draft.stats.words >= MIN_WORDS_FOR_SHAPE
 
 
 def job_ask(draft: Draft, pack: Pack, reading: Reading) -> list[Hit]:
