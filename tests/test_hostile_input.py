@@ -42,6 +42,15 @@ TEXT_SHAPES: dict[str, Callable[[int], str]] = {
     "hyphens": lambda n: _fill("-", n),
     "one long sentence of asks": lambda n: _fill("would you, could you share advice, ", n),
     "many asking sentences": lambda n: _fill("Would you share your advice on a job? ", n),
+    # Words joined by non-ASCII spaces: a quick form's `\\w+` runs over them, and each
+    # refused match once sent the next search to the end of the text again.
+    "words joined by no-break spaces": lambda n: _fill("the\u00a0big\u00a0opening\u00a0", n),
+    "accented words and dashes": lambda n: _fill("éé—", n),
+    # Conversations named before the request, each once searched to the request's end.
+    "a call, a call, ... then the ask": lambda n: (
+        _fill("a call, ", n - 26) + "and I'd love your advice."
+    ),
+    "a resume named attached over and over": lambda n: _fill("I attached my CV. ", n),
 }
 
 HTML_SHAPES: dict[str, Callable[[int], str]] = {

@@ -69,7 +69,7 @@ def _shapes(pattern: str) -> Shapes:
         "quote marks": lambda n: _fill("> ", n),
         "capitals": lambda n: _fill("Ab Cd ", n),
         # Each phrase next to a non-ASCII letter: the quick whole-word match is refused
-        # in code and the exact pattern searches again (linear.Regex._find).
+        # in code and the exact pattern searches again (linear.Regex._finder).
         "accented neighbours": lambda n: _fill("é" + "é ".join(words) + "ü ", n),
         "accents glued": lambda n: _fill("ß" + "ß".join(words) + "ß", n),
     }

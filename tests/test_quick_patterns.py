@@ -18,8 +18,11 @@ import pytest
 import re2
 
 from intro_coach import linear
+from intro_coach.analyzer import analyze
+from intro_coach.rules import checks
 from intro_coach.rules.pack import default_pack
 from intro_coach.rules.prefilter import Phrases
+from intro_coach.schema import AnalyzeRequest
 from tests.test_linear_time import _TEXT_REGEXES
 
 NON_ASCII = [
@@ -113,18 +116,23 @@ def test_form_tables_are_re2s(form: linear._Form) -> None:
 @pytest.mark.parametrize(
     ("pattern", "quick", "latin"),
     [
+        # (From the cut on, case-sensitively: under (?i) RE2 would fold "ſ" to s.)
         (
             r"\w+",
-            r"[\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}\x{80}-\x{10ffff}]+",
-            r"[\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}\x{aa}\x{b2}-\x{b3}\x{b5}"
-            r"\x{b9}-\x{ba}\x{bc}-\x{be}\x{c0}-\x{d6}\x{d8}-\x{f6}\x{f8}-\x{23f}"
-            r"\x{240}-\x{10ffff}]+",
+            r"(?:[\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}]|(?-i:[\x{80}-\x{10ffff}]))+",
+            r"(?:[\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}\x{aa}\x{b2}-\x{b3}\x{b5}"
+            r"\x{b9}-\x{ba}\x{bc}-\x{be}\x{c0}-\x{d6}\x{d8}-\x{f6}\x{f8}-\x{23f}]"
+            r"|(?-i:[\x{240}-\x{10ffff}]))+",
         ),
-        (r"\d", r"[\x{30}-\x{39}\x{80}-\x{10ffff}]", r"[\x{30}-\x{39}\x{240}-\x{10ffff}]"),
-        (r"[^\W\d_]", r"[\x{41}-\x{5a}\x{61}-\x{7a}\x{80}-\x{10ffff}]", None),
+        (
+            r"\d",
+            r"(?:[\x{30}-\x{39}]|(?-i:[\x{80}-\x{10ffff}]))",
+            r"(?:[\x{30}-\x{39}]|(?-i:[\x{240}-\x{10ffff}]))",
+        ),
+        (r"[^\W\d_]", r"(?:[\x{41}-\x{5a}\x{61}-\x{7a}]|(?-i:[\x{80}-\x{10ffff}]))", None),
         (
             r"[\w-]",
-            r"[\x{2d}\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}\x{80}-\x{10ffff}]",
+            r"(?:[\x{2d}\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}]|(?-i:[\x{80}-\x{10ffff}]))",
             None,
         ),
         (r"[^\w,.]", r"[^\x{2c}\x{2e}\x{30}-\x{39}\x{41}-\x{5a}\x{5f}\x{61}-\x{7a}]", None),
@@ -142,3 +150,30 @@ def test_translation_forms(pattern: str, quick: str | None, latin: str | None) -
         assert re2.compile(translated)  # RE2 reads it
         if expected is not None:
             assert translated == expected
+
+
+@pytest.mark.parametrize(
+    "letter", ["s", "S", "k", "K", "\u017f", "\u212a", "ß", "å", "µ", "ƀ", "Ɓ"]
+)
+def test_a_digit_class_matches_no_letter_under_ignorecase(letter: str) -> None:
+    # RE2 folds case across the whole class under (?i): "ſ" and the Kelvin sign, from the
+    # range an approximate form adds, would bring in s and k (and the Latin form's range
+    # ß, å, µ...).
+    regex = linear.Regex(r"\d+ min", linear.IGNORECASE)
+    assert regex.search(f"{letter} min") is None
+    assert regex.search("20 min") is not None
+
+
+def test_a_company_named_with_s_and_k_is_not_a_count_of_applications() -> None:
+    body = (
+        "Hi Dana,\n\nI am an engineer who applied to SK hynix last spring, and I have "
+        "attached my resume for context. Would you have 20 minutes for a call next week? "
+        "I would love your advice.\n\nThank you,\nAlex"
+    )
+    found = analyze(
+        AnalyzeRequest.model_validate({"subject": "Quick question", "body": {"text": body}})
+    )
+    assert "resume-attached" in {f.rule for f in found.findings}
+    # "it's hours": the s before the space is no digit of a duration.
+    said = "Would you have 20 minutes for a call next week, even though it's hours of work?"
+    assert [m.group() for m in checks._HOURS.finditer(said)] == []

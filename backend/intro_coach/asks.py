@@ -22,7 +22,7 @@ section).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, TypeVar
@@ -471,13 +471,16 @@ class AskWords:
                 # "I'm preparing for a meeting with my board, and I'd value your thoughts":
                 # a meeting named in a statement before the request is not the one asked for.
                 first = framed[0] if opener is None else min(framed[0], opener[0])
+                talks = [a.end for a in asks if a.kind == "conversation" and a.end <= first]
+                # (Up to the request's first words: "..., and I'd love", "... and would")
+                new_statement = _statements(paragraph, min(talks), first + 8) if talks else None
                 asks = [
                     a
                     for a in asks
                     if a.kind != "conversation"
                     or a.end > first
-                    # (Up to the request's first words: "..., and I'd love", "... and would")
-                    or _NEW_STATEMENT.search(paragraph[a.end : first + 8]) is None
+                    or new_statement is None
+                    or not new_statement(a.end)
                 ]
             if opener is not None and not asks:
                 # An open question to the reader with nothing else asked in it: their view.
@@ -528,13 +531,40 @@ def _overlap(a: Ask, b: Ask) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def _statements(paragraph: str, lo: int, end: int) -> Callable[[int], bool]:
+    """Whether a new statement begins between a given start (from `lo` on) and `end`,
+    as a search of _NEW_STATEMENT in paragraph[start:end] says. The conversation asks of
+    a sentence all ask it up to the same end: the stretch is scanned once from the
+    earliest and each looks its own start up (a search per ask would read the rest of
+    the sentence again for each: quadratic in "a call, a call, ..., and I'd love")."""
+    spans = [(lo + s, lo + e) for s, e in _NEW_STATEMENT.spans(paragraph[lo:end])]
+
+    def after(start: int) -> bool:
+        if bisect_left(spans, (start, -1)) < len(spans):
+            return True  # a match from `start` on
+        # The last match began before `start` and may run past it; from `start` a match
+        # inside it could still be found (not seen so far: asks end on a word).
+        return (
+            bool(spans)
+            and spans[-1][1] > start
+            and (_NEW_STATEMENT.search(paragraph[start:end]) is not None)
+        )
+
+    return after
+
+
 def _dedupe(asks: list[Ask]) -> list[Ask]:
     """One ask per kind and place: overlapping phrases of one kind are one ask."""
     kept: list[Ask] = []
+    # In order of start, an ask lies in a kept one of its kind when that kind's kept asks
+    # reach past its start (one look per ask: a sentence of thousands of "a call, "
+    # compared each with all the others before).
+    reach: dict[str, int] = {}
     for ask in sorted(asks, key=lambda a: (a.start, -a.end)):
-        if any(k.kind == ask.kind and k.start <= ask.start < k.end for k in kept):
+        if reach.get(ask.kind, -1) > ask.start:
             continue
         kept.append(ask)
+        reach[ask.kind] = max(reach.get(ask.kind, -1), ask.end)
     return kept
 
 

@@ -127,7 +127,11 @@ class _Form(NamedTuple):
         )
         if negated:
             return f"[^{ranges}]" if ranges else r"[\x{0}-\x{10ffff}]"
-        return f"[{ranges}\\x{{{self.cut:x}}}-\\x{{10ffff}}]"
+        # Everything from the cut on, case-sensitively: under (?i) RE2 would also fold
+        # that range back below the cut ("ſ" is an s, the Kelvin sign a k), and a quick
+        # \d would match letters.
+        rest = f"(?-i:[\\x{{{self.cut:x}}}-\\x{{10ffff}}])"
+        return f"(?:[{ranges}]|{rest})" if ranges else rest
 
     @property
     def outside(self) -> dict[str, str]:
@@ -559,20 +563,31 @@ class Regex:
         return self._compile(self._exact)._regexp
 
     def _finder(self, ascii_text: bool) -> Callable[[Any, bytes, int, int], Any]:
-        """RE2's search itself when its quick form cannot differ (ASCII text)."""
-        return self._raw.Match if ascii_text or not self._exact else self._find
+        """The search for one scan of a text: RE2's own when its quick form cannot differ
+        (ASCII text). Otherwise a form that was refused once is not searched again in
+        the same scan: each refused search may have read to the end of the text (a quick
+        `\\w+` runs over every non-ASCII character), and a refusal per match would make
+        the scan quadratic; the next form searches the rest."""
+        if ascii_text or not self._exact:
+            return self._raw.Match  # type: ignore[no-any-return]
+        level = 0  # the form searched first: 0 quick, 1 Latin, 2 exact
 
-    def _find(self, anchor: Any, data: bytes, at: int, size: int) -> list[tuple[int, int]]:
-        """RE2's spans of the first match from `at`, as the exact pattern finds it (see
-        the class's docstring)."""
-        found: list[tuple[int, int]] = self._raw.Match(anchor, data, at, size)
-        if not self._exact or found[0][0] < 0 or self._holds(data, found, QUICK):
-            return found
-        if self._latin[0]:
-            found = self._latin_raw.Match(anchor, data, at, size)
-            if found[0][0] < 0 or self._holds(data, found, LATIN):
-                return found
-        return self._exact_raw.Match(anchor, data, at, size)  # type: ignore[no-any-return]
+        def find(anchor: Any, data: bytes, at: int, size: int) -> list[tuple[int, int]]:
+            nonlocal level
+            found: list[tuple[int, int]]
+            if level == 0:
+                found = self._raw.Match(anchor, data, at, size)
+                if found[0][0] < 0 or self._holds(data, found, QUICK):
+                    return found
+                level = 1 if self._latin[0] else 2
+            if level == 1:
+                found = self._latin_raw.Match(anchor, data, at, size)
+                if found[0][0] < 0 or self._holds(data, found, LATIN):
+                    return found
+                level = 2
+            return self._exact_raw.Match(anchor, data, at, size)  # type: ignore[no-any-return]
+
+        return find
 
     def _holds(self, data: bytes, found: list[tuple[int, int]], form: _Form) -> bool:
         """Whether a match of `form` is the exact pattern's: its approximated classes

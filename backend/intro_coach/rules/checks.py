@@ -429,11 +429,13 @@ def told_elsewhere(draft: Draft, found: Hit) -> bool:
     """Whether a resume the text names as attached was attached to applications elsewhere,
     per its sentence."""
     text = draft.body
-    start, end = found.start, found.end
-    while start > 0 and text[start - 1] not in _SENTENCE_MARK and found.start - start < 300:
-        start -= 1
-    while end < len(text) and text[end] not in _SENTENCE_MARK and end - found.end < 300:
-        end += 1
+    # Up to 300 characters each way, to the nearest sentence mark (str.rfind and find in
+    # C: a character loop here cost 0.4 s on a draft naming its resume thousands of times).
+    low, high = max(0, found.start - 300), min(len(text), found.end + 300)
+    start = max((text.rfind(mark, low, found.start) + 1 for mark in _SENTENCE_MARK), default=low)
+    start = max(start, low)
+    ends = [at for mark in _SENTENCE_MARK if (at := text.find(mark, found.end, high)) >= 0]
+    end = min(ends, default=high)
     return _APPLIED_ELSEWHERE.search(text[start:end]) is not None
 
 
