@@ -124,19 +124,20 @@ def hit(
 
 def _plain_hit(pack: Pack, check_id: str, field: FieldName) -> Hit:
     """A whole-email finding (an empty span at 0): the same on every draft, so built
-    once per pack (kept by the pack's identity: a pack is not hashable)."""
-    key = (id(pack), check_id, field)
-    kept = _PLAIN_HITS.get(key)
-    if kept is not None and kept[0] is pack:
-        return kept[1]
-    if len(_PLAIN_HITS) >= 256:  # packs built and dropped (tests): start again
-        _PLAIN_HITS.clear()
-    made = _hit(pack, check_id, field, 0, 0, "", None, None, None, {})
-    _PLAIN_HITS[key] = (pack, made)
-    return made
+    once per pack. Only the last pack's are kept (a pack is not hashable, and one is in
+    use at a time: holding older ones would keep them alive)."""
+    global _PLAIN_HITS
+    kept_pack, hits = _PLAIN_HITS
+    if kept_pack is not pack:
+        hits = {}
+        _PLAIN_HITS = (pack, hits)
+    found = hits.get((check_id, field))
+    if found is None:
+        found = hits[check_id, field] = _hit(pack, check_id, field, 0, 0, "", None, None, None, {})
+    return found
 
 
-_PLAIN_HITS: dict[tuple[int, str, str], tuple[Pack, Hit]] = {}
+_PLAIN_HITS: tuple[Pack | None, dict[tuple[str, str], Hit]] = (None, {})
 
 
 def _hit(
