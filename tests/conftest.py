@@ -27,6 +27,23 @@ def free_port() -> int:
         return port
 
 
+def analysis_processes(pid: int) -> list[int]:
+    """The analysis processes (workers.py) of the server `pid`, not its other children
+    (LanguageTool), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == pid and b"intro_coach.workers" in command:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
 @dataclass
 class Server:
     url: str

@@ -2,8 +2,8 @@
 
 Every cache is bounded in bytes (the paragraph memo, paragraph splits, answers), so once
 they are full the process stays the same size however many new drafts arrive. A real
-`intro-coach serve` on loopback with its default settings; the resident size is read
-from /proc, as an operator's monitoring would.
+`intro-coach serve` on loopback with its default settings; the resident size of the
+server and its analysis processes is read from /proc, as an operator's monitoring would.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from intro_coach.schema import MAX_BODY_CHARS
-from tests.conftest import start_server
+from tests.conftest import analysis_processes, start_server
 
 _WORDS = "advice career research teaching design product team study market data".split()
 # A leak of even 0.5 MB a draft shows as 30 MB over the last 60 drafts.
@@ -43,6 +43,13 @@ def _rss_mb(pid: int) -> float:
     raise AssertionError("no VmRSS")
 
 
+def _server_rss_mb(pid: int) -> float:
+    """The server's and its analysis processes' (which hold the analyzer's caches)."""
+    children = analysis_processes(pid)
+    assert children, "no analysis process"
+    return _rss_mb(pid) + sum(_rss_mb(child) for child in children)
+
+
 def test_distinct_large_drafts_level_off(tmp_path: Path) -> None:
     server = start_server(tmp_path)
     try:
@@ -53,7 +60,7 @@ def test_distinct_large_drafts_level_off(tmp_path: Path) -> None:
                 assert answer.status_code == 200, answer.text
                 assert answer.json()["stats"]["words"] > 1_000
                 if i + 1 in (60, 120):
-                    sizes.append(_rss_mb(server.process.pid))
+                    sizes.append(_server_rss_mb(server.process.pid))
     finally:
         server.stop()
     after_60, after_120 = sizes

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Hashable
@@ -13,12 +12,10 @@ from functools import partial
 from typing import Any
 
 import anyio.to_thread
-import msgspec
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intro_coach import __version__, metrics
@@ -30,16 +27,16 @@ from intro_coach.auth.router import connection_of, require_session
 from intro_coach.auth.router import router as gmail_router
 from intro_coach.cache import ByteLRU
 from intro_coach.config import Settings
+from intro_coach.draft_json import Refusal, read_draft
 from intro_coach.guards import BodyDeadline, OriginGuard
 from intro_coach.lanes import Lanes
 from intro_coach.languagetool import GrammarBackend
 from intro_coach.logs import RequestId
-from intro_coach.schema import MAX_BODY_CHARS, AnalyzeRequest
+from intro_coach.schema import AnalyzeRequest
+from intro_coach.workers import AnalysisProcesses, Failed, Unavailable
 
 log = logging.getLogger("intro_coach")
 
-_TOO_LARGE = {"string_too_long", "too_long"}
-_LARGE_FIELDS = {("body", "text"), ("body", "html"), ("attachments",)}
 ANSWER_CACHE_BYTES = 8 * 2**20
 # In an answer cut short by the analyzer's time budget (checks.notes), which is not kept.
 _BUDGET_NOTE = b"time budget reached"
@@ -130,102 +127,21 @@ class _WithoutQuery(logging.Filter):
         return True
 
 
-# Deeper than any request needs (the deepest field is four levels down); Python's own
-# parser, used for lone surrogates, would recurse into the thousands.
-MAX_JSON_DEPTH = 32
-
-
-class _TooDeep(ValueError):
-    pass
-
-
-def _too_deep() -> JSONResponse:
-    detail = f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep"
-    return JSONResponse({"detail": detail}, status_code=422)
-
-
-_DECODER = msgspec.json.Decoder(AnalyzeRequest)
-
-
-def _parse(body: bytes) -> AnalyzeRequest:
-    """The request in `body`; ValidationError when it is not one, _TooDeep when its JSON
-    nests deeper than MAX_JSON_DEPTH."""
-    try:
-        return _DECODER.decode(body)
-    except msgspec.DecodeError:
-        pass
-    # Refused by msgspec, which is strict: the pydantic twin decides, as it always has
-    # (it converts "5" to 5, lists every problem, and lone surrogates are read below).
-    model = _parse_with_twin(body)
-    try:
-        return msgspec.convert(model.model_dump(), AnalyzeRequest, strict=False)
-    except msgspec.ValidationError as exc:  # not known to happen: still a 422, not a 500
-        error = {"type": "value_error", "loc": (), "input": None, "ctx": {"error": str(exc)}}
-        raise ValidationError.from_exception_data("AnalyzeRequest", [error]) from None  # type: ignore[list-item]
-
-
-def _parse_with_twin(body: bytes) -> BaseModel:
-    try:
-        return twins.AnalyzeRequest.model_validate_json(body)
-    except ValidationError as exc:
-        if exc.errors()[0]["type"] != "json_invalid":
-            raise
-        invalid = exc
-    # JavaScript's JSON.stringify writes a half-cut emoji as a lone surrogate escape
-    # ("\ud83d"), which the fast parsers refuse. Python's parser reads it; each lone
-    # surrogate becomes U+FFFD, one UTF-16 unit as well, so offsets still line up.
-    if "recursion limit" in str(invalid):
-        raise _TooDeep  # the fast parser stops at its own depth limit
-    try:
-        data = json.loads(body)
-    except RecursionError:
-        raise _TooDeep from None
-    except ValueError:
-        raise invalid from None
-    return twins.AnalyzeRequest.model_validate(_without_lone_surrogates(data))
-
-
-def _without_lone_surrogates(value: Any, depth: int = 0) -> Any:
-    if depth > MAX_JSON_DEPTH:
-        raise _TooDeep
-    if isinstance(value, str):
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    if isinstance(value, list):
-        return [_without_lone_surrogates(v, depth + 1) for v in value]
-    if isinstance(value, dict):
-        return {
-            _without_lone_surrogates(k, depth + 1): _without_lone_surrogates(v, depth + 1)
-            for k, v in value.items()
-        }
-    return value
-
-
-def _errors(exc: ValidationError) -> list[dict[str, Any]]:
-    # The input itself is left out: it is the user's draft, and can be 100,000 characters.
-    return [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
-
-
-def _validation_response(exc: ValidationError) -> JSONResponse:
-    errors = _errors(exc)
-    for error in exc.errors():
-        if error["type"] in _TOO_LARGE and tuple(error["loc"]) in _LARGE_FIELDS:
-            field = ".".join(str(p) for p in error["loc"])
-            limit = f"{MAX_BODY_CHARS} characters" if field.startswith("body") else "50 attachments"
-            return JSONResponse(
-                {"detail": f"{field} is too large; the limit is {limit}", "errors": errors},
-                status_code=413,
-            )
-    return JSONResponse({"detail": errors}, status_code=422)
-
-
 def _read_draft(body: bytes) -> AnalyzeRequest | JSONResponse:
     """The draft in `body`, or the 4xx that says why it is not one."""
-    try:
-        return _parse(body)
-    except ValidationError as exc:
-        return _validation_response(exc)
-    except _TooDeep:
-        return _too_deep()
+    draft = read_draft(body)
+    if isinstance(draft, Refusal):
+        return JSONResponse(draft.content, status_code=draft.status)
+    return draft
+
+
+def _analysis_trouble(exc: Unavailable | Failed) -> JSONResponse:
+    if isinstance(exc, Unavailable):  # a crashed or stuck analysis process, replaced
+        return JSONResponse(
+            {"detail": f"{exc}; try again"}, status_code=503, headers={"Retry-After": "1"}
+        )
+    log.error("unexpected %s in the analysis", exc.kind)
+    return JSONResponse({"detail": "internal error"}, status_code=500)
 
 
 class _App(FastAPI):
@@ -246,12 +162,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # answering promptly while a 100 KB draft is analysed.
     sys.setswitchinterval(0.001)
     grammar = GrammarBackend.from_settings(settings)
+    processes = (
+        AnalysisProcesses(settings.analyze_processes, settings.analyze_budget_seconds)
+        if settings.analyze_processes > 0
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if grammar.announce:
             log.warning("%s", grammar.off_reason)
         grammar.start()
+        if processes is not None:
+            processes.start()  # they warm up while this process does
         await anyio.to_thread.run_sync(warm_up)
         # What was built so far (the pack, compiled patterns) lives as long as the
         # process: out of the collector's way, full collections stay short.
@@ -262,6 +185,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # After the server stopped taking requests and the in-flight ones finished:
             # the LanguageTool child (if any) stops, the Gmail connection closes.
             grammar.stop()
+            if processes is not None:
+                processes.close()
             if app.state.gmail is not None:
                 app.state.gmail.close()
 
@@ -290,6 +215,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/metrics", tags=["service"], include_in_schema=False)
     async def prometheus_metrics() -> Response:
+        if processes is not None:
+            for tally in await processes.tallies():
+                metrics.absorb(tally)
         body, content_type = metrics.render()
         return Response(body, media_type=content_type)
 
@@ -306,18 +234,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         draft = _read_draft(await request.body())
         if isinstance(draft, JSONResponse):
             return draft
-        if "authorization" not in request.headers or app.state.gmail is None:
-            body = await run_analysis(draft)
-        else:
-            body = await _analyze_with_gmail(request, draft)
+        try:
+            if "authorization" not in request.headers or app.state.gmail is None:
+                body = await run_analysis(draft)
+            else:
+                body = await _analyze_with_gmail(request, draft)
+        except (Unavailable, Failed) as exc:
+            return _analysis_trouble(exc)
         return Response(body, media_type="application/json")
 
     lanes = Lanes(settings.analyze_threads)
 
     async def run_analysis(draft: AnalyzeRequest, size: int = 0, **known: Any) -> bytes:
-        """The analyzer in a worker thread (lanes.py), never on the event loop, within
-        its processor-time budget; the JSON is written there too. `size`: the request's
-        size in bytes, which picks the lane."""
+        """The analyzer in an analysis process (workers.py) or a worker thread
+        (lanes.py), never on the event loop, within its processor-time budget; the JSON
+        is written there too. `size`: the request's size in bytes, which picks the
+        process or lane."""
+        if processes is not None:
+            return await processes.draft(draft, size, **known)
 
         def work() -> bytes:
             result = analyze(draft, budget_seconds=settings.analyze_budget_seconds, **known)
@@ -341,10 +275,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         answer = answers.get(key)
         metrics.cache_lookup("answers", answer is not None)
         if answer is None:
-            draft = _read_draft(body)
-            if isinstance(draft, JSONResponse):
-                return draft
-            answer = await run_analysis(draft, len(body))
+            try:
+                if processes is not None:  # it reads the body too
+                    status, answer = await processes.body(body)
+                    if status != 200:
+                        return Response(answer, status_code=status, media_type="application/json")
+                else:
+                    draft = _read_draft(body)
+                    if isinstance(draft, JSONResponse):
+                        return draft
+                    answer = await run_analysis(draft, len(body))
+            except (Unavailable, Failed) as exc:
+                return _analysis_trouble(exc)
             if _BUDGET_NOTE not in answer:
                 answers.put(key, answer)
         return Response(answer, media_type="application/json")
@@ -426,6 +368,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routes = frozenset(p for r in app.routes if "{" not in (p := getattr(r, "path", "{")))
     app.add_middleware(metrics.ObserveRequests, paths=routes)
     # In front of all of them, doing what they do for its own requests (analyze_route.py).
+    app.state.run_analysis = run_analysis  # for the add-on's cards
     app.front = partial(
         AnalyzeRoute,
         answer=answer_analyze,

@@ -67,8 +67,12 @@ class Settings:
     body_timeout_seconds: float = 10.0
     # The analyzer's processor time per request (its own thread's, so that queueing
     # behind others never counts); past it, the answer carries the findings ready and a
-    # note naming the rules not run. Threads: analyses at once.
+    # note naming the rules not run. Processes (workers.py): the first for ordinary
+    # drafts, the others for large ones; 0 runs analyses on `analyze_threads` threads of
+    # the server's own process instead (lanes.py).
     analyze_budget_seconds: float = 0.15
+    # (On Windows the event loop cannot watch pipes: threads there.)
+    analyze_processes: int = 2 if os.name == "posix" else 0
     analyze_threads: int = 2
 
     # --- Grammar (LanguageTool). An existing server, or jars to run one as a child. ---
@@ -170,6 +174,7 @@ class Settings:
                 env.get("INTRO_COACH_BODY_TIMEOUT_SECONDS", cls.body_timeout_seconds)
             ),
             analyze_budget_seconds=float(env.get("INTRO_COACH_ANALYZE_BUDGET_MS", "150")) / 1000,
+            analyze_processes=int(env.get("INTRO_COACH_ANALYZE_PROCESSES", cls.analyze_processes)),
             analyze_threads=int(env.get("INTRO_COACH_ANALYZE_THREADS", cls.analyze_threads)),
             data_dir=Path(data_dir) if data_dir else default_data_dir(),
             database_url=database_url or None,

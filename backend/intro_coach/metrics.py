@@ -32,7 +32,6 @@ from intro_coach import timing
 # The method is the client's word: any other becomes "other", as unknown paths do.
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
-_STAGE_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25)
 
 REQUESTS = Counter(
     "intro_coach_http_requests",
@@ -50,7 +49,7 @@ ANALYZER_SECONDS = Histogram(
     "Analyzer time per stage: prepare (text extraction), referrer, phrases (the rule "
     "pack's phrase rules), checks (whole-email checks), suggestions.",
     ["stage"],
-    buckets=_STAGE_BUCKETS,
+    buckets=timing.STAGE_BUCKETS,
 )
 CALL_SECONDS = Histogram(
     "intro_coach_dependency_call_duration_seconds",
@@ -81,11 +80,35 @@ _STAGES: dict[str, Any] = {}
 _LOOKUPS: dict[tuple[str, bool], Any] = {}
 
 
-def _observe_stage(stage: str, seconds: float) -> None:
+def _stage(stage: str) -> Any:
     child = _STAGES.get(stage)
     if child is None:
         child = _STAGES[stage] = ANALYZER_SECONDS.labels(stage)
-    child.observe(seconds)
+    return child
+
+
+def _observe_stage(stage: str, seconds: float) -> None:
+    _stage(stage).observe(seconds)
+
+
+def absorb(tally: dict[str, Any]) -> None:
+    """Adds what an analysis process counted (workers.Tally) to this process's metrics:
+    per stage, how many timings fell in each bucket and their sum; per cache, lookups."""
+    stages = tally.get("stages")
+    for stage, counts in stages.items() if isinstance(stages, dict) else ():
+        if not isinstance(counts, list) or len(counts) != len(timing.STAGE_BUCKETS) + 2:
+            continue
+        child = _stage(str(stage))
+        # prometheus-client keeps a histogram's buckets uncumulated, as the tally does;
+        # it has no public call that adds n observations at once.
+        for bucket, count in zip(child._buckets, counts, strict=False):
+            if count:
+                bucket.inc(count)
+        child._sum.inc(counts[-1])
+    caches = tally.get("caches")
+    for entry in caches if isinstance(caches, list) else ():
+        if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], int):
+            cache_lookup(str(entry[0]), bool(entry[1]), entry[2])
 
 
 def enable_analyzer_timing() -> None:

@@ -10,6 +10,9 @@ from collections.abc import Callable
 Sink = Callable[[str, float], None]
 CacheSink = Callable[[str, bool, int], None]
 
+# Upper bounds of the stage-time histogram, in seconds (metrics.py; workers.Tally).
+STAGE_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25)
+
 _sink: Sink | None = None
 _cache_sink: CacheSink | None = None
 

@@ -21,7 +21,7 @@ from intro_coach.addon.events import Event, parse
 from intro_coach.addon.mailbox import Introduction, OpenMessage, introduction, reply_raw
 from intro_coach.addon.verify import Verifier
 from intro_coach.addon.views import Referral, Urls
-from intro_coach.analyzer import Context, analyze, with_grammar
+from intro_coach.analyzer import Context, with_grammar
 from intro_coach.config import Settings
 from intro_coach.gmail.cache import TTLCache
 from intro_coach.referrer import parse_person, referrer_subjects
@@ -29,11 +29,13 @@ from intro_coach.schema import (
     MAX_BODY_CHARS,
     MAX_SUBJECT_CHARS,
     AnalyzeRequest,
+    AnalyzeResponse,
     Body,
     Options,
     Recipient,
 )
 from intro_coach.store import UserInfo
+from intro_coach.workers import Unavailable
 
 log = logging.getLogger("intro_coach.addon")
 
@@ -216,11 +218,19 @@ def router(settings: Settings) -> APIRouter:
         context = Context(referrer=referrer[:200]) if referrer else None
         # Grammar runs beside the rules, within its own deadline, on the same draft.
         grammar = request.app.state.grammar
-        rules, spelling = await asyncio.gather(
-            asyncio.to_thread(analyze, draft, context=context),
-            asyncio.to_thread(grammar.analyze, draft, context),
-        )
-        result = with_grammar(rules, spelling)
+        # The rules where /v1/analyze runs them (an analysis process, within the time
+        # budget), as JSON.
+        try:
+            rules, spelling = await asyncio.gather(
+                request.app.state.run_analysis(draft, context=context),
+                asyncio.to_thread(grammar.analyze, draft, context),
+            )
+        except Unavailable:
+            card = views.problem_card(
+                addon.urls, "Couldn't check that", "The checker restarted. Please try again."
+            )
+            return _json(cards.pushed_card(card))
+        result = with_grammar(AnalyzeResponse.model_validate_json(rules), spelling)
         return _json(cards.pushed_card(views.result_card(addon.urls, result, bool(subject))))
 
     @api.post("/actions/subject")

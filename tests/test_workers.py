@@ -1,0 +1,225 @@
+"""The analysis processes beside the server (workers.py): what they get, and what a
+client sees when one crashes, hangs, or the server stops. A real `intro-coach serve` on
+loopback; the processes are found and signalled through /proc, as an operator would."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pickle
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from intro_coach.draft_json import read_draft
+from intro_coach.lanes import LARGE_BYTES
+from intro_coach.schema import AnalyzeRequest
+from intro_coach.workers import BODY, METRICS, PICKLED, AnalysisProcess
+from tests.conftest import Server, analysis_processes, start_server
+
+DRAFT = {
+    "subject": "Hello",
+    "body": {"text": "Hi Dana,\n\nSally Smith suggested I contact you. Could we talk?\n\nAda"},
+}
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"  # ended, waiting for its parent to read its status
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture()
+def served(tmp_path: Path) -> Iterator[Server]:
+    server = start_server(tmp_path, {"INTRO_COACH_GOOGLE_CLIENT_SECRET": "CANARY-SECRET"})
+    yield server
+    server.stop()
+
+
+def test_drafts_are_analysed_in_two_processes_that_hold_no_secret(served: Server) -> None:
+    with httpx.Client(base_url=served.url, timeout=10) as client:
+        assert client.post("/v1/analyze", json=DRAFT).json()["referrer"]["name"] == "Sally Smith"
+    children = analysis_processes(served.process.pid)
+    assert len(children) == 2
+    for child in children:
+        environment = Path(f"/proc/{child}/environ").read_bytes()
+        assert b"CANARY-SECRET" not in environment
+        assert b"INTRO_COACH_" not in environment
+
+
+def test_a_killed_analysis_process_is_replaced_and_no_request_fails(served: Server) -> None:
+    with httpx.Client(base_url=served.url, timeout=10) as client:
+        assert client.post("/v1/analyze", json=DRAFT).status_code == 200
+        first = analysis_processes(served.process.pid)
+        for child in first:
+            os.kill(child, signal.SIGKILL)
+        _wait_for(lambda: all(_gone(c) for c in first))
+        for i in range(5):
+            draft = {**DRAFT, "subject": f"Hello {i}"}
+            answer = client.post("/v1/analyze", json=draft)
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["referrer"]["name"] == "Sally Smith"
+    assert not set(analysis_processes(served.process.pid)) & set(first)
+
+
+def test_a_stuck_analysis_process_gets_503_then_a_new_one_answers(served: Server) -> None:
+    with httpx.Client(base_url=served.url, timeout=30) as client:
+        assert client.post("/v1/analyze", json=DRAFT).status_code == 200
+        ordinary = analysis_processes(served.process.pid)[0]
+        os.kill(ordinary, signal.SIGSTOP)
+        started = time.monotonic()
+        stuck = client.post("/v1/analyze", json={**DRAFT, "subject": "Stuck"})
+        waited = time.monotonic() - started
+        assert stuck.status_code == 503
+        assert stuck.headers["retry-after"] == "1"
+        assert "try again" in stuck.json()["detail"]
+        assert 4.5 < waited < 15  # 5 s without an answer, then it is replaced
+        again = client.post("/v1/analyze", json={**DRAFT, "subject": "Stuck"})
+        assert again.status_code == 200
+        assert again.json()["referrer"]["name"] == "Sally Smith"
+        _wait_for(lambda: _gone(ordinary))
+    log = served.stop()
+    assert "analysis process analyze-0 answered nothing for 5 s and was replaced" in log
+    assert "Sally" not in log and "Dana" not in log
+
+
+def test_a_short_draft_is_not_queued_behind_large_ones(served: Server) -> None:
+    large = {"body": {"text": ("Would you share your advice on a job? " * 2700)[:100_000]}}
+    assert len(str(large)) > LARGE_BYTES
+    timings: list[float] = []
+
+    def send_large() -> None:
+        with httpx.Client(base_url=served.url, timeout=60) as client:
+            for i in range(6):
+                text = f"{i} " + large["body"]["text"][2:]
+                assert client.post("/v1/analyze", json={"body": {"text": text}}).is_success
+
+    with httpx.Client(base_url=served.url, timeout=10) as client:
+        client.post("/v1/analyze", json=DRAFT).raise_for_status()
+        senders = [threading.Thread(target=send_large) for _ in range(3)]
+        for sender in senders:
+            sender.start()
+        time.sleep(0.2)
+        while any(s.is_alive() for s in senders):
+            started = time.perf_counter()
+            draft = {**DRAFT, "subject": f"Hello {len(timings)}"}
+            assert client.post("/v1/analyze", json=draft).status_code == 200
+            timings.append(time.perf_counter() - started)
+            time.sleep(0.02)
+        for sender in senders:
+            sender.join()
+    # Queued behind three 100 KB drafts, each up to its 150 ms budget, it would wait
+    # 0.45 s; alone in its process it waits for nothing but the processor.
+    timings.sort()
+    assert timings and timings[len(timings) // 2] < 0.25, timings
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_the_analysis_processes_end_with_the_server(tmp_path: Path, how: signal.Signals) -> None:
+    server = start_server(tmp_path)
+    try:
+        httpx.post(f"{server.url}/v1/analyze", json=DRAFT, timeout=10).raise_for_status()
+        children = analysis_processes(server.process.pid)
+        assert len(children) == 2
+    finally:
+        server.process.send_signal(how)
+        server.process.wait(timeout=30)
+    # Killed, the server cannot end them: each sees its input end, and ends.
+    _wait_for(lambda: all(_gone(child) for child in children))
+
+
+def test_in_process_threads_answer_the_same_bytes(tmp_path: Path, served: Server) -> None:
+    (tmp_path / "threads").mkdir()
+    threads = start_server(tmp_path / "threads", {"INTRO_COACH_ANALYZE_PROCESSES": "0"})
+    bodies = [
+        DRAFT,
+        {"body": {"html": "<p>Could I pick your brain?</p><p>Resume attached.</p>"}},
+        {"body": {"text": "x"}, "options": {"ignored": "nope"}},
+    ]
+    try:
+        assert not analysis_processes(threads.process.pid)
+        for body in bodies:
+            a = httpx.post(f"{served.url}/v1/analyze", json=body, timeout=10)
+            b = httpx.post(f"{threads.url}/v1/analyze", json=body, timeout=10)
+            assert (a.status_code, a.content) == (b.status_code, b.content)
+        # A lone surrogate (read by the lenient parser), and JSON cut short.
+        for raw, status in ((b'{"body": {"text": "\\ud83d ok"}}', 200), (b'{"body": {"te', 422)):
+            a = httpx.post(f"{served.url}/v1/analyze", content=raw, timeout=10)
+            b = httpx.post(f"{threads.url}/v1/analyze", content=raw, timeout=10)
+            assert a.status_code == b.status_code == status
+            assert a.content == b.content
+    finally:
+        threads.stop()
+
+
+def test_metrics_include_what_the_analysis_processes_counted(served: Server) -> None:
+    with httpx.Client(base_url=served.url, timeout=10) as client:
+        before = client.get("/metrics").text
+        for i in range(3):
+            client.post("/v1/analyze", json={**DRAFT, "subject": f"Hi {i}"}).raise_for_status()
+        text = client.get("/metrics").text
+        again = client.get("/metrics").text
+
+    def value(page: str, name: str) -> float:
+        return sum(float(line.split()[-1]) for line in page.splitlines() if line.startswith(name))
+
+    stage = 'intro_coach_analyzer_stage_seconds_count{stage="phrases"}'
+    assert value(text, stage) - value(before, stage) == 3
+    assert value(again, stage) == value(text, stage)  # taken once, not counted again
+    inf = 'intro_coach_analyzer_stage_seconds_bucket{le="+Inf",stage="phrases"}'
+    assert value(text, inf) == value(text, stage)
+    assert value(text, 'intro_coach_cache_lookups_total{cache="analyzer_paragraphs"') > 0
+
+
+def test_what_cannot_be_analysed_is_an_error_by_type_only() -> None:
+    """The child answers an exception with its type's name, never its message (which
+    may quote the draft), and goes on answering."""
+
+    async def run() -> list[tuple[int, bytes]]:
+        process = AnalysisProcess("test", 0.15)
+        try:
+            broken = process.submit(PICKLED, b"not a pickle")
+            fine = process.submit(PICKLED, pickle.dumps((_request(), {})))
+            body = process.submit(BODY, b'{"body": {"text": "Hi"}, "options": 3}')
+            tally = process.submit(METRICS, b"")
+            return list(await asyncio.gather(broken, fine, body, tally))
+        finally:
+            process.close()
+
+    (s1, a1), (s2, a2), (s3, a3), (s4, a4) = asyncio.run(run())
+    assert (s1, a1) == (500, b"UnpicklingError")
+    assert s2 == 200 and b'"findings"' in a2
+    assert s3 == 422 and b'"options"' in a3
+    assert s4 == 200 and b'"stages"' in a4
+
+
+def _request() -> AnalyzeRequest:
+    draft = read_draft(b'{"body": {"text": "Could I pick your brain?"}}')
+    assert isinstance(draft, AnalyzeRequest)
+    return draft
+
+
+def test_a_body_larger_than_the_pipe_goes_through(served: Server) -> None:
+    """50,000 emoji (100,000 characters, the limit) escaped as JSON: 0.6 MB, ten times a
+    pipe's buffer, written to the analysis process in pieces as the pipe drains."""
+    body = b'{"body": {"text": "' + b"\\ud83d\\ude00" * 50_000 + b'"}}'
+    assert len(body) > 500_000
+    answer = httpx.post(f"{served.url}/v1/analyze", content=body, timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["stats"]["words"] >= 0
