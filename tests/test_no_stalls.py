@@ -85,6 +85,22 @@ def test_deep_json_is_refused_with_a_reason(server: Server) -> None:
                 assert "nested more than" in response.json()["detail"]
 
 
+def test_a_request_with_thousands_of_problems_gets_a_short_refusal(server: Server) -> None:
+    """170,000 unknown keys fit in 2 MB; 190,000 listed one by one took 1.8 s and made
+    a 17 MB answer."""
+    keys = ",".join(f'"k{i}":1' for i in range(170_000))
+    body = f'{{"body": {{"text": "Hi"}}, {keys}}}'.encode()
+    started = time.perf_counter()
+    response = httpx.post(f"{server.url}/v1/analyze", content=body, timeout=30)
+    assert time.perf_counter() - started < GENEROUS
+    assert response.status_code == 422
+    assert len(response.content) < 1_000
+    assert response.json()["detail"].startswith("170000 problems in the request; the first:")
+    # A few problems are still listed one by one, each with its place.
+    few = httpx.post(f"{server.url}/v1/analyze", json={"subject": 5, "to": "x"}, timeout=30)
+    assert [e["loc"] for e in few.json()["detail"]] == [["body", "subject"], ["body", "to"]]
+
+
 def test_lone_surrogates_still_read_at_a_normal_depth(server: Server) -> None:
     body = '{"subject": "Hi \\ud83d", "body": {"text": "Could I pick your brain?"}}'
     response = httpx.post(f"{server.url}/v1/analyze", content=body.encode(), timeout=30)

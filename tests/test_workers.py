@@ -8,6 +8,7 @@ import asyncio
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,10 +17,18 @@ from pathlib import Path
 import httpx
 import pytest
 
+from intro_coach import workers
 from intro_coach.draft_json import read_draft
 from intro_coach.lanes import LARGE_BYTES
 from intro_coach.schema import AnalyzeRequest
-from intro_coach.workers import BODY, METRICS, PICKLED, AnalysisProcess
+from intro_coach.workers import (
+    BODY,
+    METRICS,
+    PICKLED,
+    AnalysisProcess,
+    AnalysisProcesses,
+    Unavailable,
+)
 from tests.conftest import Server, analysis_processes, start_server
 
 DRAFT = {
@@ -223,3 +232,74 @@ def test_a_body_larger_than_the_pipe_goes_through(served: Server) -> None:
     answer = httpx.post(f"{served.url}/v1/analyze", content=body, timeout=30)
     assert answer.status_code == 200, answer.text
     assert answer.json()["stats"]["words"] >= 0
+
+
+def test_a_child_that_cannot_start_gets_503s_not_a_restart_per_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No executable: 503 at once. One that exits before answering: 503 for its
+    requests, then 503s without a new start for a second, then it is tried again."""
+
+    async def run() -> list[str]:
+        seen = []
+        process = AnalysisProcess("test", 0.15)
+        monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+        with pytest.raises(Unavailable, match="could not start"):
+            process.submit(BODY, b"{}")
+        process._no_start_before = 0.0  # as if the pause were over
+        monkeypatch.setattr(sys, "executable", "/bin/false")
+        try:
+            for _ in range(3):
+                try:
+                    await asyncio.wait_for(process.submit(BODY, b"{}"), 10)
+                except Unavailable as exc:
+                    seen.append(str(exc))
+            await asyncio.sleep(workers.RESTART_PAUSE_SECONDS + 0.1)
+            with pytest.raises(Unavailable, match="stopped"):
+                await asyncio.wait_for(process.submit(BODY, b"{}"), 10)
+        finally:
+            process.close()
+        return seen
+
+    seen = asyncio.run(run())
+    assert seen[0].startswith("the analysis process stopped (exit status 1)")
+    assert seen[1:] == ["the analysis process is starting again"] * 2
+
+
+def test_a_sigterm_to_the_process_group_leaves_the_analysis_processes_serving(
+    served: Server,
+) -> None:
+    with httpx.Client(base_url=served.url, timeout=10) as client:
+        client.post("/v1/analyze", json=DRAFT).raise_for_status()
+        children = analysis_processes(served.process.pid)
+        for child in children:
+            os.kill(child, signal.SIGTERM)
+        time.sleep(0.5)
+        assert analysis_processes(served.process.pid) == children
+        answer = client.post("/v1/analyze", json={**DRAFT, "subject": "After SIGTERM"})
+        assert answer.status_code == 200
+
+
+def test_timings_a_busy_child_hands_over_late_are_still_counted() -> None:
+    async def run() -> list[dict[str, object]]:
+        taken: list[dict[str, object]] = []
+        process = AnalysisProcesses(1, 0.15)
+        try:
+            await process.body(b'{"body": {"text": "Could I pick your brain?"}}')
+            busy = process.body(
+                b'{"body": {"text": "' + b"Would you share advice? " * 4000 + b'"}}'
+            )
+            pending = asyncio.ensure_future(busy)
+            await asyncio.sleep(0)  # the large draft is submitted first
+            await process.tallies(taken.append, timeout=0.0)
+            assert taken == []  # not back yet
+            await pending
+            await asyncio.wait_for(process.body(b'{"body": {"text": "Hi"}}'), 10)
+        finally:
+            process.close()
+        return taken
+
+    taken = asyncio.run(run())
+    assert len(taken) == 1
+    stages = taken[0]["stages"]
+    assert isinstance(stages, dict) and stages["phrases"][-2] >= 0

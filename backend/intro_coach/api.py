@@ -216,8 +216,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/metrics", tags=["service"], include_in_schema=False)
     async def prometheus_metrics() -> Response:
         if processes is not None:
-            for tally in await processes.tallies():
-                metrics.absorb(tally)
+            await processes.tallies(metrics.absorb)
         body, content_type = metrics.render()
         return Response(body, media_type=content_type)
 
@@ -303,7 +302,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 headers={"Retry-After": str(max(1, round(retry)))},
             )
         context, status = await connection.context.context_for(session.user_id, session.key, draft)
-        return await run_analysis(draft, context=context, checks_status=status)
+        size = len(await request.body())  # read already: Starlette keeps it
+        return await run_analysis(draft, size, context=context, checks_status=status)
 
     @app.post(
         "/v1/grammar",

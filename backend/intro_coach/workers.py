@@ -33,7 +33,7 @@ import signal
 import struct
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from intro_coach import timing
@@ -49,6 +49,9 @@ _ANSWER = struct.Struct("<IHI")  # id, status, payload length
 _ENV = ("PATH", "HOME", "XDG_CACHE_HOME", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "VIRTUAL_ENV")
 # Shortest wait, whatever the budget, before a child that gives no answer is replaced.
 MIN_HANG_SECONDS = 5.0
+# After a child could not start, or ended before its first answer, requests get 503s
+# for this long instead of starting another at once.
+RESTART_PAUSE_SECONDS = 1.0
 
 
 class Unavailable(Exception):
@@ -81,6 +84,10 @@ class AnalysisProcess:
         self._flushing = False  # a write is scheduled, or waits for the pipe
         self._incoming = bytearray()
         self._progress = 0.0  # loop time of the last answer, or of work arriving
+        self._answered = False  # has this child answered anything yet
+        # A child that ended before answering anything (it cannot start) is not started
+        # again on every request: not before this loop time.
+        self._no_start_before = 0.0
         self._watchdog: asyncio.TimerHandle | None = None
 
     @property
@@ -97,14 +104,21 @@ class AnalysisProcess:
         if self._process is not None and self._loop is loop:
             return
         self._stop("replaced")
+        if loop.time() < self._no_start_before:
+            raise Unavailable("the analysis process is starting again")
         env = {k: v for k, v in os.environ.items() if k in _ENV or k.startswith("PYTHON")}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "intro_coach.workers", repr(self.budget_seconds)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            bufsize=0,
-        )
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "intro_coach.workers", repr(self.budget_seconds)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=env,
+                bufsize=0,
+            )
+        except OSError as exc:  # out of processes, memory or file descriptors
+            self._no_start_before = loop.time() + RESTART_PAUSE_SECONDS
+            raise Unavailable(f"the analysis process could not start ({exc.strerror})") from None
+        self._answered = False
         assert process.stdin is not None and process.stdout is not None
         os.set_blocking(process.stdin.fileno(), False)
         os.set_blocking(process.stdout.fileno(), False)
@@ -175,6 +189,7 @@ class AnalysisProcess:
             start = end
         del incoming[:start]
         self._progress = loop.time()
+        self._answered = True
 
     def _check_progress(self) -> None:
         self._watchdog = None
@@ -209,6 +224,8 @@ class AnalysisProcess:
                 stream.close()
         if why == "stopped":
             why = f"stopped (exit status {process.returncode})"
+            if not self._answered and loop is not None and not loop.is_closed():
+                self._no_start_before = loop.time() + RESTART_PAUSE_SECONDS
         if why != "closed":
             log.warning(
                 "analysis process %s %s (unanswered requests: %d); the next request starts another",
@@ -282,21 +299,26 @@ class AnalysisProcesses:
         for process in self.processes:
             process.close()
 
-    async def tallies(self, timeout: float = 1.0) -> list[dict[str, Any]]:
-        """Each running child's stage timings and cache lookups since it last gave them
-        (a child that does not answer in `timeout` is left out)."""
-        running = [p for p in self.processes if p.pid is not None]
-        futures = [p.submit(METRICS, b"") for p in running]
-        done, late = await asyncio.wait(futures, timeout=timeout) if futures else (set(), set())
-        for future in late:
-            future.cancel()
-        found = []
-        for future in done:
-            if future.exception() is None:
+    async def tallies(self, absorb: Callable[[dict[str, Any]], None], timeout: float = 1.0) -> None:
+        """Hands each running child's stage timings and cache lookups since it last gave
+        them to `absorb`; waits `timeout` at most (a child busy longer hands them over
+        when it answers, in time for the next scrape)."""
+
+        def taken(future: asyncio.Future[tuple[int, bytes]]) -> None:
+            if not future.cancelled() and future.exception() is None:
                 status, answer = future.result()
                 if status == 200:
-                    found.append(json.loads(answer))
-        return found
+                    absorb(json.loads(answer))
+
+        futures = []
+        for process in self.processes:
+            if process.pid is not None:
+                with contextlib.suppress(Unavailable):
+                    futures.append(process.submit(METRICS, b""))
+        for future in futures:
+            future.add_done_callback(taken)
+        if futures:
+            await asyncio.wait(futures, timeout=timeout)
 
 
 def _checked(status: int, answer: bytes) -> tuple[int, bytes]:
@@ -388,8 +410,11 @@ def serve(budget_seconds: float, requests: int, answers: int) -> None:
 
 def main(argv: Iterable[str]) -> None:
     (budget,) = argv
-    # Ctrl-C reaches the whole process group; the server ends its children itself.
+    # Ctrl-C, and SIGTERM from a supervisor that signals the whole process group, would
+    # end a child while the server still finishes its requests: the server ends its
+    # children itself (their input ends, or SIGKILL).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # The pipes are the protocol's alone: whatever prints goes to stderr.
     requests, answers = os.dup(0), os.dup(1)
     os.dup2(2, 1)

@@ -222,7 +222,8 @@ def router(settings: Settings) -> APIRouter:
         # budget), as JSON.
         try:
             rules, spelling = await asyncio.gather(
-                request.app.state.run_analysis(draft, context=context),
+                # The size picks the process: a long paste goes where large drafts go.
+                request.app.state.run_analysis(draft, len(text) + len(subject), context=context),
                 asyncio.to_thread(grammar.analyze, draft, context),
             )
         except Unavailable:
