@@ -315,6 +315,10 @@ class AskWords:
         if not paragraph.strip():
             return ()
         bits = self._lists.bits(paragraph)  # in the order the lists were given
+        if not any(bits):
+            # No list has a phrase here (a greeting, a sign-off, most of a story): no
+            # sentence has anything to weigh, as the loop below would find one by one.
+            return _plain_sentences(paragraph, subject)
         n = len(KINDS)
         kind_hits = [
             (kind, _Match(start, end))
@@ -373,7 +377,7 @@ class AskWords:
             if count % 64 == 63:
                 budget.check()  # a paragraph of thousands of sentences may not fit the time
             text = paragraph[start:end]
-            question = text.rstrip(" \t\r\n\"'”’)").endswith("?")
+            question = _question(text)
             opener = (
                 _open_question(paragraph, start, openers[bisect_left(opener_starts, start)])
                 if question
@@ -506,6 +510,21 @@ class AskWords:
                 )
             )
         return tuple(out)
+
+
+def _question(sentence: str) -> bool:
+    return sentence.rstrip(" \t\r\n\"'”’)").endswith("?")
+
+
+def _plain_sentences(paragraph: str, subject: bool) -> tuple[Sentence, ...]:
+    """The sentences of a paragraph in which no phrase of any list is found."""
+    out = []
+    for count, (start, end) in enumerate(_sentences(paragraph)):
+        if count % 64 == 63:
+            budget.check()
+        question = _question(paragraph[start:end])
+        out.append(Sentence(start, end, subject or question, question, ()))
+    return tuple(out)
 
 
 # What may stand before an open question's first word in its sentence: "And what...",
